@@ -1,0 +1,1 @@
+"""Shared code of the Pantau Kinerja Belawan backend: domain, services, adapters, API plumbing."""

@@ -1,0 +1,35 @@
+"""Domain events: facts that other functions react to, published on Pub/Sub.
+
+An event's id is derived from what happened (``type`` and a natural key), so
+a fact recorded twice is still one event and consumers can drop repeats by id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+# Each event type has its own topic so that each consumer subscribes only to what it needs.
+TOPICS: dict[str, str] = {
+    "report.submitted": "report-submitted",
+    "report.reviewed": "report-reviewed",
+}
+
+
+class Event(BaseModel):
+    id: str
+    type: str
+    occurred_at: datetime
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, type_: str, key: str, occurred_at: datetime, data: dict[str, Any]) -> "Event":
+        if type_ not in TOPICS:
+            raise ValueError(f"unknown event type {type_}")
+        return cls(id=f"{type_}:{key}", type=type_, occurred_at=occurred_at, data=data)
+
+    @property
+    def topic(self) -> str:
+        return TOPICS[self.type]

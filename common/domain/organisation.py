@@ -1,0 +1,63 @@
+"""Offices (unit kerja) and the people who work in them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .nip import Nip
+
+# A plain pattern rather than email-validator: the address only has to be
+# usable as a Firebase Auth login, and the extra dependency costs cold start.
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+
+UnitId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$", examples=["kel-belawan-1"])]
+
+
+class Role(StrEnum):
+    """Access role carried in the Firebase custom claims.
+
+    Being a supervisor (atasan) or a unit head is not a role: it follows from
+    the data (supervisor links, the unit's head) and is checked there.
+    """
+
+    ASN = "asn"
+    ADMIN = "admin"  # BKPSDM
+    INSPEKTORAT = "inspektorat"
+
+
+class Language(StrEnum):
+    ID = "id"
+    EN = "en"
+
+
+class EmploymentStatus(StrEnum):
+    PNS = "PNS"
+    PPPK = "PPPK"
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: UnitId
+    name: str = Field(min_length=3, max_length=200)
+    kind: str = Field(default="kelurahan", max_length=40, description="kecamatan, kelurahan, badan, ...")
+    parent_id: UnitId | None = None
+    head_nip: Nip | None = None
+
+
+class Employee(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    nip: Nip
+    name: str = Field(min_length=2, max_length=200)
+    email: Email | None = None
+    unit_id: UnitId
+    supervisor_nip: Nip | None = None
+    jabatan: str = Field(default="", max_length=200, description="position title")
+    status: EmploymentStatus = EmploymentStatus.PNS
+    role: Role = Role.ASN
+    language: Language = Language.ID
+    active: bool = True

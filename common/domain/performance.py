@@ -1,0 +1,153 @@
+"""The e-performance view: an ASN's own progress through the year, computed on read.
+
+Computed from the SKP plan and the year's reports each time it is asked for,
+so it is always current ("real time") and never disagrees with the reports.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from statistics import fmean
+
+from pydantic import BaseModel, Field
+
+from .period import period_of, periods_of_year, report_deadline
+from .ratings import Predikat, Rating
+from .reports import Decision, Report
+from .skp import Indicator, SkpPlan, capaian, category
+
+
+class MonthState(StrEnum):
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    MISSING = "missing"  # the deadline passed without a report
+    OPEN = "open"  # no report yet, still before the deadline
+
+
+class MonthCapaian(BaseModel):
+    period: str
+    realisasi: float | None = None
+    capaian: float | None = Field(default=None, description="0..1.2, direction-aware, capped at 120%")
+    category: Rating | None = None
+
+
+class IndicatorProgress(BaseModel):
+    indicator: Indicator
+    months: list[MonthCapaian]
+    capaian_to_date: float | None = Field(default=None, description="mean of the monthly capaian reported so far")
+    category_to_date: Rating | None = None
+
+
+class Feedback(BaseModel):
+    revision: int
+    reviewed_at: datetime
+    reviewer_nip: str
+    decision: Decision
+    hasil_kerja: Rating
+    perilaku_kerja: Rating
+    feedback: str | None
+
+
+class MonthProgress(BaseModel):
+    period: str
+    state: MonthState
+    deadline: datetime
+    report_id: str | None = None
+    revision: int | None = None
+    submitted_at: datetime | None = None
+    late: bool | None = None
+    feedback: list[Feedback] = Field(default_factory=list)
+    predikat: Predikat | None = Field(default=None, description="set once the monthly scoring has run")
+
+
+class PerformanceView(BaseModel):
+    nip: str
+    name: str
+    unit_id: str
+    year: int
+    current_period: str
+    has_skp: bool
+    indicators: list[IndicatorProgress]
+    capaian_to_date: float | None = Field(default=None, description="mean over indicators")
+    months: list[MonthProgress]
+
+
+def build_view(
+    *,
+    nip: str,
+    name: str,
+    unit_id: str,
+    year: int,
+    plan: SkpPlan | None,
+    reports: dict[str, Report],
+    predikat: dict[str, Predikat],
+    now: datetime,
+    deadline_day: int,
+) -> PerformanceView:
+    current = period_of(now)
+    periods = [p for p in periods_of_year(year) if p <= current]
+    months = [_month(p, reports.get(p), predikat.get(p), now, deadline_day) for p in periods]
+    indicators = [_indicator(i, periods, reports) for i in plan.indicators] if plan else []
+    known = [i.capaian_to_date for i in indicators if i.capaian_to_date is not None]
+    return PerformanceView(
+        nip=nip,
+        name=name,
+        unit_id=unit_id,
+        year=year,
+        current_period=current,
+        has_skp=plan is not None,
+        indicators=indicators,
+        capaian_to_date=round(fmean(known), 4) if known else None,
+        months=months,
+    )
+
+
+def _month(period: str, report: Report | None, predikat: Predikat | None, now: datetime, deadline_day: int) -> MonthProgress:
+    deadline = report_deadline(period, deadline_day)
+    if report is None:
+        state = MonthState.MISSING if now >= deadline else MonthState.OPEN
+        return MonthProgress(period=period, state=state, deadline=deadline, predikat=predikat)
+    return MonthProgress(
+        period=period,
+        state=MonthState(report.status.value),
+        deadline=report.deadline,
+        report_id=report.id,
+        revision=report.revision,
+        submitted_at=report.submitted_at,
+        late=report.late,
+        feedback=[
+            Feedback(
+                revision=r.revision,
+                reviewed_at=r.reviewed_at,
+                reviewer_nip=r.reviewer_nip,
+                decision=r.decision,
+                hasil_kerja=r.hasil_kerja,
+                perilaku_kerja=r.perilaku_kerja,
+                feedback=r.feedback,
+            )
+            for r in report.reviews
+        ],
+        predikat=predikat,
+    )
+
+
+def _indicator(indicator: Indicator, periods: list[str], reports: dict[str, Report]) -> IndicatorProgress:
+    months = []
+    for period in periods:
+        report = reports.get(period)
+        entry = next((e for e in report.content.realisasi if e.indicator_id == indicator.id), None) if report else None
+        if entry is None:
+            months.append(MonthCapaian(period=period))
+            continue
+        value = capaian(indicator, entry.value)
+        months.append(MonthCapaian(period=period, realisasi=entry.value, capaian=value, category=category(value)))
+    known = [m.capaian for m in months if m.capaian is not None]
+    to_date = round(fmean(known), 4) if known else None
+    return IndicatorProgress(
+        indicator=indicator,
+        months=months,
+        capaian_to_date=to_date,
+        category_to_date=category(to_date) if to_date is not None else None,
+    )

@@ -1,0 +1,35 @@
+"""The e-performance view of the calling ASN."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from common.domain.errors import Forbidden
+from common.domain.performance import PerformanceView, build_view
+from common.domain.period import periods_of_year
+from common.domain.reports import report_id
+from common.settings import Settings
+
+from .ports import UnitOfWork
+from .reporting import Caller
+
+
+def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: int, now: datetime) -> PerformanceView:
+    employee = uow.employees.get(caller.nip) if caller.nip else None
+    if employee is None:
+        raise Forbidden("not_an_employee")
+    plan = uow.plans.get(employee.nip, year)
+    # One batched read for the whole year rather than a query per month.
+    by_id = uow.reports.get_many(report_id(employee.nip, p) for p in periods_of_year(year))
+    reports = {r.period: r for r in by_id.values()}
+    return build_view(
+        nip=employee.nip,
+        name=employee.name,
+        unit_id=employee.unit_id,
+        year=year,
+        plan=plan,
+        reports=reports,
+        predikat={},
+        now=now,
+        deadline_day=settings.report_deadline_day,
+    )

@@ -1,0 +1,117 @@
+"""The ports services talk to. Adapters implement them (Firestore, Pub/Sub,
+Firebase Auth); unit tests use the in-memory fakes in ``tests/fakes.py``.
+
+A unit of work hands out repositories two ways: directly, for plain reads and
+bulk loads, and inside ``transaction(work)``, where ``work`` receives the same
+repositories bound to one Firestore transaction. Inside a transaction every
+read must come before the first write (a Firestore rule), and ``work`` may be
+run again on contention, so it must not have side effects outside the
+repositories.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Iterable, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from common.domain.events import Event
+from common.domain.organisation import Employee, Unit
+from common.domain.reports import Report
+from common.domain.skp import SkpPlan
+
+T = TypeVar("T")
+
+
+class IdempotencyRecord(BaseModel):
+    """The first result of a request that carried an Idempotency-Key."""
+
+    id: str
+    fingerprint: str
+    result: dict[str, Any]
+    created_at: datetime
+    expire_at: datetime  # TTL field: the store deletes the record after this
+
+
+class OutboxEntry(BaseModel):
+    event: Event
+    created_at: datetime
+    published_at: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+
+
+class UnitRepository(Protocol):
+    def get(self, unit_id: str) -> Unit | None: ...
+    def get_many(self, unit_ids: Iterable[str]) -> dict[str, Unit]: ...
+    def all(self) -> list[Unit]: ...
+    def put_many(self, units: list[Unit]) -> None: ...
+
+
+class EmployeeRepository(Protocol):
+    def get(self, nip: str) -> Employee | None: ...
+    def get_many(self, nips: Iterable[str]) -> dict[str, Employee]: ...
+    def subordinates(self, supervisor_nip: str) -> list[Employee]: ...
+    def in_unit(self, unit_id: str) -> list[Employee]: ...
+    def put_many(self, employees: list[Employee]) -> None: ...
+
+
+class SkpRepository(Protocol):
+    def get(self, nip: str, year: int) -> SkpPlan | None: ...
+    def put_many(self, plans: list[SkpPlan]) -> None: ...
+
+
+class ReportRepository(Protocol):
+    def get(self, report_id: str) -> Report | None: ...
+    def get_many(self, report_ids: Iterable[str]) -> dict[str, Report]: ...
+    def put(self, report: Report) -> None:
+        """Store the report; a new revision is also kept as an immutable snapshot."""
+        ...
+
+    def put_many(self, reports: list[Report]) -> None: ...
+
+
+class IdempotencyStore(Protocol):
+    def get(self, record_id: str) -> IdempotencyRecord | None: ...
+    def put(self, record: IdempotencyRecord) -> None: ...
+
+
+class Outbox(Protocol):
+    def add(self, events: list[Event], now: datetime) -> None: ...
+    def pending(self, created_before: datetime, limit: int) -> list[OutboxEntry]: ...
+    def mark_published(self, event_ids: list[str], now: datetime) -> None: ...
+    def mark_failed(self, event_ids: list[str], error: str) -> None: ...
+
+
+class Repositories(Protocol):
+    units: UnitRepository
+    employees: EmployeeRepository
+    plans: SkpRepository
+    reports: ReportRepository
+    idempotency: IdempotencyStore
+    outbox: Outbox
+
+
+class UnitOfWork(Repositories, Protocol):
+    def transaction(self, work: Callable[[Repositories], T]) -> T: ...
+
+
+class PublishError(Exception):
+    """Publishing failed; the events stay in the outbox for the relay."""
+
+
+class Publisher(Protocol):
+    def publish(self, events: list[Event]) -> None:
+        """Publish every event or raise PublishError."""
+        ...
+
+
+class AccountDirectory(Protocol):
+    """Firebase Auth accounts and their custom claims."""
+
+    def ensure_account(
+        self, email: str, display_name: str, claims: dict[str, Any], password: str | None = None
+    ) -> tuple[str, bool]:
+        """Create the account when missing, set its claims; return (uid, created)."""
+        ...

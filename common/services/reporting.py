@@ -1,0 +1,207 @@
+"""Use cases of the monthly report: submit, review, read one, the team's list."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from common.domain import reports as domain
+from common.domain.errors import Forbidden, NotFound
+from common.domain.events import Event
+from common.domain.organisation import Employee, Role
+from common.domain.period import report_deadline
+from common.domain.reports import Report, ReportContent, ReportStatus, ReviewInput, SubmitOutcome
+from common.settings import Settings
+
+from .events import publish_committed
+from .idempotency import IdempotencyKey, run_once
+from .ports import Publisher, Repositories, UnitOfWork
+
+
+class Caller(BaseModel):
+    """Who is asking, as the verified ID token says."""
+
+    uid: str
+    nip: str | None = None
+    role: Role = Role.ASN
+
+
+class SubmitResult(BaseModel):
+    outcome: SubmitOutcome
+    report: Report
+    replayed: bool = False
+
+
+class ReviewResult(BaseModel):
+    report: Report
+    replayed: bool = False
+
+
+def _employee_of(tx: Repositories, caller: Caller) -> Employee:
+    employee = tx.employees.get(caller.nip) if caller.nip else None
+    if employee is None or not employee.active:
+        raise Forbidden("not_an_employee")
+    return employee
+
+
+def submit_report(
+    uow: UnitOfWork,
+    publisher: Publisher,
+    settings: Settings,
+    caller: Caller,
+    period: str,
+    content: ReportContent,
+    now: datetime,
+    idempotency_key: IdempotencyKey | None = None,
+) -> SubmitResult:
+    events: list[Event] = []
+
+    def work(tx: Repositories) -> tuple[dict, bool]:
+        events.clear()  # the transaction may run more than once
+
+        def change() -> dict:
+            employee = _employee_of(tx, caller)
+            plan = tx.plans.get(employee.nip, int(period[:4]))
+            existing = tx.reports.get(domain.report_id(employee.nip, period))
+            report, outcome, new_events = domain.submit(
+                existing, employee, plan, period, content, now, settings.report_deadline_day
+            )
+            if outcome is not SubmitOutcome.UNCHANGED:
+                tx.reports.put(report)
+                tx.outbox.add(new_events, now)
+                events.extend(new_events)
+            return SubmitResult(outcome=outcome, report=report).model_dump(mode="json")
+
+        return run_once(tx, idempotency_key, now, timedelta(hours=settings.idempotency_ttl_hours), change)
+
+    result, replayed = uow.transaction(work)
+    publish_committed(events, publisher, uow.outbox, now)
+    return SubmitResult.model_validate({**result, "replayed": replayed})
+
+
+def review_report(
+    uow: UnitOfWork,
+    publisher: Publisher,
+    settings: Settings,
+    caller: Caller,
+    report_id: str,
+    given: ReviewInput,
+    now: datetime,
+    idempotency_key: IdempotencyKey | None = None,
+) -> ReviewResult:
+    events: list[Event] = []
+
+    def work(tx: Repositories) -> tuple[dict, bool]:
+        events.clear()
+
+        def change() -> dict:
+            report = tx.reports.get(report_id)
+            if report is None:
+                raise NotFound("report_not_found")
+            employee = tx.employees.get(report.nip)
+            if employee is None:
+                raise NotFound("report_not_found")
+            # 403, not 404, for someone else's report: a reviewer needs to know why.
+            updated, new_events = domain.review(report, employee, caller.nip or "", given, now)
+            tx.reports.put(updated)
+            tx.outbox.add(new_events, now)
+            events.extend(new_events)
+            return ReviewResult(report=updated).model_dump(mode="json")
+
+        return run_once(tx, idempotency_key, now, timedelta(hours=settings.idempotency_ttl_hours), change)
+
+    result, replayed = uow.transaction(work)
+    publish_committed(events, publisher, uow.outbox, now)
+    return ReviewResult.model_validate({**result, "replayed": replayed})
+
+
+def read_report(uow: UnitOfWork, caller: Caller, report_id: str) -> Report:
+    """The report's owner, their supervisor and BKPSDM may read it; others get 404."""
+    report = uow.reports.get(report_id)
+    if report is None:
+        raise NotFound("report_not_found")
+    if caller.role is Role.ADMIN or caller.nip == report.nip:
+        return report
+    employee = uow.employees.get(report.nip)
+    if employee is not None and caller.nip is not None and employee.supervisor_nip == caller.nip:
+        return report
+    # 404 rather than 403: a report id names a person and a month; don't confirm it exists.
+    raise NotFound("report_not_found")
+
+
+class TeamState(StrEnum):
+    WAITING_REVIEW = "waiting_review"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    MISSING = "missing"
+    NOT_YET = "not_yet"  # no report, deadline not passed
+
+
+class TeamMember(BaseModel):
+    nip: str
+    name: str
+    jabatan: str
+    state: TeamState
+    report_id: str | None = None
+    revision: int | None = None
+    submitted_at: datetime | None = None
+    late: bool | None = None
+    realisasi_count: int | None = None
+
+
+class TeamReports(BaseModel):
+    period: str
+    deadline: datetime
+    supervisor_nip: str
+    counts: dict[TeamState, int]
+    members: list[TeamMember] = Field(description="waiting for review first, then missing, then the rest; by name")
+    not_reported: list[str] = Field(description="NIPs of subordinates without a report for the period")
+
+
+_ORDER = [TeamState.WAITING_REVIEW, TeamState.MISSING, TeamState.NOT_YET, TeamState.RETURNED, TeamState.ACCEPTED]
+
+
+def team_reports(uow: UnitOfWork, settings: Settings, caller: Caller, period: str, now: datetime) -> TeamReports:
+    if caller.nip is None:
+        raise Forbidden("not_supervisor")
+    team = [e for e in uow.employees.subordinates(caller.nip) if e.active]
+    if not team:
+        raise Forbidden("not_supervisor")
+    deadline = report_deadline(period, settings.report_deadline_day)
+    reports = uow.reports.get_many(domain.report_id(e.nip, period) for e in team)
+    members = []
+    for employee in team:
+        report = reports.get(domain.report_id(employee.nip, period))
+        members.append(_member(employee, report, now >= deadline))
+    members.sort(key=lambda m: (_ORDER.index(m.state), m.name))
+    counts = {state: sum(m.state is state for m in members) for state in TeamState}
+    return TeamReports(
+        period=period,
+        deadline=deadline,
+        supervisor_nip=caller.nip,
+        counts=counts,
+        members=members,
+        not_reported=[m.nip for m in members if m.report_id is None],
+    )
+
+
+def _member(employee: Employee, report: Report | None, past_deadline: bool) -> TeamMember:
+    base = {"nip": employee.nip, "name": employee.name, "jabatan": employee.jabatan}
+    if report is None:
+        return TeamMember(**base, state=TeamState.MISSING if past_deadline else TeamState.NOT_YET)
+    state = {
+        ReportStatus.SUBMITTED: TeamState.WAITING_REVIEW,
+        ReportStatus.RETURNED: TeamState.RETURNED,
+        ReportStatus.ACCEPTED: TeamState.ACCEPTED,
+    }[report.status]
+    return TeamMember(
+        **base,
+        state=state,
+        report_id=report.id,
+        revision=report.revision,
+        submitted_at=report.submitted_at,
+        late=report.late,
+        realisasi_count=len(report.content.realisasi),
+    )

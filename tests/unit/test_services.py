@@ -1,0 +1,213 @@
+"""Use cases against in-memory fakes of our own ports."""
+
+import pytest
+
+from common.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from common.domain.organisation import Role
+from common.services import administration, reporting
+from common.services.events import relay_outbox
+from common.services.idempotency import IdempotencyKey
+from common.services.performance import my_performance
+from common.services.reporting import Caller, TeamState
+from common.settings import Settings
+from tests import factories as f
+from tests.fakes import FakeAccounts, FakePublisher, FakeUnitOfWork
+
+NOW = f.at("2026-11-03 10:00")
+SETTINGS = Settings(project_id="demo-test")
+
+
+@pytest.fixture
+def uow():
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def publisher():
+    return FakePublisher()
+
+
+@pytest.fixture
+def org(uow):
+    uow.units.put_many([f.unit()])
+    boss = f.employee()
+    team = [f.employee(supervisor=boss.nip) for _ in range(3)]
+    uow.employees.put_many([boss, *team])
+    uow.plans.put_many([f.plan(e.nip) for e in team])
+    return boss, team
+
+
+def caller(employee, role=Role.ASN):
+    return Caller(uid=f"uid-{employee.nip}", nip=employee.nip, role=role)
+
+
+def submit(uow, publisher, who, key=None, content=None, now=NOW, period="2026-10"):
+    idem = IdempotencyKey.of(key, who.nip, "submit", (content or f.content()).model_dump_json()) if key else None
+    return reporting.submit_report(uow, publisher, SETTINGS, caller(who), period, content or f.content(), now, idem)
+
+
+def test_submission_stores_the_report_and_publishes_once(uow, publisher, org):
+    _, (asn, *_) = org
+    result = submit(uow, publisher, asn)
+    assert result.outcome == "created" and not result.replayed
+    assert uow.reports.get(result.report.id).revision == 1
+    assert [e.type for e in publisher.published] == ["report.submitted"]
+    (entry,) = uow.state.outbox.values()
+    assert entry.published_at == NOW
+
+
+def test_a_retry_with_the_same_key_returns_the_first_result_and_writes_nothing(uow, publisher, org):
+    _, (asn, *_) = org
+    first = submit(uow, publisher, asn, key="k-1")
+    commits = uow.commits
+    again = submit(uow, publisher, asn, key="k-1", now=f.at("2026-11-03 10:05"))
+    assert again.replayed and again.report == first.report
+    assert len(publisher.published) == 1
+    assert uow.reports.get(first.report.id).submitted_at == NOW
+    assert len(uow.state.revisions) == 1
+    assert uow.commits == commits + 1  # the replay only read
+
+
+def test_a_key_reused_for_a_different_body_is_refused(uow, publisher, org):
+    _, (asn, *_) = org
+    submit(uow, publisher, asn, key="k-1")
+    with pytest.raises(Invalid) as error:
+        submit(uow, publisher, asn, key="k-1", content=f.content("lain"))
+    assert error.value.code == "idempotency_key_reused"
+
+
+def test_a_duplicate_without_key_is_unchanged_and_a_changed_one_is_a_new_revision(uow, publisher, org):
+    _, (asn, *_) = org
+    submit(uow, publisher, asn)
+    same = submit(uow, publisher, asn)
+    assert same.outcome == "unchanged" and len(publisher.published) == 1
+    changed = submit(uow, publisher, asn, content=f.content("Narasi diperbarui"))
+    assert changed.outcome == "resubmitted" and changed.report.revision == 2
+    assert len(publisher.published) == 2
+
+
+def test_a_publish_failure_keeps_the_write_and_the_relay_delivers_later(uow, publisher, org):
+    _, (asn, *_) = org
+    publisher.fail = True
+    result = submit(uow, publisher, asn)
+    assert uow.reports.get(result.report.id) is not None
+    (entry,) = uow.state.outbox.values()
+    assert entry.published_at is None and entry.attempts == 1
+    publisher.fail = False
+    too_soon = relay_outbox(uow.outbox, publisher, NOW, grace_seconds=60, limit=10)
+    assert too_soon["pending"] == 0
+    later = relay_outbox(uow.outbox, publisher, f.at("2026-11-03 10:02"), grace_seconds=60, limit=10)
+    assert later == {"pending": 1, "published": 1, "failed": 0}
+    assert [e.id for e in publisher.published] == [entry.event.id]
+
+
+def test_a_failing_rule_writes_nothing(uow, publisher, org):
+    _, (asn, *_) = org
+    with pytest.raises(Invalid):
+        submit(uow, publisher, asn, key="k", content=f.content(**{"IKI-9": 1}))
+    assert uow.state.reports == {} and uow.state.idempotency == {} and uow.state.outbox == {}
+
+
+def test_someone_without_an_employee_record_cannot_submit(uow, publisher, org):
+    with pytest.raises(Forbidden):
+        submit(uow, publisher, f.employee())
+
+
+def test_review_by_the_supervisor_and_not_by_anyone_else(uow, publisher, org):
+    boss, (asn, other, _) = org
+    report = submit(uow, publisher, asn).report
+    with pytest.raises(Forbidden):
+        reporting.review_report(uow, publisher, SETTINGS, caller(other), report.id, f.review_input(), NOW)
+    with pytest.raises(NotFound):
+        reporting.review_report(uow, publisher, SETTINGS, caller(boss), "nope", f.review_input(), NOW)
+    result = reporting.review_report(uow, publisher, SETTINGS, caller(boss), report.id, f.review_input(), NOW)
+    assert result.report.status == "accepted"
+    assert [e.type for e in publisher.published] == ["report.submitted", "report.reviewed"]
+    with pytest.raises(Conflict):
+        reporting.review_report(uow, publisher, SETTINGS, caller(boss), report.id, f.review_input(), NOW)
+
+
+def test_reading_a_report(uow, publisher, org):
+    boss, (asn, other, _) = org
+    report = submit(uow, publisher, asn).report
+    assert reporting.read_report(uow, caller(asn), report.id).id == report.id
+    assert reporting.read_report(uow, caller(boss), report.id).id == report.id
+    assert reporting.read_report(uow, Caller(uid="a", role=Role.ADMIN), report.id).id == report.id
+    with pytest.raises(NotFound):
+        reporting.read_report(uow, caller(other), report.id)
+
+
+def test_team_reports_show_who_has_not_reported(uow, publisher, org):
+    boss, (a, b, c) = org
+    submit(uow, publisher, a)
+    report_b = submit(uow, publisher, b).report
+    reporting.review_report(uow, publisher, SETTINGS, caller(boss), report_b.id, f.review_input(), NOW)
+    team = reporting.team_reports(uow, SETTINGS, caller(boss), "2026-10", f.at("2026-11-07 08:00"))
+    states = {m.nip: m.state for m in team.members}
+    assert states == {a.nip: TeamState.WAITING_REVIEW, b.nip: TeamState.ACCEPTED, c.nip: TeamState.MISSING}
+    assert team.not_reported == [c.nip]
+    assert team.counts[TeamState.MISSING] == 1
+    before = reporting.team_reports(uow, SETTINGS, caller(boss), "2026-10", NOW)
+    assert {m.state for m in before.members if m.nip == c.nip} == {TeamState.NOT_YET}
+    with pytest.raises(Forbidden):
+        reporting.team_reports(uow, SETTINGS, caller(a), "2026-10", NOW)
+
+
+def test_the_performance_view_follows_the_reports(uow, publisher, org):
+    boss, (asn, *_) = org
+    submit(uow, publisher, asn, period="2026-09", now=f.at("2026-10-02 09:00"), content=f.content(**{"IKI-1": 20}))
+    report = submit(uow, publisher, asn, period="2026-10").report
+    reporting.review_report(uow, publisher, SETTINGS, caller(boss), report.id, f.review_input("return", feedback="Bukti kurang"), NOW)
+    view = my_performance(uow, SETTINGS, caller(asn), 2026, f.at("2026-11-10 08:00"))
+    months = {m.period: m for m in view.months}
+    assert len(view.months) == 11
+    assert months["2026-08"].state == "missing"
+    assert months["2026-09"].state == "submitted"
+    assert months["2026-10"].state == "returned"
+    assert months["2026-10"].feedback[0].feedback == "Bukti kurang"
+    assert months["2026-11"].state == "open"
+    iki1 = next(i for i in view.indicators if i.indicator.id == "IKI-1")
+    assert [m.capaian for m in iki1.months if m.capaian is not None] == [0.5, 1.05]
+    assert iki1.capaian_to_date == 0.775
+    assert iki1.category_to_date == "di_bawah_ekspektasi"
+
+
+def test_employee_loads_check_everything_before_writing(uow):
+    uow.units.put_many([f.unit()])
+    boss = f.employee()
+    a = f.employee(supervisor=boss.nip)
+    stranger = f.employee(unit_id="kel-tidak-ada", supervisor=f.make_nip())
+    with pytest.raises(Invalid) as error:
+        administration.load_employees(uow, FakeAccounts(), [boss, a, stranger, a])
+    codes = {(d["field"], d["code"]) for d in error.value.details}
+    assert ("2.unit_id", "unit_unknown") in codes
+    assert ("2.supervisor_nip", "employee_unknown") in codes
+    assert ("1.nip", "duplicate") in codes and ("3.nip", "duplicate") in codes
+    assert uow.state.employees == {}
+
+
+def test_supervisor_cycles_are_refused(uow):
+    uow.units.put_many([f.unit()])
+    a, b = f.employee(), f.employee()
+    administration.load_employees(uow, None, [a, b.model_copy(update={"supervisor_nip": a.nip})])
+    with pytest.raises(Invalid) as error:
+        administration.set_supervisors(uow, [administration.SupervisorLink(nip=a.nip, supervisor_nip=b.nip)])
+    assert error.value.details[0]["code"] == "cycle"
+
+
+def test_employee_loads_set_claims_on_accounts(uow):
+    uow.units.put_many([f.unit()])
+    accounts = FakeAccounts()
+    admin = f.employee(role=Role.ADMIN)
+    quiet = f.employee(email=None)
+    result = administration.load_employees(uow, accounts, [admin, quiet])
+    states = {o.nip: o.state for o in result.accounts}
+    assert states == {admin.nip: "created", quiet.nip: "no_email"}
+    assert accounts.accounts[admin.email]["claims"] == {"role": "admin", "nip": admin.nip, "unit": "kel-belawan-1"}
+    again = administration.load_employees(uow, accounts, [admin])
+    assert again.accounts[0].state == "updated"
+
+
+def test_plans_need_a_known_employee(uow):
+    with pytest.raises(Invalid):
+        administration.load_plans(uow, [f.plan(f.make_nip())])
