@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from .errors import Conflict, Forbidden, Invalid
 from .events import Event
@@ -39,7 +40,7 @@ class Decision(StrEnum):
 def _evidence_url(value: str) -> str:
     # Evidence lives in the ASN's drive or the agency's file store; we keep links only.
     if not value.startswith(("https://", "http://")) or len(value) < 12 or any(c.isspace() for c in value):
-        raise ValueError("evidence must be an http(s) link")
+        raise PydanticCustomError("evidence_link", "evidence must be an http(s) link")
     return value
 
 

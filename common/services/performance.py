@@ -11,7 +11,7 @@ from common.domain.reports import report_id
 from common.settings import Settings
 
 from .ports import UnitOfWork
-from .reporting import Caller
+from .ports import Caller
 
 
 def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: int, now: datetime) -> PerformanceView:

@@ -17,11 +17,19 @@ from typing import Any, Callable, Iterable, Protocol, TypeVar
 from pydantic import BaseModel
 
 from common.domain.events import Event
-from common.domain.organisation import Employee, Unit
+from common.domain.organisation import Employee, Role, Unit
 from common.domain.reports import Report
 from common.domain.skp import SkpPlan
 
 T = TypeVar("T")
+
+
+class Caller(BaseModel):
+    """Who is asking, as the verified ID token says."""
+
+    uid: str
+    nip: str | None = None
+    role: Role = Role.ASN
 
 
 class IdempotencyRecord(BaseModel):

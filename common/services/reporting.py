@@ -17,15 +17,7 @@ from common.settings import Settings
 
 from .events import publish_committed
 from .idempotency import IdempotencyKey, run_once
-from .ports import Publisher, Repositories, UnitOfWork
-
-
-class Caller(BaseModel):
-    """Who is asking, as the verified ID token says."""
-
-    uid: str
-    nip: str | None = None
-    role: Role = Role.ASN
+from .ports import Caller, Publisher, Repositories, UnitOfWork
 
 
 class SubmitResult(BaseModel):

@@ -8,7 +8,8 @@ from common.services import administration, reporting
 from common.services.events import relay_outbox
 from common.services.idempotency import IdempotencyKey
 from common.services.performance import my_performance
-from common.services.reporting import Caller, TeamState
+from common.services.ports import Caller
+from common.services.reporting import TeamState
 from common.settings import Settings
 from tests import factories as f
 from tests.fakes import FakeAccounts, FakePublisher, FakeUnitOfWork

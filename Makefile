@@ -1,0 +1,60 @@
+# Pantau Kinerja Belawan. Two commands on a fresh clone:
+#   make demo   start the local stack, seed Medan Belawan, walk one report through its life
+#   make test   the whole test suite (starts its own stack on free ports)
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: demo test up down seed status openapi deps prerequisites lock clean
+
+demo: seed
+	@$(PY) -m tools.demo
+
+test: deps prerequisites
+	@$(PY) -m common.api.openapi --check
+	@$(PY) -m pytest
+
+up: deps prerequisites
+	@$(PY) -m tools.stack up
+
+down:
+	@if [ -x $(PY) ]; then $(PY) -m tools.stack down; fi
+
+seed: up
+	@$(PY) -m tools.seed
+
+status: $(PY_STAMP)
+	@$(PY) -m tools.stack status
+
+openapi: $(PY_STAMP)
+	@$(PY) -m common.api.openapi --write
+
+deps: $(PY_STAMP) $(NODE_STAMP)
+
+prerequisites: $(PY_STAMP)
+	@$(PY) -c "from tools.stack import check_prerequisites, StackError; import sys; \
+	exec('try:\n check_prerequisites()\nexcept StackError as e:\n print(e, file=sys.stderr); sys.exit(1)')"
+
+$(PY_STAMP): requirements.txt requirements-dev.txt
+	@[ -n "$(PYTHON)" ] || { echo "Python 3.11 is required: apt-get install python3.11 python3.11-venv (or pyenv install 3.11)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required (found $$($(PYTHON) --version)); set PYTHON=/path/to/python3.11"; exit 1; }
+	@echo "installing Python dependencies into $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 18+ and npm are required for the Firebase Auth emulator: https://nodejs.org"; exit 1; }
+	@echo "installing firebase-tools (Auth emulator) with npm"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Re-pin requirements*.txt from the direct dependencies in requirements*.in.
+lock: $(PY_STAMP)
+	@$(PY) -m tools.lock
+
+clean: down
+	rm -rf $(VENV) node_modules .local

@@ -1,0 +1,242 @@
+"""Firestore implementation of the unit of work and repositories.
+
+Collections (document id in brackets):
+  units/{unit_id}                 employees/{nip}
+  skp_plans/{nip}_{year}          reports/{nip}_{period}
+  reports/{id}/revisions/{n}      immutable snapshot of each revision and its review
+  idempotency/{sha256}            first results of keyed requests (TTL: expire_at)
+  outbox/{event_id}               events written with the change that caused them
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+
+from pydantic import BaseModel
+
+from common.domain.events import Event
+from common.domain.organisation import Employee, Unit
+from common.domain.reports import Report
+from common.domain.skp import SkpPlan, plan_id
+from common.services.ports import IdempotencyRecord, OutboxEntry
+
+if TYPE_CHECKING:  # the client library is imported lazily: it is a large part of cold start
+    from google.cloud.firestore import Client, Transaction
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+BATCH_LIMIT = 400  # below Firestore's 500 writes per commit, leaving room for snapshots
+PUBLISHED_OUTBOX_TTL = timedelta(days=7)
+
+_client: "Client | None" = None
+_client_lock = threading.Lock()
+
+
+def get_client(project_id: str) -> "Client":
+    """One client per process, created on first use and reused across invocations."""
+    global _client
+    if _client is None:
+        with _client_lock:
+            if _client is None:
+                from google.cloud import firestore
+
+                _client = firestore.Client(project=project_id)
+    return _client
+
+
+def to_doc(model: BaseModel) -> dict[str, Any]:
+    # Python mode keeps datetimes as datetimes, so Firestore stores Timestamps (TTL and range queries need them).
+    return model.model_dump(mode="python")
+
+
+def from_doc(cls: type[M], data: dict[str, Any] | None) -> M | None:
+    return None if data is None else cls.model_validate(data)
+
+
+class _Repository:
+    collection: str
+
+    def __init__(self, client: "Client", transaction: "Transaction | None" = None) -> None:
+        self.client = client
+        self.tx = transaction
+
+    def _ref(self, doc_id: str):
+        return self.client.collection(self.collection).document(doc_id)
+
+    def _read(self, doc_id: str) -> dict[str, Any] | None:
+        snapshot = self._ref(doc_id).get(transaction=self.tx)
+        return snapshot.to_dict() if snapshot.exists else None
+
+    def _read_many(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        refs = [self._ref(i) for i in dict.fromkeys(doc_ids)]  # unique, order kept
+        if not refs:
+            return {}
+        return {s.id: s.to_dict() for s in self.client.get_all(refs, transaction=self.tx) if s.exists}
+
+    def _query(self, field: str, value: Any) -> list[dict[str, Any]]:
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        query = self.client.collection(self.collection).where(filter=FieldFilter(field, "==", value))
+        return [s.to_dict() for s in query.stream(transaction=self.tx)]
+
+    def _write(self, doc_id: str, data: dict[str, Any]) -> None:
+        ref = self._ref(doc_id)
+        if self.tx is not None:
+            self.tx.set(ref, data)
+        else:
+            ref.set(data)
+
+    def _write_many(self, items: list[tuple[Any, dict[str, Any]]]) -> None:
+        """Write (ref, data) pairs in batches; inside a transaction, as part of it."""
+        if self.tx is not None:
+            for ref, data in items:
+                self.tx.set(ref, data)
+            return
+        for start in range(0, len(items), BATCH_LIMIT):
+            batch = self.client.batch()
+            for ref, data in items[start : start + BATCH_LIMIT]:
+                batch.set(ref, data)
+            batch.commit()
+
+
+class FirestoreUnits(_Repository):
+    collection = "units"
+
+    def get(self, unit_id: str) -> Unit | None:
+        return from_doc(Unit, self._read(unit_id))
+
+    def get_many(self, unit_ids: Iterable[str]) -> dict[str, Unit]:
+        return {k: Unit.model_validate(v) for k, v in self._read_many(unit_ids).items()}
+
+    def all(self) -> list[Unit]:
+        docs = self.client.collection(self.collection).stream(transaction=self.tx)
+        return sorted((Unit.model_validate(d.to_dict()) for d in docs), key=lambda u: u.id)
+
+    def put_many(self, units: list[Unit]) -> None:
+        self._write_many([(self._ref(u.id), to_doc(u)) for u in units])
+
+
+class FirestoreEmployees(_Repository):
+    collection = "employees"
+
+    def get(self, nip: str) -> Employee | None:
+        return from_doc(Employee, self._read(nip))
+
+    def get_many(self, nips: Iterable[str]) -> dict[str, Employee]:
+        return {k: Employee.model_validate(v) for k, v in self._read_many(nips).items()}
+
+    def subordinates(self, supervisor_nip: str) -> list[Employee]:
+        return [Employee.model_validate(d) for d in self._query("supervisor_nip", supervisor_nip)]
+
+    def in_unit(self, unit_id: str) -> list[Employee]:
+        return [Employee.model_validate(d) for d in self._query("unit_id", unit_id)]
+
+    def put_many(self, employees: list[Employee]) -> None:
+        self._write_many([(self._ref(e.nip), to_doc(e)) for e in employees])
+
+
+class FirestorePlans(_Repository):
+    collection = "skp_plans"
+
+    def get(self, nip: str, year: int) -> SkpPlan | None:
+        return from_doc(SkpPlan, self._read(plan_id(nip, year)))
+
+    def put_many(self, plans: list[SkpPlan]) -> None:
+        self._write_many([(self._ref(p.id), to_doc(p)) for p in plans])
+
+
+class FirestoreReports(_Repository):
+    collection = "reports"
+
+    def get(self, report_id: str) -> Report | None:
+        return from_doc(Report, self._read(report_id))
+
+    def get_many(self, report_ids: Iterable[str]) -> dict[str, Report]:
+        return {k: Report.model_validate(v) for k, v in self._read_many(report_ids).items()}
+
+    def put(self, report: Report) -> None:
+        self._write_many(self._items(report))
+
+    def put_many(self, reports: list[Report]) -> None:
+        self._write_many([item for r in reports for item in self._items(r)])
+
+    def _items(self, report: Report) -> list[tuple[Any, dict[str, Any]]]:
+        data = to_doc(report)
+        snapshot = self._ref(report.id).collection("revisions").document(str(report.revision))
+        return [(self._ref(report.id), data), (snapshot, data)]
+
+
+class FirestoreIdempotency(_Repository):
+    collection = "idempotency"
+
+    def get(self, record_id: str) -> IdempotencyRecord | None:
+        return from_doc(IdempotencyRecord, self._read(record_id))
+
+    def put(self, record: IdempotencyRecord) -> None:
+        self._write(record.id, to_doc(record))
+
+
+class FirestoreOutbox(_Repository):
+    """Events waiting to be published. ``pending`` is a plain boolean so the
+    relay's query is one equality filter and an order on created_at."""
+
+    collection = "outbox"
+
+    def add(self, events: list[Event], now: datetime) -> None:
+        self._write_many(
+            [
+                (self._ref(e.id), {**to_doc(OutboxEntry(event=e, created_at=now)), "pending": True, "topic": e.topic})
+                for e in events
+            ]
+        )
+
+    def pending(self, created_before: datetime, limit: int) -> list[OutboxEntry]:
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        query = (
+            self.client.collection(self.collection)
+            .where(filter=FieldFilter("pending", "==", True))
+            .where(filter=FieldFilter("created_at", "<=", created_before))
+            .order_by("created_at")
+            .limit(limit)
+        )
+        return [OutboxEntry.model_validate(s.to_dict()) for s in query.stream()]
+
+    def mark_published(self, event_ids: list[str], now: datetime) -> None:
+        for event_id in event_ids:
+            self._ref(event_id).update({"pending": False, "published_at": now, "expire_at": now + PUBLISHED_OUTBOX_TTL})
+
+    def mark_failed(self, event_ids: list[str], error: str) -> None:
+        from google.cloud import firestore
+
+        for event_id in event_ids:
+            self._ref(event_id).update({"attempts": firestore.Increment(1), "last_error": error[:500]})
+
+
+class _Repositories:
+    def __init__(self, client: "Client", transaction: "Transaction | None" = None) -> None:
+        self.units = FirestoreUnits(client, transaction)
+        self.employees = FirestoreEmployees(client, transaction)
+        self.plans = FirestorePlans(client, transaction)
+        self.reports = FirestoreReports(client, transaction)
+        self.idempotency = FirestoreIdempotency(client, transaction)
+        self.outbox = FirestoreOutbox(client, transaction)
+
+
+class FirestoreUnitOfWork(_Repositories):
+    def __init__(self, client: "Client", max_attempts: int = 5) -> None:
+        super().__init__(client)
+        self.client = client
+        self.max_attempts = max_attempts
+
+    def transaction(self, work: Callable[[_Repositories], T]) -> T:
+        from google.cloud import firestore
+
+        @firestore.transactional
+        def run(transaction: "Transaction") -> T:
+            return work(_Repositories(self.client, transaction))
+
+        return run(self.client.transaction(max_attempts=self.max_attempts))

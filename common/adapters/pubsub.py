@@ -1,0 +1,57 @@
+"""Publishes domain events to their Pub/Sub topics."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from common.domain.events import Event
+from common.services.ports import PublishError
+from common.settings import Settings
+
+if TYPE_CHECKING:
+    from google.cloud.pubsub_v1 import PublisherClient
+
+_client: "PublisherClient | None" = None
+_lock = threading.Lock()
+
+
+def get_publisher_client() -> "PublisherClient":
+    global _client
+    if _client is None:
+        with _lock:
+            if _client is None:
+                from google.cloud import pubsub_v1
+
+                _client = pubsub_v1.PublisherClient()
+    return _client
+
+
+class PubSubPublisher:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def topic_path(self, topic: str) -> str:
+        return f"projects/{self.settings.project_id}/topics/{self.settings.topic(topic)}"
+
+    def publish(self, events: list[Event]) -> None:
+        """Publish all events and wait for the server to acknowledge each one.
+
+        The message carries the event as JSON and its id and type as attributes,
+        so subscribers can filter and drop repeats without parsing the body.
+        """
+        try:
+            client = get_publisher_client()
+            futures = [
+                client.publish(
+                    self.topic_path(e.topic),
+                    e.model_dump_json().encode(),
+                    event_id=e.id,
+                    event_type=e.type,
+                )
+                for e in events
+            ]
+            for future in futures:
+                future.result(timeout=self.settings.publish_timeout_seconds)
+        except Exception as error:  # any failure means "not known to be published"
+            raise PublishError(f"{type(error).__name__}: {error}") from error

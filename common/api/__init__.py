@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the API functions: routing, auth, errors, messages, OpenAPI."""

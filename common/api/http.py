@@ -1,0 +1,301 @@
+"""The thin HTTP layer every API function shares.
+
+An ``Api`` is a list of ``Route``s. ``Api.handle(request)`` does what every
+endpoint needs, in this order: request id and language, route and method,
+body size, authentication and role, body and query validation; then it calls
+the route's handler and turns the result, or any error, into JSON. Handlers
+only map a parsed request to one service call.
+
+Every error body is ``{"error": {"code", "message", "details", "request_id"}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from pydantic import BaseModel, ValidationError
+
+from common.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from common.domain.organisation import Role
+from common.logs import configure as configure_logging
+from common.logs import request_id_var, trace_var
+from common.services.idempotency import IdempotencyKey
+from common.services.ports import Caller
+
+from .deps import Deps
+from .messages import error_message, field_message, negotiate
+
+log = logging.getLogger("pantau.api")
+
+_STATUS_OF = {Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409}
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{8,128}$")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, details: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None, **params: Any) -> None:
+        self.status, self.code, self.details, self.headers, self.params = status, code, details or [], headers or {}, params
+        super().__init__(code)
+
+
+@dataclass
+class Reply:
+    body: BaseModel | dict[str, Any] | list[Any] | None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    """What a handler gets: the checked request and the adapters."""
+
+    deps: Any
+    caller: Caller | None
+    body: Any
+    query: Any
+    path: dict[str, str]
+    lang: str
+    request_id: str
+    raw_body: bytes
+    idempotency_header: str | None
+
+    def idempotency_key(self, operation: str) -> IdempotencyKey | None:
+        if self.idempotency_header is None:
+            return None
+        caller = self.caller.uid if self.caller else "anonymous"
+        return IdempotencyKey.of(self.idempotency_header, caller, operation, f"{json.dumps(self.path, sort_keys=True)}\n{self.raw_body.decode('utf-8', 'replace')}")
+
+
+@dataclass
+class Route:
+    method: str
+    path: str
+    handler: Callable[[Call], Any]
+    summary: str
+    response: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    status: int = 200
+    auth: bool = True
+    roles: frozenset[Role] | None = None
+    idempotent: bool = False
+    errors: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    description: str = ""
+    max_body_bytes: int | None = None
+
+    def __post_init__(self) -> None:
+        pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path)
+        self.regex = re.compile(f"^{pattern}$")
+
+    @property
+    def path_params(self) -> list[str]:
+        return re.findall(r"\{(\w+)\}", self.path)
+
+
+class Api:
+    def __init__(self, name: str, routes: list[Route], deps: Any | None = None) -> None:
+        self.name = name
+        self.routes = routes
+        self.deps = deps or Deps()
+
+    # -- entry ---------------------------------------------------------------
+    def handle(self, request: Any) -> Any:
+        import flask
+
+        configure_logging(self.deps.settings.log_level)
+        started = time.perf_counter()
+        request_id, trace = self._request_id(request)
+        request_id_var.set(request_id)
+        trace_var.set(trace)
+        lang = negotiate(request.headers.get("Accept-Language"))
+        caller: Caller | None = None
+        try:
+            route, path_params = self._match(request)
+            if request.method == "OPTIONS":
+                reply = Reply(None, 204, {"Allow": self._allowed(request.path)})
+            else:
+                raw = self._read_body(request, route)
+                caller = self._authenticate(request, route)
+                reply = self._invoke(route, request, raw, caller, path_params, lang, request_id)
+        except Exception as error:  # every failure becomes the JSON error shape
+            reply = self._error_reply(error, lang, request_id)
+        response = flask.Response(
+            None if reply.body is None else _dump(reply.body), status=reply.status, mimetype="application/json"
+        )
+        response.headers.update(reply.headers)
+        response.headers["X-Request-Id"] = request_id
+        response.headers["Content-Language"] = lang
+        response.headers.setdefault("Cache-Control", "no-store")
+        log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            reply.status,
+            extra={
+                "httpRequest": {
+                    "requestMethod": request.method,
+                    "requestUrl": request.path,
+                    "status": reply.status,
+                    "latency": f"{time.perf_counter() - started:.3f}s",
+                    "userAgent": request.headers.get("User-Agent", "")[:200],
+                },
+                "function": self.name,
+                "uid": caller.uid if caller else None,
+            },
+        )
+        return response
+
+    # -- steps ---------------------------------------------------------------
+    def _request_id(self, request: Any) -> tuple[str, str | None]:
+        trace_header = request.headers.get("X-Cloud-Trace-Context", "")
+        trace_id = trace_header.split("/")[0] if re.match(r"^[0-9a-f]{32}/", trace_header) else None
+        trace = f"projects/{self.deps.settings.project_id}/traces/{trace_id}" if trace_id else None
+        given = request.headers.get("X-Request-Id", "")
+        if _REQUEST_ID_RE.match(given):
+            return given, trace
+        return trace_id or uuid.uuid4().hex, trace
+
+    def _allowed(self, path: str) -> str:
+        methods = sorted({r.method for r in self.routes if r.regex.match(path)})
+        if "GET" in methods:
+            methods.append("HEAD")
+        return ", ".join(methods + ["OPTIONS"])
+
+    def _match(self, request: Any) -> tuple[Route, dict[str, str]]:
+        method = "GET" if request.method == "HEAD" else request.method
+        candidates = [(r, m) for r in self.routes if (m := r.regex.match(request.path))]
+        if not candidates:
+            raise ApiError(404, "not_found")
+        for route, match in candidates:
+            if route.method == method or request.method == "OPTIONS":
+                return route, match.groupdict()
+        allowed = self._allowed(request.path)
+        raise ApiError(405, "method_not_allowed", headers={"Allow": allowed}, method=request.method, allowed=allowed)
+
+    def _read_body(self, request: Any, route: Route) -> bytes:
+        limit = route.max_body_bytes or self.deps.settings.max_body_bytes
+        too_large = ApiError(413, "payload_too_large", limit=limit // 1024)
+        if request.content_length is not None and request.content_length > limit:
+            raise too_large
+        raw = request.stream.read(limit + 1)  # also bounds bodies sent without a length
+        if len(raw) > limit:
+            raise too_large
+        return raw
+
+    def _authenticate(self, request: Any, route: Route) -> Caller | None:
+        if not route.auth:
+            return None
+        from common.adapters.firebase_auth import AuthUnavailable, TokenRejected
+
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "unauthenticated", headers={"WWW-Authenticate": 'Bearer realm="pantau"'})
+        try:
+            caller = self.deps.verifier.verify(token.strip())
+        except TokenRejected as rejected:
+            raise ApiError(401, rejected.code, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+        except AuthUnavailable:
+            log.exception("token verification unavailable")
+            raise ApiError(503, "unavailable", headers={"Retry-After": "5"}) from None
+        if route.roles is not None and caller.role not in route.roles:
+            raise ApiError(403, "role_required", roles=", ".join(sorted(r.value for r in route.roles)))
+        return caller
+
+    def _invoke(self, route: Route, request: Any, raw: bytes, caller: Caller | None, path: dict[str, str], lang: str, request_id: str) -> Reply:
+        body = query = None
+        if route.body is not None:
+            body = route.body.model_validate(self._parse_json(request, raw))
+        if route.query is not None:
+            query = route.query.model_validate(dict(request.args.items()))
+        key = request.headers.get("Idempotency-Key") if route.idempotent else None
+        if key is not None and not _IDEMPOTENCY_KEY_RE.match(key):
+            raise ApiError(400, "invalid_header", header="Idempotency-Key", reason="8-128 visible ASCII characters")
+        call = Call(self.deps, caller, body, query, path, lang, request_id, raw, key)
+        result = route.handler(call)
+        return result if isinstance(result, Reply) else Reply(result, route.status)
+
+    @staticmethod
+    def _parse_json(request: Any, raw: bytes) -> Any:
+        mimetype = request.mimetype or "application/json"
+        if mimetype != "application/json" and not mimetype.endswith("+json"):
+            raise ApiError(415, "unsupported_media_type")
+        if not raw.strip():
+            raise ApiError(400, "invalid_json", reason="body is empty")
+        try:
+            return json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ApiError(400, "invalid_json", reason=str(error)) from None
+
+    # -- errors --------------------------------------------------------------
+    def _error_reply(self, error: Exception, lang: str, request_id: str) -> Reply:
+        status, code, params, details, headers = _classify(error)
+        if status >= 500:
+            log.error("request failed: %s", code, exc_info=error)
+        body = {
+            "error": {
+                "code": code,
+                "message": error_message(code, lang, params),
+                "details": [_localise_detail(d, lang) for d in details],
+                "request_id": request_id,
+            }
+        }
+        return Reply(body, status, headers)
+
+
+def _classify(error: Exception) -> tuple[int, str, dict[str, Any], list[dict[str, Any]], dict[str, str]]:
+    if isinstance(error, ApiError):
+        return error.status, error.code, error.params, error.details, error.headers
+    if isinstance(error, ValidationError):
+        details = [
+            {
+                "field": ".".join(str(p) for p in e["loc"]) or "body",
+                "code": e["type"],
+                "params": e.get("ctx", {}),
+                "fallback": e["msg"],
+            }
+            for e in error.errors()
+        ]
+        return 422, "validation_failed", {}, details, {}
+    if isinstance(error, DomainError):
+        status = next(s for cls, s in _STATUS_OF.items() if isinstance(error, cls)) if type(error) is not DomainError else 422
+        return status, error.code, error.params, error.details, {}
+    if _is_transient(error):
+        return 503, "unavailable", {}, [], {"Retry-After": "5"}
+    return 500, "internal", {}, [], {}
+
+
+def _is_transient(error: Exception) -> bool:
+    """Backend errors worth retrying: the store or bus is down, slow, or contended."""
+    try:
+        from google.api_core import exceptions as gexc
+    except ImportError:  # pragma: no cover - always installed with the clients
+        return False
+    transient = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.Aborted, gexc.RetryError, gexc.TooManyRequests, gexc.InternalServerError)
+    return isinstance(error, transient) or (isinstance(error, ValueError) and "Failed to commit transaction" in str(error))
+
+
+def _localise_detail(detail: dict[str, Any], lang: str) -> dict[str, Any]:
+    params = {k: v for k, v in detail.items() if k not in ("field", "code", "params", "fallback")}
+    params.update(detail.get("params") or {})
+    if "expected" in params:
+        params["expected"] = str(params["expected"]).replace("'", "")
+    out = {"field": detail.get("field", ""), "code": detail["code"], "message": field_message(detail["code"], lang, params, detail.get("fallback"))}
+    if "value" in detail:
+        out["value"] = detail["value"]
+    return out
+
+
+def _dump(body: Any) -> str:
+    if isinstance(body, BaseModel):
+        body = body.model_dump(mode="json")
+    elif isinstance(body, list):
+        body = [b.model_dump(mode="json") if isinstance(b, BaseModel) else b for b in body]
+    return json.dumps(body, ensure_ascii=False, default=str)

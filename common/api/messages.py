@@ -1,0 +1,229 @@
+"""What people read when something goes wrong: Bahasa Indonesia first, English on request.
+
+Each message tells the person what to do next. Codes are stable; wording may change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Language = str  # "id" or "en"
+
+ERRORS: dict[str, tuple[str, str]] = {
+    # code: (Bahasa Indonesia, English)
+    "unauthenticated": (
+        "Silakan masuk terlebih dahulu: permintaan ini memerlukan token masuk (Authorization: Bearer).",
+        "Please sign in first: this request needs a sign-in token (Authorization: Bearer).",
+    ),
+    "token_invalid": (
+        "Token masuk tidak sah. Keluar lalu masuk kembali di aplikasi.",
+        "The sign-in token is not valid. Sign out and sign in again in the app.",
+    ),
+    "token_expired": (
+        "Sesi Anda sudah berakhir. Masuk kembali untuk melanjutkan.",
+        "Your session has expired. Sign in again to continue.",
+    ),
+    "token_revoked": (
+        "Sesi Anda telah dicabut. Masuk kembali untuk melanjutkan.",
+        "Your session was revoked. Sign in again to continue.",
+    ),
+    "account_disabled": (
+        "Akun Anda dinonaktifkan. Hubungi BKPSDM.",
+        "Your account is disabled. Contact BKPSDM.",
+    ),
+    "forbidden": (
+        "Anda tidak berwenang melakukan tindakan ini.",
+        "You are not allowed to do this.",
+    ),
+    "role_required": (
+        "Tindakan ini hanya untuk peran: {roles}.",
+        "Only these roles may do this: {roles}.",
+    ),
+    "not_an_employee": (
+        "Akun Anda belum terhubung dengan data pegawai (NIP). Hubungi admin BKPSDM.",
+        "Your account is not linked to an employee record (NIP). Contact the BKPSDM admin.",
+    ),
+    "not_supervisor": (
+        "Hanya atasan langsung pegawai ini yang dapat melakukannya.",
+        "Only this employee's direct supervisor can do this.",
+    ),
+    "not_found": ("Alamat yang diminta tidak ada.", "The requested address does not exist."),
+    "report_not_found": (
+        "Laporan tidak ditemukan, atau bukan milik Anda maupun tim Anda.",
+        "Report not found, or it belongs neither to you nor to your team.",
+    ),
+    "method_not_allowed": (
+        "Metode {method} tidak didukung di alamat ini. Gunakan: {allowed}.",
+        "Method {method} is not supported here. Use: {allowed}.",
+    ),
+    "payload_too_large": (
+        "Data yang dikirim terlalu besar (maksimal {limit} KiB). Perpendek narasi atau kirim tautan bukti, bukan berkasnya.",
+        "The request is too large (at most {limit} KiB). Shorten the narrative or send evidence links, not files.",
+    ),
+    "unsupported_media_type": (
+        "Kirim data dalam format JSON (Content-Type: application/json).",
+        "Send the data as JSON (Content-Type: application/json).",
+    ),
+    "invalid_json": (
+        "Data yang dikirim bukan JSON yang sah: {reason}.",
+        "The request body is not valid JSON: {reason}.",
+    ),
+    "validation_failed": (
+        "Ada isian yang tidak valid. Perbaiki kolom yang disebut di bawah lalu kirim ulang.",
+        "Some fields are not valid. Fix the fields listed below and send again.",
+    ),
+    "invalid_header": (
+        "Header {header} tidak valid: {reason}.",
+        "Header {header} is not valid: {reason}.",
+    ),
+    "period_in_future": (
+        "Periode {period} belum berjalan. Laporan hanya dapat dibuat untuk bulan ini atau sebelumnya.",
+        "Period {period} has not started. Reports can only be filed for this month or earlier.",
+    ),
+    "skp_missing": (
+        "Belum ada SKP untuk tahun periode {period}. Minta atasan atau BKPSDM memasukkan SKP Anda.",
+        "There is no SKP for the year of period {period}. Ask your supervisor or BKPSDM to load your SKP.",
+    ),
+    "realisasi_invalid": (
+        "Ada realisasi yang tidak dapat diterima. Periksa indikator dan nilai yang disebut di bawah.",
+        "Some realisations cannot be accepted. Check the indicators and values listed below.",
+    ),
+    "report_already_accepted": (
+        "Laporan periode {period} sudah diterima atasan dan tidak dapat diubah lagi.",
+        "The report for {period} has been accepted by the supervisor and can no longer be changed.",
+    ),
+    "report_awaiting_revision": (
+        "Laporan periode {period} sedang dikembalikan untuk perbaikan. Tunggu pegawai mengirim ulang.",
+        "The report for {period} was returned for revision. Wait for the employee to resubmit.",
+    ),
+    "report_revised": (
+        "Pegawai sudah mengirim revisi baru (revisi {revision}). Muat ulang laporan lalu nilai versi terbaru.",
+        "The employee has sent a new revision ({revision}). Reload the report and review the latest version.",
+    ),
+    "perilaku_incomplete": (
+        "Beri penilaian untuk ketujuh nilai BerAKHLAK.",
+        "Rate all seven BerAKHLAK values.",
+    ),
+    "feedback_required": (
+        "Tuliskan umpan balik: wajib saat ada penilaian Di Bawah Ekspektasi atau laporan dikembalikan.",
+        "Write feedback: it is required when any rating is Di Bawah Ekspektasi or the report is returned.",
+    ),
+    "idempotency_key_reused": (
+        "Idempotency-Key ini sudah dipakai untuk data yang berbeda. Gunakan kunci baru untuk permintaan baru.",
+        "This Idempotency-Key was already used with different data. Use a new key for a new request.",
+    ),
+    "load_invalid": (
+        "Data tidak dimuat karena ada baris yang salah. Perbaiki baris yang disebut di bawah lalu muat ulang seluruh berkas.",
+        "Nothing was loaded because some rows are wrong. Fix the rows listed below and load the whole file again.",
+    ),
+    "unavailable": (
+        "Layanan sedang sibuk atau terganggu. Coba lagi dalam beberapa saat; data Anda belum tersimpan.",
+        "The service is busy or unavailable. Try again in a moment; nothing was saved.",
+    ),
+    "internal": (
+        "Terjadi kesalahan pada sistem. Coba lagi; bila berulang, laporkan kode permintaan ini ke admin.",
+        "Something went wrong on our side. Try again; if it persists, report this request id to the admin.",
+    ),
+}
+
+# Per-field problems: pydantic's error types and our own detail codes.
+FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
+    "missing": ("wajib diisi", "is required"),
+    "extra_forbidden": ("kolom ini tidak dikenal", "is not a known field"),
+    "string_type": ("harus berupa teks", "must be text"),
+    "string_too_short": ("terlalu pendek (minimal {min_length} karakter)", "is too short (at least {min_length} characters)"),
+    "string_too_long": ("terlalu panjang (maksimal {max_length} karakter)", "is too long (at most {max_length} characters)"),
+    "string_pattern_mismatch": ("formatnya tidak sesuai", "has the wrong format"),
+    "int_parsing": ("harus bilangan bulat", "must be a whole number"),
+    "int_type": ("harus bilangan bulat", "must be a whole number"),
+    "int_from_float": ("harus bilangan bulat", "must be a whole number"),
+    "float_parsing": ("harus berupa angka", "must be a number"),
+    "float_type": ("harus berupa angka", "must be a number"),
+    "finite_number": ("harus angka yang wajar (bukan tak hingga)", "must be a finite number"),
+    "bool_parsing": ("harus true atau false", "must be true or false"),
+    "bool_type": ("harus true atau false", "must be true or false"),
+    "greater_than": ("harus lebih dari {gt}", "must be greater than {gt}"),
+    "greater_than_equal": ("minimal {ge}", "must be at least {ge}"),
+    "less_than": ("harus kurang dari {lt}", "must be less than {lt}"),
+    "less_than_equal": ("maksimal {le}", "must be at most {le}"),
+    "too_short": ("minimal {min_length} isian", "needs at least {min_length} items"),
+    "too_long": ("maksimal {max_length} isian", "takes at most {max_length} items"),
+    "enum": ("pilih salah satu: {expected}", "must be one of: {expected}"),
+    "literal_error": ("pilih salah satu: {expected}", "must be one of: {expected}"),
+    "list_type": ("harus berupa daftar", "must be a list"),
+    "dict_type": ("harus berupa objek", "must be an object"),
+    "model_type": ("harus berupa objek", "must be an object"),
+    "model_attributes_type": ("harus berupa objek", "must be an object"),
+    "value_error": ("{error}", "{error}"),
+    "period_invalid": ("periode harus YYYY-MM dengan bulan 01-12, misalnya 2026-10", "period must be YYYY-MM with month 01-12, e.g. 2026-10"),
+    "nip_invalid": ("NIP tidak valid: {reason}", "invalid NIP: {reason}"),
+    "evidence_link": ("bukti dukung harus berupa tautan http(s)", "evidence must be an http(s) link"),
+    # domain details
+    "indicator_unknown": ("indikator {value} tidak ada dalam SKP Anda", "indicator {value} is not in your SKP"),
+    "indicator_repeated": ("indikator {value} diisi lebih dari sekali", "indicator {value} is given more than once"),
+    "value_negative": ("nilai tidak boleh negatif", "must not be negative"),
+    "value_not_finite": ("nilai harus angka yang wajar", "must be a finite number"),
+    "value_over_100_percent": ("persentase tidak boleh lebih dari 100", "a percentage cannot exceed 100"),
+    "required_di_bawah": ("wajib diisi karena ada penilaian Di Bawah Ekspektasi", "required because a rating is Di Bawah Ekspektasi"),
+    "required_return": ("wajib diisi saat laporan dikembalikan", "required when the report is returned"),
+    "duplicate": ("muncul lebih dari sekali dalam berkas", "appears more than once in the file"),
+    "unit_unknown": ("unit kerja {value} tidak dikenal", "unit {value} is unknown"),
+    "employee_unknown": ("pegawai dengan NIP {value} tidak dikenal", "no employee with NIP {value}"),
+    "self": ("pegawai tidak dapat menjadi atasannya sendiri", "an employee cannot supervise themselves"),
+    "cycle": ("membuat rantai atasan berputar", "makes the supervisor chain go round in a circle"),
+}
+
+NIP_REASONS: dict[str, tuple[str, str]] = {
+    "format": ("harus 18 digit angka", "must be 18 digits"),
+    "birth_date": ("tanggal lahir (digit 1-8) tidak ada di kalender", "the birth date (digits 1-8) does not exist"),
+    "tmt_month": ("bulan TMT (digit 13-14) harus 01-12", "the TMT month (digits 13-14) must be 01-12"),
+    "birth_future": ("tanggal lahir di masa depan", "the birth date is in the future"),
+    "tmt_future": ("TMT di masa depan", "the TMT is in the future"),
+    "tmt_before_18": ("TMT sebelum usia 18 tahun", "the TMT is before the 18th birthday"),
+    "gender": ("digit ke-15 (jenis kelamin) harus 1 atau 2", "digit 15 (gender) must be 1 or 2"),
+}
+
+
+def negotiate(accept_language: str | None) -> Language:
+    """Bahasa Indonesia unless the client prefers English over it."""
+    best, best_q = "id", -1.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("id", "en") and q > best_q:
+            best, best_q = primary, q
+    return best
+
+
+def _pick(pair: tuple[str, str], lang: Language) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def _format(template: str, params: dict[str, Any]) -> str:
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def error_message(code: str, lang: Language, params: dict[str, Any] | None = None) -> str:
+    pair = ERRORS.get(code) or ERRORS["internal"]
+    return _format(_pick(pair, lang), params or {})
+
+
+def field_message(code: str, lang: Language, params: dict[str, Any] | None = None, fallback: str | None = None) -> str:
+    params = dict(params or {})
+    if code == "nip_invalid" and params.get("reason") in NIP_REASONS:
+        params["reason"] = _pick(NIP_REASONS[params["reason"]], lang)
+    if code == "value_error" and "error" in params:
+        params["error"] = str(params["error"])
+    pair = FIELD_PROBLEMS.get(code)
+    if pair is None:
+        return fallback or code
+    return _format(_pick(pair, lang), params)

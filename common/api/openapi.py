@@ -1,0 +1,202 @@
+"""Builds the OpenAPI 3.1 document from the routes and their pydantic models.
+
+    python -m common.api.openapi            # print
+    python -m common.api.openapi --write    # update docs/openapi.json
+    python -m common.api.openapi --check    # exit 1 when the committed copy is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
+
+from .http import Api, Route
+
+DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+VERSION = "1.0.0"
+
+STATUS_TEXT = {
+    400: "Malformed request: body is not JSON, or a header is invalid",
+    401: "Missing, invalid or expired Firebase ID token",
+    403: "Signed in, but not allowed (wrong role, or someone else's data)",
+    404: "Not found, or not yours to see",
+    405: "Method not allowed here",
+    409: "Conflicts with the current state (e.g. the report is already accepted)",
+    413: "Body too large",
+    415: "Body is not JSON",
+    422: "Validation failed: details lists each bad field",
+    503: "Temporarily unavailable; retry after the Retry-After seconds. Nothing was written.",
+    500: "Unexpected error; nothing to fix on the client side. Quote request_id.",
+}
+
+
+class ErrorDetail(BaseModel):
+    field: str = Field(description="dotted path of the bad field, e.g. realisasi.0.value; '' when not about one field")
+    code: str = Field(description="machine-readable reason")
+    message: str = Field(description="what is wrong, in the negotiated language")
+    value: Any | None = Field(default=None, description="the offending value, where it helps")
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(description="stable error code, e.g. validation_failed, not_supervisor, report_already_accepted")
+    message: str = Field(description="what to do, in Bahasa Indonesia (default) or English (Accept-Language: en)")
+    details: list[ErrorDetail]
+    request_id: str = Field(description="also in the X-Request-Id header and in every log line of the request")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorInfo
+
+
+def http_apis() -> list[Api]:
+    from functions.catalog import FUNCTIONS
+
+    return [import_module(f.module).api for f in FUNCTIONS if f.trigger == "http"]
+
+
+def build(apis: list[Api] | None = None) -> dict[str, Any]:
+    apis = apis if apis is not None else http_apis()
+    routes = [route for api in apis for route in api.routes]
+    wanted: list[tuple[type[BaseModel], str]] = [(ErrorBody, "serialization")]
+    for route in routes:
+        if route.body:
+            wanted.append((route.body, "validation"))
+        if route.response:
+            wanted.append((route.response, "serialization"))
+    wanted = list(dict.fromkeys(wanted))
+    refs, defs = models_json_schema(wanted, ref_template="#/components/schemas/{model}")
+    ref = {key: value for key, value in refs.items()}
+
+    paths: dict[str, dict[str, Any]] = {}
+    for route in sorted(routes, key=lambda r: (r.path, r.method)):
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, ref)
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Pantau Kinerja Belawan API",
+            "version": VERSION,
+            "description": (
+                "Monthly performance reports of ASN in Kecamatan Medan Belawan, their review by supervisors, "
+                "and the e-performance view. Authenticate with a Firebase ID token (Authorization: Bearer). "
+                "Messages are in Bahasa Indonesia; send Accept-Language: en for English. Every error is "
+                "{\"error\": {\"code\", \"message\", \"details\", \"request_id\"}}. Write endpoints that accept "
+                "an Idempotency-Key return the first result for a repeated key and write nothing new."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {
+                "firebase": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "Firebase Auth ID token; its custom claims carry role, nip and unit",
+                }
+            },
+        },
+    }
+
+
+def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, str]]) -> dict[str, Any]:
+    error = ref[(ErrorBody, "serialization")]
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in route.path_params
+    ]
+    if route.query:
+        schema = route.query.model_json_schema()
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            parameters.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+    if route.idempotent:
+        parameters.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "client-generated unique key (8-128 visible ASCII characters), e.g. a UUID, reused on retries",
+                "schema": {"type": "string", "minLength": 8, "maxLength": 128, "pattern": "^[\\x21-\\x7e]+$"},
+            }
+        )
+    parameters.append(
+        {
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "description": "id (default) or en",
+            "schema": {"type": "string"},
+        }
+    )
+    success: dict[str, Any] = {"description": route.summary}
+    if route.response:
+        success["content"] = {"application/json": {"schema": ref[(route.response, "serialization")]}}
+    else:
+        success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    responses: dict[str, Any] = {str(route.status): success}
+    if route.status == 201:
+        responses["200"] = {**success, "description": "resubmitted, unchanged, or a replay of a keyed request"}
+    statuses = set(route.errors) | {405, 500, 503}
+    if route.auth:
+        statuses |= {401}
+    if route.body:
+        statuses |= {400, 413, 415, 422}
+    if route.query:
+        statuses |= {422}
+    for status in sorted(statuses):
+        responses[str(status)] = {"description": STATUS_TEXT[status], "content": {"application/json": {"schema": error}}}
+    operation: dict[str, Any] = {
+        "operationId": f"{route.method.lower()}_{route.path.strip('/').replace('/', '_').replace('{', '').replace('}', '').replace('.', '_')}",
+        "summary": route.summary,
+        "tags": list(route.tags),
+        "parameters": parameters,
+        "responses": responses,
+    }
+    if route.description:
+        operation["description"] = route.description
+    if route.body:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": ref[(route.body, "validation")]}},
+        }
+    operation["security"] = [{"firebase": []}] if route.auth else []
+    if route.roles:
+        operation["x-roles"] = sorted(r.value for r in route.roles)
+    return operation
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--write", action="store_true", help=f"write {DOCUMENT.relative_to(DOCUMENT.parents[1])}")
+    group.add_argument("--check", action="store_true", help="fail when the committed document is stale")
+    args = parser.parse_args(argv)
+    text = render(build())
+    if args.write:
+        DOCUMENT.parent.mkdir(parents=True, exist_ok=True)
+        DOCUMENT.write_text(text, encoding="utf-8")
+        print(f"wrote {DOCUMENT}")
+    elif args.check:
+        current = DOCUMENT.read_text(encoding="utf-8") if DOCUMENT.exists() else ""
+        if current != text:
+            print("docs/openapi.json is stale: run `make openapi` and commit it", file=sys.stderr)
+            return 1
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Cloud Function entrypoints, one small module each. See catalog.py for the list."""

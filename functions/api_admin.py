@@ -1,0 +1,125 @@
+"""HTTP: BKPSDM administration of units, employees, supervisor links and SKP plans."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import functions_framework
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.api.http import Api, Call, Route
+from common.domain.errors import Invalid
+from common.domain.organisation import Employee, Role, Unit, UnitId
+from common.domain.skp import SkpPlan
+from common.services import administration
+from common.services.administration import LoadResult, SupervisorLink
+
+ADMIN = frozenset({Role.ADMIN})
+LOAD_ERRORS = (400, 401, 403, 413, 415, 422)
+
+
+class UnitsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    units: list[Unit] = Field(min_length=1, max_length=500)
+
+
+class EmployeesBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    employees: list[Employee] = Field(min_length=1, max_length=500)
+
+
+class SupervisorsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    links: list[SupervisorLink] = Field(min_length=1, max_length=500)
+
+
+class PlansBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    plans: list[SkpPlan] = Field(min_length=1, max_length=500)
+
+
+class EmployeesQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    unit_id: UnitId
+
+
+class UnitList(BaseModel):
+    units: list[Unit]
+
+
+class EmployeeList(BaseModel):
+    employees: list[Employee]
+
+
+def _within(key: str, work: Callable[[], LoadResult]) -> LoadResult:
+    """Name problems by their place in the body (employees.3.unit_id), like schema errors."""
+    try:
+        return work()
+    except Invalid as error:
+        for detail in error.details:
+            detail["field"] = f"{key}.{detail['field']}"
+        raise
+
+
+def list_units(call: Call) -> UnitList:
+    return UnitList(units=call.deps.uow.units.all())
+
+
+def put_units(call: Call) -> LoadResult:
+    return _within("units", lambda: administration.load_units(call.deps.uow, call.body.units))
+
+
+def list_employees(call: Call) -> EmployeeList:
+    employees = call.deps.uow.employees.in_unit(call.query.unit_id)
+    return EmployeeList(employees=sorted(employees, key=lambda e: e.name))
+
+
+def put_employees(call: Call) -> LoadResult:
+    return _within("employees", lambda: administration.load_employees(call.deps.uow, call.deps.accounts, call.body.employees))
+
+
+def put_supervisors(call: Call) -> LoadResult:
+    return _within("links", lambda: administration.set_supervisors(call.deps.uow, call.body.links))
+
+
+def put_plans(call: Call) -> LoadResult:
+    return _within("plans", lambda: administration.load_plans(call.deps.uow, call.body.plans))
+
+
+_LOAD_NOTE = " The whole body is checked first: any bad row refuses all of it (422, every problem listed). Upserts: safe to repeat."
+
+api = Api(
+    "api_admin",
+    [
+        Route("GET", "/api/admin/units", list_units, "List units", response=UnitList, roles=ADMIN, errors=(401, 403), tags=("admin",)),
+        Route(
+            "PUT", "/api/admin/units", put_units, "Create or update units", body=UnitsBody, response=LoadResult,
+            roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",), description="Up to 500 units." + _LOAD_NOTE,
+        ),
+        Route(
+            "GET", "/api/admin/employees", list_employees, "List a unit's employees", query=EmployeesQuery,
+            response=EmployeeList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
+        ),
+        Route(
+            "PUT", "/api/admin/employees", put_employees, "Create or update employees and their accounts",
+            body=EmployeesBody, response=LoadResult, roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",),
+            description="Up to 500 employees. NIPs are validated; units and supervisors must exist; supervisor "
+            "chains may not loop. Each employee with an e-mail gets a Firebase account (created when missing) "
+            "whose custom claims carry role, NIP and unit." + _LOAD_NOTE,
+        ),
+        Route(
+            "PUT", "/api/admin/supervisors", put_supervisors, "Set supervisor links", body=SupervisorsBody,
+            response=LoadResult, roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",), description=_LOAD_NOTE.strip(),
+        ),
+        Route(
+            "PUT", "/api/admin/skp", put_plans, "Create or replace SKP plans", body=PlansBody, response=LoadResult,
+            roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",),
+            description="One plan per NIP and year; indicators have an aspect, a monthly target, a unit and a direction." + _LOAD_NOTE,
+        ),
+    ],
+)
+
+
+@functions_framework.http
+def api_admin(request):
+    return api.handle(request)

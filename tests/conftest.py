@@ -1,0 +1,66 @@
+"""Shared fixtures. Tests that need Firestore, Pub/Sub or Auth get a real local
+stack: emulators and the gateway, started once per session on free ports with
+its own project id, so a running demo is never touched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def stack():
+    from tools.stack import Ports, Stack
+
+    state = ROOT / ".local" / f"test-stack-{os.getpid()}"
+    running = Stack(state, project="demo-pantau-test", ports=Ports.free())
+    info = running.up()
+    saved = {k: os.environ.get(k) for k in info.env()}
+    os.environ.update(info.env())
+    try:
+        yield info
+    finally:
+        running.down()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        logs = state / "logs"
+        keep = os.environ.get("PANTAU_KEEP_TEST_LOGS")
+        if not keep:
+            shutil.rmtree(state, ignore_errors=True)
+        elif logs.exists():
+            print(f"test stack logs kept in {logs}")
+
+
+@pytest.fixture(scope="session")
+def settings(stack):
+    from common.settings import Settings
+
+    return Settings(project_id=stack.project)
+
+
+@pytest.fixture(scope="session")
+def uow(stack):
+    from common.adapters.firestore import FirestoreUnitOfWork, get_client
+
+    return FirestoreUnitOfWork(get_client(stack.project))
+
+
+@pytest.fixture(scope="session")
+def accounts(settings):
+    from common.adapters.firebase_auth import FirebaseAccounts
+
+    return FirebaseAccounts(settings)
+
+
+@pytest.fixture
+def unique() -> str:
+    return uuid.uuid4().hex[:8]

@@ -1,0 +1,47 @@
+"""Reads what was published: a pull subscription per topic on the Pub/Sub emulator."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any, Callable
+
+
+class Tap:
+    """A fresh pull subscription on a topic, created before the action under test."""
+
+    def __init__(self, project: str, topic: str) -> None:
+        from google.cloud import pubsub_v1
+
+        self.subscriber = pubsub_v1.SubscriberClient()
+        self.path = self.subscriber.subscription_path(project, f"tap-{topic}-{uuid.uuid4().hex[:8]}")
+        self.subscriber.create_subscription(name=self.path, topic=f"projects/{project}/topics/{topic}")
+        self.seen: list[dict[str, Any]] = []
+
+    def pull(self, until: Callable[[list[dict[str, Any]]], bool] = lambda seen: bool(seen), timeout: float = 15) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while True:
+            from google.api_core.exceptions import DeadlineExceeded
+
+            try:
+                response = self.subscriber.pull(subscription=self.path, max_messages=100, timeout=2)
+            except DeadlineExceeded:
+                response = None
+            if response and response.received_messages:
+                self.subscriber.acknowledge(subscription=self.path, ack_ids=[m.ack_id for m in response.received_messages])
+                for message in response.received_messages:
+                    event = json.loads(message.message.data)
+                    event["_attributes"] = dict(message.message.attributes)
+                    self.seen.append(event)
+            if until(self.seen) or time.monotonic() > deadline:
+                return self.seen
+            time.sleep(0.2)
+
+    def about(self, report_id: str, timeout: float = 15, count: int = 1) -> list[dict[str, Any]]:
+        matching = lambda seen: [e for e in seen if e["data"].get("report_id") == report_id]  # noqa: E731
+        self.pull(lambda seen: len(matching(seen)) >= count, timeout)
+        return matching(self.seen)
+
+    def close(self) -> None:
+        self.subscriber.delete_subscription(subscription=self.path)

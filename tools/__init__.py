@@ -1,0 +1,1 @@
+"""Local development tooling: the stack, the gateway, demo data. Not deployed."""

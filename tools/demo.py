@@ -1,0 +1,110 @@
+"""The demo: one month's report through its whole life, on the seeded local stack.
+
+An ASN of Kelurahan Belawan I submits this month's report from "the app",
+the supervisor returns it with feedback, the ASN resubmits, the supervisor
+accepts, and the ASN sees it in the e-performance view. Every step is a real
+HTTP call with a real ID token from the Auth emulator.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from pathlib import Path
+
+from tools.client import Api, sign_in
+from tools.stack import DEFAULT_STATE, StackInfo
+
+BERAKHLAK = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
+
+
+def say(step: str, detail: str = "") -> None:
+    print(f"\n== {step}")
+    if detail:
+        print(f"   {detail}")
+
+
+def check(response, *expected: int) -> dict:
+    if response.status_code not in expected:
+        raise SystemExit(f"unexpected {response.status_code} from {response.request.method} {response.url}: {response.text}")
+    return response.json()
+
+
+def main() -> int:
+    state = DEFAULT_STATE
+    info = StackInfo.load(state / "stack.json")
+    accounts = json.loads((state / "demo-accounts.json").read_text())
+    by_nip = {a["nip"]: a for a in accounts}
+
+    boss_api = asn_api = None
+    period = None
+    # Someone in Belawan I who has not reported this month yet.
+    for person in accounts:
+        if person["unit"] != "kel-belawan-1" or person["role"] != "asn":
+            continue
+        api = Api(info.api, sign_in(info.auth, person["email"], person["password"]))
+        view = check(api.get("/api/me/performance"), 200)
+        period = view["current_period"]
+        month = next(m for m in view["months"] if m["period"] == period)
+        if month["state"] == "open":
+            asn, asn_api = person, api
+            boss = by_nip[person["supervisor_nip"]]
+            boss_api = Api(info.api, sign_in(info.auth, boss["email"], boss["password"]))
+            plan = view["indicators"]
+            break
+    if asn_api is None:
+        print("everyone in Kelurahan Belawan I has reported this month already; re-seed with `make down demo`")
+        return 0
+
+    say(f"ASN {asn['name']} ({asn['jabatan']}) signs in", f"{asn['email']} / {asn['password']}")
+    realisasi = [{"indicator_id": i["indicator"]["id"], "value": i["indicator"]["target"]} for i in plan]
+    realisasi[0]["value"] = round(realisasi[0]["value"] * 0.8)
+    body = {
+        "period": period,
+        "realisasi": realisasi,
+        "narrative": "Melayani warga di loket kelurahan dan menyusun rekap bulanan.",
+        "evidence": ["https://drive.belawan.example/bukti/rekap-loket"],
+    }
+    key = str(uuid.uuid4())
+    submitted = check(asn_api.post("/api/reports", json=body, headers={"Idempotency-Key": key}), 201)
+    report = submitted["report"]
+    say(f"submits the report for {period}", f"report {report['id']}: {report['status']}, revision {report['revision']}, late={report['late']}")
+    replay = asn_api.post("/api/reports", json=body, headers={"Idempotency-Key": key})
+    say("the weak signal makes the app retry with the same Idempotency-Key", f"{replay.status_code}, replayed={replay.headers.get('Idempotent-Replayed')}: nothing written twice")
+
+    team = check(boss_api.get("/api/team/reports", params={"period": period}), 200)
+    say(f"supervisor {boss['name']} ({boss['jabatan']}) opens the team list", json.dumps(team["counts"]))
+    feedback = "Realisasi IKI-1 di bawah target: lampirkan register surat dan jelaskan kendalanya."
+    review = {"decision": "return", "hasil_kerja": "sesuai_ekspektasi", "perilaku": {v: "sesuai_ekspektasi" for v in BERAKHLAK}, "feedback": feedback}
+    check(boss_api.post(f"/api/reports/{report['id']}/review", json=review), 200)
+    say("returns it for revision with feedback", feedback)
+
+    body["narrative"] += " Register surat terlampir; dua hari loket tutup karena banjir rob."
+    body["evidence"].append("https://drive.belawan.example/bukti/register-surat")
+    resubmitted = check(asn_api.post("/api/reports", json=body), 200)
+    say("the ASN resubmits", f"revision {resubmitted['report']['revision']}, {resubmitted['report']['status']}")
+
+    review = {"decision": "accept", "hasil_kerja": "sesuai_ekspektasi", "perilaku": {v: "di_atas_ekspektasi" for v in BERAKHLAK},
+              "feedback": "Terima kasih, penjelasannya jelas. Tetap semangat melayani.", "revision": 2}
+    check(boss_api.post(f"/api/reports/{report['id']}/review", json=review), 200)
+    say("the supervisor accepts it")
+
+    view = check(asn_api.get("/api/me/performance"), 200)
+    month = next(m for m in view["months"] if m["period"] == period)
+    say("the ASN opens e-performance", f"{period}: {month['state']}, revision {month['revision']}")
+    for fb in month["feedback"]:
+        print(f"   - {fb['decision']}: {fb['feedback']}")
+    for indicator in view["indicators"]:
+        print(f"   - {indicator['indicator']['name']}: capaian to date {indicator['capaian_to_date']}")
+
+    print(
+        f"\nThe stack keeps running. API {info.api} (OpenAPI at {info.api}/api/openapi.json)."
+        f"\nAccounts for every seeded person: {state / 'demo-accounts.json'} (password {accounts[0]['password']})."
+        f"\nLogs: {Path(info.state_dir) / 'logs'}.  Stop everything with `make down`."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

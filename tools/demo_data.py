@@ -1,0 +1,364 @@
+"""A realistic, reproducible demo organisation for Kecamatan Medan Belawan.
+
+Kantor Camat and its six kelurahan, a few hundred ASN with supervisors and
+SKP plans, and the last four months of reports and reviews (plus the current
+month, partly reported), produced by the same domain functions the API uses.
+Pure: ``build(today)`` returns data; tools/seed.py writes it.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from common.domain import reports as domain
+from common.domain.clock import WIB
+from common.domain.organisation import Employee, EmploymentStatus, Role, Unit
+from common.domain.period import period_of, previous_period, report_deadline
+from common.domain.ratings import BerAkhlak, Rating
+from common.domain.reports import RealisasiEntry, Report, ReportContent, ReviewInput
+from common.domain.skp import Aspect, Direction, Indicator, SkpPlan, capaian, default_hasil_kerja
+
+DEMO_PASSWORD = "Belawan-Demo-2026"
+EMAIL_DOMAIN = "belawan.example"
+
+UNITS = [
+    Unit(id="kec-medan-belawan", name="Kantor Camat Medan Belawan", kind="kecamatan"),
+    Unit(id="kel-belawan-1", name="Kelurahan Belawan I", kind="kelurahan", parent_id="kec-medan-belawan"),
+    Unit(id="kel-belawan-2", name="Kelurahan Belawan II", kind="kelurahan", parent_id="kec-medan-belawan"),
+    Unit(id="kel-belawan-bahari", name="Kelurahan Belawan Bahari", kind="kelurahan", parent_id="kec-medan-belawan"),
+    Unit(id="kel-belawan-bahagia", name="Kelurahan Belawan Bahagia", kind="kelurahan", parent_id="kec-medan-belawan"),
+    Unit(id="kel-belawan-sicanang", name="Kelurahan Belawan Sicanang", kind="kelurahan", parent_id="kec-medan-belawan"),
+    Unit(id="kel-bagan-deli", name="Kelurahan Bagan Deli", kind="kelurahan", parent_id="kec-medan-belawan"),
+    Unit(id="bkpsdm-medan", name="BKPSDM Kota Medan", kind="badan"),
+    Unit(id="inspektorat-medan", name="Inspektorat Kota Medan", kind="inspektorat"),
+]
+
+SURNAMES = [
+    "Siregar", "Nasution", "Lubis", "Harahap", "Simanjuntak", "Sitompul", "Hutagalung", "Sinaga", "Tarigan",
+    "Ginting", "Sembiring", "Purba", "Damanik", "Pane", "Situmorang", "Pasaribu", "Panjaitan", "Hasibuan",
+    "Rangkuti", "Batubara", "Daulay", "Ritonga", "Matondang", "Saragih", "Manurung", "Pohan",
+]
+MALE = ["Ahmad", "Muhammad", "Rahmat", "Budi", "Agus", "Wahyu", "Rizky", "Fadli", "Hendra", "Irwan", "Joko", "Darwin",
+        "Syahrul", "Zulkifli", "Andi", "Bambang", "Dedi", "Fauzi", "Hasan", "Indra", "Yusuf", "Ridwan", "Taufik", "Arif"]
+FEMALE = ["Siti", "Nur", "Dewi", "Rina", "Sri", "Fitri", "Yuni", "Lestari", "Maya", "Ratna", "Indah", "Wulan",
+          "Aisyah", "Nurhayati", "Rahmawati", "Sari", "Evi", "Kartini", "Melati", "Putri", "Rosmawati", "Ummi"]
+ONLY_NAMES = {"Siti", "Nur", "Muhammad"}  # these read better with a second given name
+
+# SKP templates by line of work: (id suffix, name, aspect, monthly target, unit, direction)
+WORK = {
+    "pelayanan": [
+        ("Surat keterangan (domisili, SKTM, pengantar KTP-el/KK) diterbitkan", Aspect.KUANTITAS, 40, "dokumen", Direction.HIGHER_IS_BETTER),
+        ("Berkas layanan selesai tanpa revisi", Aspect.KUALITAS, 95, "%", Direction.HIGHER_IS_BETTER),
+        ("Rata-rata waktu penyelesaian surat", Aspect.WAKTU, 2, "hari", Direction.LOWER_IS_BETTER),
+    ],
+    "pemerintahan": [
+        ("Data kependudukan dan pertanahan dimutakhirkan", Aspect.KUANTITAS, 60, "data", Direction.HIGHER_IS_BETTER),
+        ("Akurasi data hasil verifikasi", Aspect.KUALITAS, 98, "%", Direction.HIGHER_IS_BETTER),
+        ("Waktu penyusunan rekap laporan bulanan", Aspect.WAKTU, 3, "hari", Direction.LOWER_IS_BETTER),
+    ],
+    "trantib": [
+        ("Patroli dan penertiban dilaksanakan", Aspect.KUANTITAS, 8, "kegiatan", Direction.HIGHER_IS_BETTER),
+        ("Pengaduan ketenteraman ditindaklanjuti", Aspect.KUALITAS, 90, "%", Direction.HIGHER_IS_BETTER),
+        ("Waktu respons pengaduan", Aspect.WAKTU, 1, "hari", Direction.LOWER_IS_BETTER),
+    ],
+    "pemberdayaan": [
+        ("Keluarga penerima bantuan diverifikasi", Aspect.KUANTITAS, 30, "KK", Direction.HIGHER_IS_BETTER),
+        ("Ketepatan sasaran verifikasi", Aspect.KUALITAS, 95, "%", Direction.HIGHER_IS_BETTER),
+        ("Waktu verifikasi per usulan", Aspect.WAKTU, 5, "hari", Direction.LOWER_IS_BETTER),
+    ],
+    "umum": [
+        ("Dokumen keuangan dan kepegawaian diproses", Aspect.KUANTITAS, 25, "dokumen", Direction.HIGHER_IS_BETTER),
+        ("Dokumen tanpa koreksi pemeriksa", Aspect.KUALITAS, 95, "%", Direction.HIGHER_IS_BETTER),
+        ("Waktu proses SPJ", Aspect.WAKTU, 3, "hari", Direction.LOWER_IS_BETTER),
+    ],
+    "pimpinan": [
+        ("Layanan administrasi unit selesai tepat waktu", Aspect.KUALITAS, 95, "%", Direction.HIGHER_IS_BETTER),
+        ("Rapat koordinasi dan musyawarah warga dipimpin", Aspect.KUANTITAS, 4, "kegiatan", Direction.HIGHER_IS_BETTER),
+        ("Waktu tindak lanjut pengaduan masyarakat", Aspect.WAKTU, 3, "hari", Direction.LOWER_IS_BETTER),
+    ],
+    "pembinaan": [
+        ("Berkas kepegawaian dan pengembangan kompetensi diproses", Aspect.KUANTITAS, 50, "berkas", Direction.HIGHER_IS_BETTER),
+        ("Data kepegawaian tanpa kesalahan", Aspect.KUALITAS, 98, "%", Direction.HIGHER_IS_BETTER),
+        ("Waktu penyelesaian usulan", Aspect.WAKTU, 5, "hari", Direction.LOWER_IS_BETTER),
+    ],
+}
+
+NARRATIVES = {
+    "pelayanan": "Melayani permohonan surat keterangan warga di loket, memverifikasi berkas dan mengarsipkan salinannya.",
+    "pemerintahan": "Memutakhirkan data kependudukan bersama kepala lingkungan dan menyusun rekap laporan bulanan.",
+    "trantib": "Melaksanakan patroli wilayah pesisir dan menindaklanjuti pengaduan ketenteraman warga.",
+    "pemberdayaan": "Memverifikasi usulan bantuan sosial dan mendampingi kegiatan pemberdayaan masyarakat.",
+    "umum": "Memproses SPJ, administrasi kepegawaian dan persuratan kantor.",
+    "pimpinan": "Memimpin rapat koordinasi, menindaklanjuti pengaduan dan memantau kinerja layanan unit.",
+    "pembinaan": "Memproses berkas kepegawaian dan usulan pengembangan kompetensi ASN.",
+}
+
+FEEDBACK_GOOD = [
+    "Capaian bulan ini baik. Pertahankan, dan bagikan cara kerja Anda ke rekan di loket.",
+    "Target tercapai dan bukti dukung lengkap. Terima kasih atas kerja kerasnya.",
+    "Kerja yang rapi. Bulan depan coba percepat waktu penyelesaian satu hari lagi.",
+]
+FEEDBACK_BELOW = [
+    "Beberapa target belum tercapai. Mari kita bahas hambatannya minggu ini dan susun rencana perbaikan.",
+    "Waktu penyelesaian masih di atas standar. Gunakan daftar periksa berkas agar tidak bolak-balik.",
+    "Realisasi masih di bawah target; ikuti pendampingan dari Kasi dan laporkan kendala lebih awal.",
+]
+FEEDBACK_RETURN = [
+    "Tautan bukti dukung belum bisa dibuka. Perbaiki tautannya lalu kirim ulang.",
+    "Realisasi jumlah surat tidak sama dengan buku register. Periksa kembali angkanya.",
+    "Narasi terlalu singkat: jelaskan kegiatan utama dan kendalanya.",
+]
+
+
+@dataclass
+class Person:
+    employee: Employee
+    work: str
+    diligence: float  # chance of reporting before the deadline
+    level: float  # typical capaian
+    kind: str  # asn, atasan, kepala_unit, admin, inspektorat
+
+
+@dataclass
+class Dataset:
+    units: list[Unit]
+    people: list[Person]
+    plans: list[SkpPlan]
+    reports: list[Report] = field(default_factory=list)  # every stored state, in order
+
+    @property
+    def employees(self) -> list[Employee]:
+        return [p.employee for p in self.people]
+
+
+class _Names:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+        self.sequence = 0
+
+    def person(self, gender: int) -> str:
+        while True:
+            first = self.rng.choice(MALE if gender == 1 else FEMALE)
+            if first in ONLY_NAMES:
+                first = f"{first} {self.rng.choice(MALE if gender == 1 else FEMALE)}".replace(f"{first} {first}", first)
+            name = f"{first} {self.rng.choice(SURNAMES)}"
+            if name not in self.used:
+                self.used.add(name)
+                return name
+
+    def nip(self, gender: int, today: date, born: tuple[int, int]) -> str:
+        self.sequence += 1
+        birth = date(self.rng.randint(*born), self.rng.randint(1, 12), self.rng.randint(1, 28))
+        tmt_year = min(birth.year + self.rng.randint(22, 33), today.year - 1)
+        tmt_month = self.rng.randint(1, 12)
+        return f"{birth:%Y%m%d}{tmt_year:04d}{tmt_month:02d}{gender}{self.sequence % 1000:03d}"
+
+
+def _email(name: str, nip: str) -> str:
+    slug = re.sub(r"[^a-z]+", ".", name.lower()).strip(".")
+    return f"{slug}.{nip[-4:]}@{EMAIL_DOMAIN}"
+
+
+def build(today: date, seed: int = 2026) -> Dataset:
+    rng = random.Random(seed)
+    names = _Names(rng)
+    people: list[Person] = []
+
+    def add(unit: Unit, jabatan: str, work: str, supervisor: Person | None, kind: str = "asn", role: Role = Role.ASN) -> Person:
+        gender = rng.choice([1, 2])
+        name = names.person(gender)
+        born = {"kepala_unit": (1967, 1980), "atasan": (1970, 1988)}.get(kind, (1970, 1999))
+        nip = names.nip(gender, today, born)
+        diligence = rng.choice([0.97] * 6 + [0.85] * 3 + [0.45])  # a few chronically late reporters
+        level = min(1.15, max(0.6, rng.gauss(1.0, 0.12)))
+        employee = Employee(
+            nip=nip,
+            name=name,
+            email=_email(name, nip),
+            unit_id=unit.id,
+            supervisor_nip=supervisor.employee.nip if supervisor else None,
+            jabatan=jabatan,
+            status=EmploymentStatus.PPPK if kind == "asn" and rng.random() < 0.15 else EmploymentStatus.PNS,
+            role=role,
+            language="en" if rng.random() < 0.05 else "id",
+        )
+        person = Person(employee, work, diligence, level, kind)
+        people.append(person)
+        return person
+
+    units = [u.model_copy() for u in UNITS]
+    by_id = {u.id: u for u in units}
+    kecamatan = by_id["kec-medan-belawan"]
+    camat = add(kecamatan, "Camat Medan Belawan", "pimpinan", None, "kepala_unit")
+    sekcam = add(kecamatan, "Sekretaris Camat", "umum", camat, "atasan")
+    sections = [
+        ("Kasubbag Umum dan Kepegawaian", "umum", sekcam, 5),
+        ("Kasubbag Perencanaan dan Keuangan", "umum", sekcam, 4),
+        ("Kasi Pemerintahan", "pemerintahan", camat, 7),
+        ("Kasi Ketenteraman dan Ketertiban Umum", "trantib", camat, 8),
+        ("Kasi Pemberdayaan Masyarakat", "pemberdayaan", camat, 6),
+        ("Kasi Kesejahteraan Sosial", "pemberdayaan", camat, 5),
+        ("Kasi Pelayanan Umum", "pelayanan", camat, 8),
+    ]
+    for title, work, boss, staff in sections:
+        head = add(kecamatan, title, work, boss, "atasan")
+        for _ in range(staff):
+            add(kecamatan, f"Staf {title.removeprefix('Kasi ').removeprefix('Kasubbag ')}", work, head)
+    by_id[kecamatan.id] = kecamatan.model_copy(update={"head_nip": camat.employee.nip})
+
+    for unit in units:
+        if unit.kind != "kelurahan":
+            continue
+        lurah = add(unit, f"Lurah {unit.name.removeprefix('Kelurahan ')}", "pimpinan", camat, "kepala_unit")
+        seklur = add(unit, "Sekretaris Lurah", "umum", lurah, "atasan")
+        for _ in range(rng.randint(4, 5)):
+            add(unit, "Staf Sekretariat Kelurahan", "umum", seklur)
+        for title, work in (
+            ("Kasi Pemerintahan", "pemerintahan"),
+            ("Kasi Pemberdayaan Masyarakat", "pemberdayaan"),
+            ("Kasi Ketenteraman dan Ketertiban", "trantib"),
+            ("Kasi Pelayanan Umum", "pelayanan"),
+        ):
+            head = add(unit, title, work, lurah, "atasan")
+            for _ in range(rng.randint(5, 9)):
+                add(unit, f"Staf {title.removeprefix('Kasi ')}", work, head)
+        by_id[unit.id] = unit.model_copy(update={"head_nip": lurah.employee.nip})
+
+    kaban = add(by_id["bkpsdm-medan"], "Kepala Bidang Penilaian Kinerja", "pembinaan", None, "admin", Role.ADMIN)
+    for _ in range(2):
+        add(by_id["bkpsdm-medan"], "Analis Kinerja ASN", "pembinaan", kaban, "admin", Role.ADMIN)
+    irban = add(by_id["inspektorat-medan"], "Inspektur Pembantu Wilayah", "pembinaan", None, "inspektorat", Role.INSPEKTORAT)
+    for _ in range(2):
+        add(by_id["inspektorat-medan"], "Auditor Ahli Muda", "pembinaan", irban, "inspektorat", Role.INSPEKTORAT)
+    by_id["bkpsdm-medan"] = by_id["bkpsdm-medan"].model_copy(update={"head_nip": kaban.employee.nip})
+    by_id["inspektorat-medan"] = by_id["inspektorat-medan"].model_copy(update={"head_nip": irban.employee.nip})
+
+    plans = [_plan(p, today.year) for p in people]
+    dataset = Dataset(units=list(by_id.values()), people=people, plans=plans)
+    dataset.reports = _history(dataset, today, rng)
+    return dataset
+
+
+def _plan(person: Person, year: int) -> SkpPlan:
+    return SkpPlan(
+        nip=person.employee.nip,
+        year=year,
+        indicators=[
+            Indicator(id=f"IKI-{i}", name=name, aspect=aspect, target=target, unit=unit, direction=direction)
+            for i, (name, aspect, target, unit, direction) in enumerate(WORK[person.work], start=1)
+        ],
+    )
+
+
+def _realisasi(indicator: Indicator, level: float, rng: random.Random) -> float:
+    ratio = max(0.3, rng.gauss(level, 0.1))
+    if indicator.direction is Direction.LOWER_IS_BETTER:
+        return round(max(0.5, indicator.target / ratio), 1)
+    value = indicator.target * ratio
+    if indicator.unit == "%":
+        return round(min(100.0, value), 1)
+    return float(round(value))
+
+
+def _moment(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(rng.randint(7, 16), rng.randint(0, 59)), tzinfo=WIB)
+
+
+def _history(dataset: Dataset, today: date, rng: random.Random) -> list[Report]:
+    """Four complete months before the current one, plus the current month so far."""
+    now = datetime.combine(today, time(12), tzinfo=WIB)
+    current = period_of(now)
+    periods = [current]
+    for _ in range(4):
+        periods.insert(0, previous_period(periods[0]))
+    plans = {p.nip: p for p in dataset.plans}
+    supervisors = {p.employee.nip: p for p in dataset.people}
+    states: list[Report] = []
+    for person in dataset.people:
+        employee, plan = person.employee, plans[person.employee.nip]
+        for period in periods:
+            if int(period[:4]) != plan.year:
+                continue  # the demo plans cover this year only
+            deadline = report_deadline(period, 5)
+            next_month_first = (deadline - timedelta(days=5)).date()
+            if period == current:
+                if rng.random() > 0.35:
+                    continue  # most people report after the month ends
+                submitted = _moment(today - timedelta(days=rng.randint(0, 3)), rng)
+            elif rng.random() > 0.97:
+                continue  # missing
+            elif rng.random() < person.diligence:
+                submitted = _moment(next_month_first + timedelta(days=rng.randint(0, 4)), rng)
+            else:
+                submitted = _moment(next_month_first + timedelta(days=rng.randint(5, 14)), rng)
+            if submitted > now:
+                submitted = now - timedelta(hours=1)
+            content = ReportContent(
+                realisasi=[RealisasiEntry(indicator_id=i.id, value=_realisasi(i, person.level, rng)) for i in plan.indicators],
+                narrative=NARRATIVES[person.work],
+                evidence=[f"https://drive.{EMAIL_DOMAIN}/bukti/{employee.nip}/{period}"],
+            )
+            report, _, _ = domain.submit(None, employee, plan, period, content, submitted, 5)
+            states.append(report)
+            supervisor = supervisors.get(employee.supervisor_nip or "")
+            if supervisor is None:
+                continue  # the camat and agency heads are reviewed outside this system
+            reviewed_at = submitted + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
+            if reviewed_at > now or (period == periods[-2] and rng.random() < 0.15):
+                continue  # still waiting for the supervisor
+            if rng.random() < 0.1:
+                report, _ = domain.review(
+                    report, employee, supervisor.employee.nip,
+                    _review(plan, person, report, rng, decision="return"), reviewed_at,
+                )
+                states.append(report)
+                resubmitted = reviewed_at + timedelta(days=rng.randint(1, 3))
+                if resubmitted > now:
+                    continue
+                fixed = content.model_copy(update={"narrative": content.narrative + " Bukti dukung telah diperbaiki."})
+                report, _, _ = domain.submit(report, employee, plan, period, fixed, resubmitted, 5)
+                states.append(report)
+                reviewed_at = resubmitted + timedelta(days=rng.randint(1, 3))
+                if reviewed_at > now:
+                    continue
+            report, _ = domain.review(report, employee, supervisor.employee.nip, _review(plan, person, report, rng), reviewed_at)
+            states.append(report)
+    return states
+
+
+def _review(plan: SkpPlan, person: Person, report: Report, rng: random.Random, decision: str = "accept") -> ReviewInput:
+    plan_values = [capaian(plan.indicator(e.indicator_id), e.value) for e in report.content.realisasi]
+    hasil = default_hasil_kerja(plan_values)
+    if rng.random() < 0.15:  # supervisors do not always agree with the formula
+        hasil = rng.choice(list(Rating))
+    base = Rating.DI_ATAS if person.level > 1.08 else Rating.DI_BAWAH if person.level < 0.75 else Rating.SESUAI
+    perilaku = {v: base if rng.random() < 0.7 else Rating.SESUAI for v in BerAkhlak}
+    below = hasil is Rating.DI_BAWAH or Rating.DI_BAWAH in perilaku.values()
+    if decision == "return":
+        feedback = rng.choice(FEEDBACK_RETURN)
+    elif below:
+        feedback = rng.choice(FEEDBACK_BELOW)
+    else:
+        feedback = rng.choice(FEEDBACK_GOOD) if rng.random() < 0.6 else None
+    return ReviewInput(decision=decision, hasil_kerja=hasil, perilaku=perilaku, feedback=feedback)
+
+
+def accounts(dataset: Dataset) -> list[dict]:
+    """The demo logins, one per seeded person (written to .local/demo-accounts.json)."""
+    return [
+        {
+            "email": p.employee.email,
+            "password": DEMO_PASSWORD,
+            "role": p.kind,
+            "nip": p.employee.nip,
+            "unit": p.employee.unit_id,
+            "supervisor_nip": p.employee.supervisor_nip,
+            "name": p.employee.name,
+            "jabatan": p.employee.jabatan,
+        }
+        for p in dataset.people
+    ]

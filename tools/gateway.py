@@ -1,0 +1,203 @@
+"""Serves every function locally the way production does.
+
+Each function is built with functions-framework's own ``create_app`` from
+main.py, exactly as Cloud Functions builds it. Two listeners:
+
+- the hosting port: ``web/`` plus firebase.json's hosting rewrites, so
+  ``/api/...`` reaches the same function it reaches behind Firebase Hosting;
+- the functions port: ``/<function name>``, the push endpoint of the
+  Pub/Sub subscriptions that trigger event functions.
+
+It also plays Cloud Scheduler: functions with a ``schedule`` in the catalog get
+a message on their topic when the cron expression matches (Asia/Jakarta).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import mimetypes
+import re
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("pantau.gateway")
+
+
+def glob_to_regex(glob: str) -> re.Pattern[str]:
+    """Firebase Hosting globs: ``**`` crosses slashes, ``*`` does not."""
+    out, i = "", 0
+    while i < len(glob):
+        if glob.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif glob[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        else:
+            out, i = out + re.escape(glob[i]), i + 1
+    return re.compile(f"^{out}$")
+
+
+def build_function_apps() -> dict[str, Any]:
+    import functions_framework
+
+    from functions.catalog import FUNCTIONS
+
+    source = str(ROOT / "main.py")
+    return {
+        f.name: functions_framework.create_app(target=f.name, source=source, signature_type="http" if f.trigger == "http" else "cloudevent")
+        for f in FUNCTIONS
+    }
+
+
+class Hosting:
+    """A WSGI app for the hosting port: rewrites first, then static files from web/."""
+
+    def __init__(self, apps: dict[str, Any], config: dict[str, Any]) -> None:
+        self.apps = apps
+        self.public = (ROOT / config.get("public", "web")).resolve()
+        self.clean_urls = config.get("cleanUrls", False)
+        self.rewrites = [(glob_to_regex(r["source"]), r) for r in config.get("rewrites", [])]
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
+        path = environ.get("PATH_INFO", "/")
+        for pattern, rule in self.rewrites:
+            if pattern.match(path):
+                if "function" in rule:
+                    function = rule["function"]["functionId"] if isinstance(rule["function"], dict) else rule["function"]
+                    return self.apps[function](environ, start_response)
+                if "destination" in rule:
+                    return self._static(rule["destination"], start_response)
+        return self._static(path, start_response)
+
+    def _static(self, path: str, start_response: Callable) -> Any:
+        candidates = [path, path.rstrip("/") + "/index.html"]
+        if self.clean_urls:
+            candidates.append(path + ".html")
+        for candidate in candidates:
+            target = (self.public / candidate.lstrip("/")).resolve()
+            if target.is_file() and target.is_relative_to(self.public):
+                return self._file(target, "200 OK", start_response)
+        missing = self.public / "404.html"
+        if missing.is_file():
+            return self._file(missing, "404 Not Found", start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"Not Found"]
+
+    @staticmethod
+    def _file(target: Path, status: str, start_response: Callable) -> Any:
+        body = target.read_bytes()
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-cache")])
+        return [body]
+
+
+class Functions:
+    """A WSGI app for the functions port: /<name>/... goes to that function."""
+
+    def __init__(self, apps: dict[str, Any]) -> None:
+        self.apps = apps
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
+        name, _, rest = environ.get("PATH_INFO", "/").lstrip("/").partition("/")
+        app = self.apps.get(name)
+        if app is None:
+            start_response("404 Not Found", [("Content-Type", "application/json")])
+            return [json.dumps({"error": {"code": "not_found", "message": f"no function {name}"}}).encode()]
+        environ = {**environ, "PATH_INFO": "/" + rest}
+        return app(environ, start_response)
+
+
+# -- the local Cloud Scheduler ------------------------------------------------
+
+def _cron_field(spec: str, value: int, low: int, high: int) -> bool:
+    for part in spec.split(","):
+        step = 1
+        if "/" in part:
+            part, step_text = part.split("/")
+            step = int(step_text)
+        if part == "*":
+            start, end = low, high
+        elif "-" in part:
+            start, end = (int(x) for x in part.split("-"))
+        else:
+            start = end = int(part)
+        if start <= value <= end and (value - start) % step == 0:
+            return True
+    return False
+
+
+def cron_matches(expression: str, moment: datetime) -> bool:
+    minute, hour, day, month, weekday = expression.split()
+    return (
+        _cron_field(minute, moment.minute, 0, 59)
+        and _cron_field(hour, moment.hour, 0, 23)
+        and _cron_field(day, moment.day, 1, 31)
+        and _cron_field(month, moment.month, 1, 12)
+        and _cron_field(weekday, (moment.isoweekday() % 7), 0, 6)
+    )
+
+
+def run_scheduler(project: str, stop: threading.Event) -> None:
+    from google.cloud import pubsub_v1
+
+    from functions.catalog import FUNCTIONS
+
+    jobs = [f for f in FUNCTIONS if f.schedule and f.topic]
+    publisher = pubsub_v1.PublisherClient()
+    zone = ZoneInfo("Asia/Jakarta")
+    last_minute = None
+    while not stop.wait(1.0):
+        now = datetime.now(zone).replace(second=0, microsecond=0)
+        if now == last_minute:
+            continue
+        last_minute = now
+        for job in jobs:
+            if cron_matches(job.schedule, now):
+                data = json.dumps({"scheduled_at": now.isoformat(), "job": job.name}).encode()
+                try:
+                    publisher.publish(publisher.topic_path(project, job.topic), data, source="local-scheduler").result(timeout=10)
+                except Exception:
+                    log.exception("scheduled publish failed", extra={"job": job.name})
+
+
+def main() -> None:
+    import os
+
+    from werkzeug.serving import make_server
+
+    parser = argparse.ArgumentParser(description="serve every function locally")
+    parser.add_argument("--state", type=Path, required=True)
+    args = parser.parse_args()
+    from common.logs import configure
+
+    configure()
+    firebase = json.loads((ROOT / "firebase.json").read_text())
+    info = json.loads((args.state / "stack.json").read_text())
+    hosting_port = int(info["api"].rsplit(":", 1)[1])
+    functions_port = int(info["functions"].rsplit(":", 1)[1])
+    apps = build_function_apps()
+    servers = [
+        make_server("127.0.0.1", functions_port, Functions(apps), threaded=True),
+        make_server("127.0.0.1", hosting_port, Hosting(apps, firebase["hosting"]), threaded=True),
+    ]
+    stop = threading.Event()
+    threading.Thread(target=run_scheduler, args=(os.environ["GOOGLE_CLOUD_PROJECT"], stop), daemon=True).start()
+    threading.Thread(target=servers[0].serve_forever, daemon=True).start()
+    log.info("gateway serving", extra={"api": info["api"], "functions": info["functions"]})
+    try:
+        servers[1].serve_forever()
+    finally:
+        stop.set()
+        time.sleep(0)
+
+
+if __name__ == "__main__":
+    main()

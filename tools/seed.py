@@ -1,0 +1,89 @@
+"""Seeds the running local stack with the demo organisation of Medan Belawan.
+
+    python -m tools.seed [--state .local]
+
+Idempotent: the data set is reproducible, and every write is an upsert, so
+seeding twice leaves the same data. Writes .local/demo-accounts.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from tools.stack import DEFAULT_STATE, StackInfo
+
+
+def seed(info: StackInfo, state: Path) -> dict:
+    os.environ.update(info.env())
+    from common.adapters.firebase_auth import FirebaseAccounts
+    from common.adapters.firestore import FirestoreUnitOfWork, get_client
+    from common.domain.clock import today_wib
+    from common.services import administration
+    from common.settings import Settings
+    from tools import demo_data
+
+    started = time.perf_counter()
+    settings = Settings(project_id=info.project)
+    uow = FirestoreUnitOfWork(get_client(info.project))
+    dataset = demo_data.build(today_wib())
+
+    # Units first without heads, so employees can reference them; then heads.
+    administration.load_units(uow, [u.model_copy(update={"head_nip": None}) for u in dataset.units])
+    passwords = {p.employee.email: demo_data.DEMO_PASSWORD for p in dataset.people if p.employee.email}
+    # Supervisors before their staff, so every link points at someone who exists.
+    employees = sorted(dataset.employees, key=lambda e: _depth(e, {x.nip: x for x in dataset.employees}))
+    loaded = administration.load_employees(uow, FirebaseAccounts(settings), employees, passwords)
+    failed = [a for a in loaded.accounts if a.state == "failed"]
+    if failed:
+        raise RuntimeError(f"{len(failed)} accounts could not be set up, e.g. {failed[0].email}: {failed[0].error}")
+    administration.load_units(uow, dataset.units)
+    administration.load_plans(uow, dataset.plans)
+    uow.reports.put_many(dataset.reports)
+
+    accounts_path = state / "demo-accounts.json"
+    accounts_path.write_text(json.dumps(demo_data.accounts(dataset), indent=2, ensure_ascii=False) + "\n")
+    final = {r.id: r for r in dataset.reports}
+    return {
+        "units": len(dataset.units),
+        "employees": len(dataset.people),
+        "accounts": len(loaded.accounts),
+        "plans": len(dataset.plans),
+        "reports": len(final),
+        "report_states": dict(Counter(r.status.value for r in final.values())),
+        "seconds": round(time.perf_counter() - started, 1),
+        "accounts_file": str(accounts_path),
+    }
+
+
+def _depth(employee, by_nip) -> int:
+    depth, current = 0, employee.supervisor_nip
+    while current and current in by_nip and depth < 20:
+        depth, current = depth + 1, by_nip[current].supervisor_nip
+    return depth
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--state", type=Path, default=DEFAULT_STATE)
+    args = parser.parse_args(argv)
+    path = args.state / "stack.json"
+    if not path.exists():
+        print("error: the stack is not running; start it with `make up`", file=sys.stderr)
+        return 1
+    summary = seed(StackInfo.load(path), args.state)
+    print(
+        f"seeded {summary['units']} units, {summary['employees']} employees with accounts, "
+        f"{summary['plans']} SKP plans, {summary['reports']} reports {summary['report_states']} "
+        f"in {summary['seconds']}s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,370 @@
+"""The local stack: real emulators and every function, on this machine.
+
+    python -m tools.stack up      # start in the background, wait until it answers
+    python -m tools.stack down    # stop what `up` started
+    python -m tools.stack status
+
+Starts the Firestore and Pub/Sub emulators from the Google Cloud CLI, the
+Firebase Auth emulator from firebase-tools, creates the topics and the push
+subscriptions to the event functions, then the gateway (tools/gateway.py),
+which serves every function through functions-framework's own app factory.
+Ports come from firebase.json's ``emulators`` section; tests ask for free
+ports instead so they never collide with a running demo.
+
+Each child runs in its own process group and is stopped by group id, so the
+Java processes that ``gcloud ... start`` spawns stop with it. Only processes
+recorded in stack.json are ever signalled, and only after checking that the
+recorded process is still the one we started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_STATE = ROOT / ".local"
+DEFAULT_PROJECT = "demo-pantau-belawan"
+
+
+class StackError(RuntimeError):
+    pass
+
+
+@dataclass
+class Ports:
+    firestore: int
+    pubsub: int
+    auth: int
+    hosting: int
+    functions: int
+    hub: int
+    logging: int
+
+    @classmethod
+    def from_firebase_json(cls) -> "Ports":
+        emulators = json.loads((ROOT / "firebase.json").read_text())["emulators"]
+        return cls(**{name: int(emulators[name]["port"]) for name in cls.__dataclass_fields__})
+
+    @classmethod
+    def free(cls) -> "Ports":
+        sockets = []
+        try:
+            for _ in cls.__dataclass_fields__:
+                s = socket.socket()
+                s.bind(("127.0.0.1", 0))
+                sockets.append(s)
+            return cls(*(s.getsockname()[1] for s in sockets))
+        finally:
+            for s in sockets:
+                s.close()
+
+
+@dataclass
+class Process:
+    name: str
+    pid: int
+    cmdline: str  # what /proc/<pid>/cmdline held at start: checked before any signal
+    log: str
+
+
+@dataclass
+class StackInfo:
+    api: str
+    functions: str
+    project: str
+    firestore: str
+    pubsub: str
+    auth: str
+    state_dir: str
+    processes: list[Process] = field(default_factory=list)
+
+    def env(self) -> dict[str, str]:
+        """What a client of this stack needs in its environment."""
+        return {
+            "GOOGLE_CLOUD_PROJECT": self.project,
+            "FIRESTORE_EMULATOR_HOST": self.firestore,
+            "PUBSUB_EMULATOR_HOST": self.pubsub,
+            "FIREBASE_AUTH_EMULATOR_HOST": self.auth,
+        }
+
+    @classmethod
+    def load(cls, path: Path) -> "StackInfo":
+        data = json.loads(path.read_text())
+        data["processes"] = [Process(**p) for p in data.get("processes", [])]
+        return cls(**data)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+
+# -- prerequisites -----------------------------------------------------------
+
+def check_prerequisites() -> None:
+    problems = []
+    if not shutil.which("gcloud"):
+        problems.append(
+            "Google Cloud CLI not found. Install the Debian packages google-cloud-cli, "
+            "google-cloud-cli-firestore-emulator and google-cloud-cli-pubsub-emulator "
+            "(https://cloud.google.com/sdk/docs/install#deb)."
+        )
+    else:
+        sdk = Path(subprocess.run(["gcloud", "info", "--format=value(installation.sdk_root)"], capture_output=True, text=True).stdout.strip() or "/usr/lib/google-cloud-sdk")
+        for component, package in (("cloud-firestore-emulator", "google-cloud-cli-firestore-emulator"), ("pubsub-emulator", "google-cloud-cli-pubsub-emulator")):
+            if not (sdk / "platform" / component).exists():
+                problems.append(f"The {component} is missing: apt-get install {package} (or gcloud components install {component}).")
+    if not shutil.which("java"):
+        problems.append("Java not found: the emulators need a JRE 11 or newer (apt-get install openjdk-17-jre-headless).")
+    if not shutil.which("node"):
+        problems.append("Node.js not found: the Auth emulator needs Node 18 or newer (https://nodejs.org).")
+    if not (ROOT / "node_modules" / ".bin" / "firebase").exists():
+        problems.append("firebase-tools is not installed: run `npm ci` (make does this for you).")
+    if problems:
+        raise StackError("\n  - ".join(["missing prerequisites:", *problems]))
+
+
+# -- processes ---------------------------------------------------------------
+
+def _cmdline(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return None
+
+
+def _spawn(name: str, args: list[str], state: Path, env: dict[str, str] | None = None) -> Process:
+    logs = state / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"{name}.log"
+    with open(log_path, "ab") as log:
+        child = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # its own process group: stopping the group stops gcloud's Java too
+        )
+    time.sleep(0.05)
+    return Process(name=name, pid=child.pid, cmdline=_cmdline(child.pid) or " ".join(args), log=str(log_path))
+
+
+def _stop(process: Process, timeout: float = 15.0) -> None:
+    current = _cmdline(process.pid)
+    if current is None or current != process.cmdline:
+        return  # gone, or the pid now belongs to someone else: never signal it
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _group_alive(process.pid):
+            return
+        time.sleep(0.2)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # Reap our own child if it has exited, so it doesn't linger as a zombie.
+    try:
+        os.waitpid(pgid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                return True
+    return False
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _wait_http(url: str, timeout: float, process: Process | None = None, expect: int | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if process and _cmdline(process.pid) is None:
+            raise StackError(f"{process.name} exited during start-up; see {process.log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if expect is None or response.status == expect:
+                    return
+        except urllib.error.HTTPError as error:
+            if expect is None or error.code == expect:
+                return
+            last = str(error)
+        except OSError as error:
+            last = str(error)
+        time.sleep(0.25)
+    where = f"; see {process.log}" if process else ""
+    raise StackError(f"{url} did not answer within {timeout:.0f}s ({last}){where}")
+
+
+# -- the stack ---------------------------------------------------------------
+
+class Stack:
+    def __init__(self, state: Path = DEFAULT_STATE, project: str = DEFAULT_PROJECT, ports: Ports | None = None, python: str | None = None) -> None:
+        if not project.startswith("demo-"):
+            raise StackError("local project ids start with demo- so nothing can reach a real Google project")
+        self.state = state
+        self.project = project
+        self.ports = ports or Ports.from_firebase_json()
+        self.python = python or sys.executable
+        self.info_path = state / "stack.json"
+
+    def running(self) -> StackInfo | None:
+        if not self.info_path.exists():
+            return None
+        info = StackInfo.load(self.info_path)
+        try:
+            _wait_http(f"{info.api}/api/openapi.json", timeout=2)
+        except StackError:
+            return None
+        return info
+
+    def up(self) -> StackInfo:
+        check_prerequisites()
+        if info := self.running():
+            return info
+        if self.info_path.exists():
+            self.down()  # a half-started or crashed stack from before
+        ports = self.ports
+        busy = [f"{name} ({port})" for name, port in asdict(ports).items() if _port_in_use(port)]
+        if busy:
+            raise StackError(f"ports already in use: {', '.join(busy)}. Stop what uses them, or run `make down`.")
+        self.state.mkdir(parents=True, exist_ok=True)
+        host = "127.0.0.1"
+        info = StackInfo(
+            api=f"http://{host}:{ports.hosting}",
+            functions=f"http://{host}:{ports.functions}",
+            project=self.project,
+            firestore=f"{host}:{ports.firestore}",
+            pubsub=f"{host}:{ports.pubsub}",
+            auth=f"{host}:{ports.auth}",
+            state_dir=str(self.state),
+        )
+        try:
+            self._start_emulators(info, ports)
+            from tools.topology import create_topics
+
+            create_topics(info)
+            gateway = _spawn(
+                "gateway",
+                [self.python, "-m", "tools.gateway", "--state", str(self.state)],
+                self.state,
+                env={**info.env(), "PANTAU_ENVIRONMENT": "local", "PYTHONUNBUFFERED": "1"},
+            )
+            info.processes.append(gateway)
+            info.save(self.info_path)
+            _wait_http(f"{info.api}/api/openapi.json", 60, gateway, expect=200)
+        except BaseException:
+            self.down()
+            raise
+        return info
+
+    def _start_emulators(self, info: StackInfo, ports: Ports) -> None:
+        auth_config = self.state / "firebase.auth.json"
+        auth_config.write_text(
+            json.dumps(
+                {
+                    "emulators": {
+                        "auth": {"host": "127.0.0.1", "port": ports.auth},
+                        "hub": {"host": "127.0.0.1", "port": ports.hub},
+                        "logging": {"host": "127.0.0.1", "port": ports.logging},
+                        "ui": {"enabled": False},
+                        "singleProjectMode": True,
+                    }
+                }
+            )
+        )
+        started = [
+            _spawn(
+                "firestore",
+                ["gcloud", "emulators", "firestore", "start", f"--host-port={info.firestore}", "--quiet"],
+                self.state,
+            ),
+            _spawn(
+                "pubsub",
+                ["gcloud", "beta", "emulators", "pubsub", "start", f"--host-port={info.pubsub}", f"--project={self.project}", "--quiet"],
+                self.state,
+            ),
+            _spawn(
+                "auth",
+                [str(ROOT / "node_modules/.bin/firebase"), "emulators:start", "--only", "auth", "--project", self.project, "--config", str(auth_config)],
+                self.state,
+                {"NO_UPDATE_NOTIFIER": "1", "FIREBASE_CLI_DISABLE_UPDATE_CHECK": "true", "CI": "true"},
+            ),
+        ]
+        info.processes.extend(started)
+        info.save(self.info_path)  # recorded before waiting, so `down` can always clean up
+        firestore, pubsub, auth = started
+        _wait_http(f"http://{info.firestore}/", 90, firestore)
+        _wait_http(f"http://{info.pubsub}/", 90, pubsub)
+        _wait_http(f"http://{info.auth}/", 90, auth)
+
+    def down(self) -> None:
+        if not self.info_path.exists():
+            return
+        info = StackInfo.load(self.info_path)
+        for process in reversed(info.processes):
+            _stop(process)
+        self.info_path.unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("--state", type=Path, default=DEFAULT_STATE, help="where stack.json and logs live")
+    parser.add_argument("--project", default=DEFAULT_PROJECT)
+    parser.add_argument("--free-ports", action="store_true", help="pick free ports instead of firebase.json's")
+    args = parser.parse_args(argv)
+    stack = Stack(args.state, args.project, Ports.free() if args.free_ports else None)
+    try:
+        if args.command == "up":
+            info = stack.up()
+            print(f"stack up: API {info.api}  (project {info.project}; details in {stack.info_path.relative_to(ROOT) if stack.info_path.is_relative_to(ROOT) else stack.info_path})")
+        elif args.command == "down":
+            stack.down()
+            print("stack down")
+        else:
+            info = stack.running()
+            print(json.dumps(asdict(info), indent=2) if info else "stack is not running")
+            return 0 if info else 1
+    except StackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
