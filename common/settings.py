@@ -9,6 +9,7 @@ rather than failing later on a user's request.
 from __future__ import annotations
 
 import os
+from datetime import date
 from enum import StrEnum
 from functools import cache
 
@@ -20,6 +21,12 @@ class Environment(StrEnum):
     TEST = "test"
     DEV = "dev"
     PROD = "prod"
+
+
+class HumanCheck(StrEnum):
+    OFF = "off"  # the local stack; production turns one of the others on
+    RECAPTCHA = "recaptcha"  # reCAPTCHA Enterprise token in X-Recaptcha-Token
+    APP_CHECK = "app_check"  # Firebase App Check token in X-Firebase-AppCheck
 
 
 class Settings(BaseModel):
@@ -37,6 +44,23 @@ class Settings(BaseModel):
     auth_check_revoked: bool = Field(default=False, description="also check revocation and disabled accounts (one Auth API call per request)")
     log_level: str = "INFO"
 
+    # The public survey
+    survey_rate_limit: int = Field(default=20, ge=1, description="responses per client per window (a kiosk is one client)")
+    survey_rate_window_seconds: int = Field(default=600, ge=10)
+    survey_salt: str = Field(default="local-only-salt", min_length=8, description="salt of the client fingerprint; a secret in production")
+    trusted_proxy_hops: int = Field(default=1, ge=0, description="proxies in front of the function (Firebase Hosting is one)")
+    survey_human_check: HumanCheck = HumanCheck.OFF
+    recaptcha_site_key: str = ""
+    recaptcha_min_score: float = Field(default=0.5, ge=0, le=1)
+
+    # The complaint spike rule (see common/domain/complaints.py)
+    complaint_window_days: int = Field(default=30, ge=1)
+    complaint_min_count: int = Field(default=10, ge=1)
+    complaint_growth_factor: float = Field(default=2.0, ge=1)
+    complaint_min_share: float = Field(default=0.25, gt=0, le=1)
+    complaint_min_responses: int = Field(default=20, ge=1)
+    holidays: str = Field(default="", description="public holidays, comma-separated YYYY-MM-DD, for SP4N-LAPOR! working days")
+
     @field_validator("project_id")
     @classmethod
     def _project_present(cls, value: str) -> str:
@@ -50,6 +74,30 @@ class Settings(BaseModel):
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+    @property
+    def holiday_dates(self) -> frozenset[date]:
+        return frozenset(date.fromisoformat(d.strip()) for d in self.holidays.split(",") if d.strip())
+
+    @property
+    def spike_rule(self):
+        from common.domain.complaints import SpikeRule
+
+        return SpikeRule(
+            window_days=self.complaint_window_days,
+            min_complaints=self.complaint_min_count,
+            growth_factor=self.complaint_growth_factor,
+            min_share=self.complaint_min_share,
+            min_responses_for_share=self.complaint_min_responses,
+        )
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays_are_dates(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                date.fromisoformat(item.strip())
+        return value
 
 
 def _from_environment(environ: dict[str, str]) -> Settings:

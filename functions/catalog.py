@@ -33,12 +33,29 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("api_admin", "functions.api_admin", "http", description="BKPSDM loads units, employees, supervisor links and SKP plans"),
     Function("api_docs", "functions.api_docs", "http", description="serves the OpenAPI document"),
     Function(
+        "api_surveys",
+        "functions.api_surveys",
+        "http",
+        publishes=("survey-submitted",),
+        description="the public survey form's data and anonymous survey intake",
+    ),
+    Function("api_ikm", "functions.api_ikm", "http", description="IKM of a unit, for staff and published"),
+    Function("api_investigations", "functions.api_investigations", "http", description="the inspectorate's investigations"),
+    Function(
+        "survey_events",
+        "functions.survey_events",
+        "topic",
+        topic="survey-submitted",
+        publishes=("investigation-opened",),
+        description="complaint picture per unit; opens an investigation when complaints spike",
+    ),
+    Function(
         "outbox_relay",
         "functions.outbox_relay",
         "topic",
         topic="outbox-sweep",
         schedule="* * * * *",
-        publishes=("report-submitted", "report-reviewed"),
+        publishes=("report-submitted", "report-reviewed", "survey-submitted", "investigation-opened"),
         description="publishes events whose publish failed after their write",
     ),
 )
@@ -46,5 +63,5 @@ FUNCTIONS: tuple[Function, ...] = (
 BY_NAME = {f.name: f for f in FUNCTIONS}
 
 # Topics that carry domain events, and the topics that trigger functions.
-EVENT_TOPICS = ("report-submitted", "report-reviewed")
+EVENT_TOPICS = ("report-submitted", "report-reviewed", "survey-submitted", "investigation-opened")
 TRIGGER_TOPICS = tuple(f.topic for f in FUNCTIONS if f.topic)

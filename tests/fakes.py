@@ -11,10 +11,12 @@ import copy
 from datetime import datetime
 from typing import Any, Callable, Iterable, TypeVar
 
+from common.domain.complaints import ComplaintPicture, Investigation
 from common.domain.events import Event
 from common.domain.organisation import Employee, Unit
 from common.domain.reports import Report
 from common.domain.skp import SkpPlan, plan_id
+from common.domain.survey import UNSUR_CODES, SurveyResponse
 from common.services.ports import IdempotencyRecord, OutboxEntry, PublishError
 
 T = TypeVar("T")
@@ -33,6 +35,12 @@ class _State:
         self.revisions: dict[str, Report] = {}
         self.idempotency: dict[str, IdempotencyRecord] = {}
         self.outbox: dict[str, OutboxEntry] = {}
+        self.surveys: dict[str, SurveyResponse] = {}
+        self.rate_limits: dict[str, int] = {}
+        self.survey_keys: dict[str, Any] = {}
+        self.investigations: dict[str, Investigation] = {}
+        self.guards: dict[str, dict[str, Any]] = {}
+        self.pictures: dict[str, ComplaintPicture] = {}
 
 
 class _Guard:
@@ -50,70 +58,70 @@ class _Guard:
 
 class _Repo:
     def __init__(self, state: _State, guard: _Guard) -> None:
-        self.state, self.guard = state, guard
+        self.state, self.rules = state, guard
 
 
 class FakeUnits(_Repo):
     def get(self, unit_id: str) -> Unit | None:
-        self.guard.read()
+        self.rules.read()
         return self.state.units.get(unit_id)
 
     def get_many(self, unit_ids: Iterable[str]) -> dict[str, Unit]:
-        self.guard.read()
+        self.rules.read()
         return {i: self.state.units[i] for i in unit_ids if i in self.state.units}
 
     def all(self) -> list[Unit]:
-        self.guard.read()
+        self.rules.read()
         return sorted(self.state.units.values(), key=lambda u: u.id)
 
     def put_many(self, units: list[Unit]) -> None:
-        self.guard.write()
+        self.rules.write()
         self.state.units.update({u.id: u for u in units})
 
 
 class FakeEmployees(_Repo):
     def get(self, nip: str) -> Employee | None:
-        self.guard.read()
+        self.rules.read()
         return self.state.employees.get(nip)
 
     def get_many(self, nips: Iterable[str]) -> dict[str, Employee]:
-        self.guard.read()
+        self.rules.read()
         return {n: self.state.employees[n] for n in nips if n in self.state.employees}
 
     def subordinates(self, supervisor_nip: str) -> list[Employee]:
-        self.guard.read()
+        self.rules.read()
         return [e for e in self.state.employees.values() if e.supervisor_nip == supervisor_nip]
 
     def in_unit(self, unit_id: str) -> list[Employee]:
-        self.guard.read()
+        self.rules.read()
         return [e for e in self.state.employees.values() if e.unit_id == unit_id]
 
     def put_many(self, employees: list[Employee]) -> None:
-        self.guard.write()
+        self.rules.write()
         self.state.employees.update({e.nip: e for e in employees})
 
 
 class FakePlans(_Repo):
     def get(self, nip: str, year: int) -> SkpPlan | None:
-        self.guard.read()
+        self.rules.read()
         return self.state.plans.get(plan_id(nip, year))
 
     def put_many(self, plans: list[SkpPlan]) -> None:
-        self.guard.write()
+        self.rules.write()
         self.state.plans.update({p.id: p for p in plans})
 
 
 class FakeReports(_Repo):
     def get(self, report_id: str) -> Report | None:
-        self.guard.read()
+        self.rules.read()
         return self.state.reports.get(report_id)
 
     def get_many(self, report_ids: Iterable[str]) -> dict[str, Report]:
-        self.guard.read()
+        self.rules.read()
         return {i: self.state.reports[i] for i in report_ids if i in self.state.reports}
 
     def put(self, report: Report) -> None:
-        self.guard.write()
+        self.rules.write()
         self.state.reports[report.id] = report
         self.state.revisions[f"{report.id}/{report.revision}"] = report
 
@@ -124,17 +132,17 @@ class FakeReports(_Repo):
 
 class FakeIdempotency(_Repo):
     def get(self, record_id: str) -> IdempotencyRecord | None:
-        self.guard.read()
+        self.rules.read()
         return self.state.idempotency.get(record_id)
 
     def put(self, record: IdempotencyRecord) -> None:
-        self.guard.write()
+        self.rules.write()
         self.state.idempotency[record.id] = record
 
 
 class FakeOutbox(_Repo):
     def add(self, events: list[Event], now: datetime) -> None:
-        self.guard.write()
+        self.rules.write()
         for event in events:
             self.state.outbox.setdefault(event.id, OutboxEntry(event=event, created_at=now))
 
@@ -152,6 +160,84 @@ class FakeOutbox(_Repo):
             self.state.outbox[event_id] = entry.model_copy(update={"attempts": entry.attempts + 1, "last_error": error})
 
 
+class FakeSurveys(_Repo):
+    def create(self, response: SurveyResponse) -> None:
+        self.rules.write()
+        if response.receipt in self.state.surveys:
+            raise AssertionError("receipt exists")
+        self.state.surveys[response.receipt] = response
+
+    def create_many(self, responses: list[SurveyResponse], event: Event, now: datetime) -> None:
+        for response in responses:
+            self.create(response)
+        self.state.outbox[event.id] = OutboxEntry(event=event, created_at=now)
+
+    def get(self, receipt: str) -> SurveyResponse | None:
+        self.rules.read()
+        return self.state.surveys.get(receipt)
+
+    def totals(self, unit_id: str, months: list[str], service_id: str | None = None) -> tuple[int, dict[str, int]]:
+        rows = [r for r in self.state.surveys.values() if r.unit_id == unit_id and r.period in months and (service_id is None or r.service_id == service_id)]
+        return len(rows), {c: sum(r.answers.scores()[c] for r in rows) for c in UNSUR_CODES}
+
+    def _window(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> list[SurveyResponse]:
+        return [
+            r for r in self.state.surveys.values()
+            if r.unit_id == unit_id and start <= r.submitted_at < end and (r.complaint or not complaints_only)
+        ]
+
+    def count_since(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> int:
+        return len(self._window(unit_id, start, end, complaints_only))
+
+    def complaints(self, unit_id: str, start: datetime, end: datetime, limit: int) -> list[SurveyResponse]:
+        return sorted(self._window(unit_id, start, end, True), key=lambda r: r.submitted_at, reverse=True)[:limit]
+
+
+class FakeRateLimits(_Repo):
+    def count(self, client: str, window: int) -> int:
+        self.rules.read()
+        return self.state.rate_limits.get(f"{client}_{window}", 0)
+
+    def put(self, client: str, window: int, count: int, expire_at: datetime) -> None:
+        self.rules.write()
+        self.state.rate_limits[f"{client}_{window}"] = count
+
+
+class FakeSurveyKeys(_Repo):
+    def get(self, key_id: str) -> Any:
+        self.rules.read()
+        return self.state.survey_keys.get(key_id)
+
+    def put(self, key_id: str, receipt: Any, expire_at: datetime) -> None:
+        self.rules.write()
+        self.state.survey_keys[key_id] = receipt
+
+
+class FakeInvestigations(_Repo):
+    def get(self, investigation_id: str) -> Investigation | None:
+        self.rules.read()
+        return self.state.investigations.get(investigation_id)
+
+    def put(self, investigation: Investigation) -> None:
+        self.rules.write()
+        self.state.investigations[investigation.id] = investigation
+
+    def list(self, status: str | None, unit_id: str | None, limit: int) -> list[Investigation]:
+        items = [i for i in self.state.investigations.values() if (not status or i.status == status) and (not unit_id or i.unit_id == unit_id)]
+        return sorted(items, key=lambda i: i.opened_at, reverse=True)[:limit]
+
+    def guard(self, unit_id: str) -> dict[str, Any] | None:
+        self.rules.read()
+        return self.state.guards.get(unit_id)
+
+    def set_guard(self, unit_id: str, guard: dict[str, Any]) -> None:
+        self.rules.write()
+        self.state.guards[unit_id] = guard
+
+    def save_picture(self, picture: ComplaintPicture) -> None:
+        self.state.pictures[picture.unit_id] = picture
+
+
 class _Repositories:
     def __init__(self, state: _State, transactional: bool) -> None:
         guard = _Guard(transactional)
@@ -161,6 +247,10 @@ class _Repositories:
         self.reports = FakeReports(state, guard)
         self.idempotency = FakeIdempotency(state, guard)
         self.outbox = FakeOutbox(state, guard)
+        self.surveys = FakeSurveys(state, guard)
+        self.rate_limits = FakeRateLimits(state, guard)
+        self.survey_keys = FakeSurveyKeys(state, guard)
+        self.investigations = FakeInvestigations(state, guard)
 
 
 class FakeUnitOfWork(_Repositories):

@@ -15,23 +15,54 @@ from datetime import date, datetime, time, timedelta
 
 from common.domain import reports as domain
 from common.domain.clock import WIB
-from common.domain.organisation import Employee, EmploymentStatus, Role, Unit
+from common.domain.organisation import Employee, EmploymentStatus, Role, ServiceType, Unit
 from common.domain.period import period_of, previous_period, report_deadline
 from common.domain.ratings import BerAkhlak, Rating
 from common.domain.reports import RealisasiEntry, Report, ReportContent, ReviewInput
 from common.domain.skp import Aspect, Direction, Indicator, SkpPlan, capaian, default_hasil_kerja
+from common.domain.survey import (
+    UNSUR_CODES,
+    Answers,
+    Education,
+    FeedbackKind,
+    Occupation,
+    Profile,
+    Source,
+    SurveyFeedback,
+    SurveyResponse,
+    is_complaint,
+)
 
 DEMO_PASSWORD = "Belawan-Demo-2026"
 EMAIL_DOMAIN = "belawan.example"
 
+KELURAHAN_SERVICES = [
+    ServiceType(id="sk-domisili", name="Surat Keterangan Domisili", standard_days=1),
+    ServiceType(id="sktm", name="Surat Keterangan Tidak Mampu (SKTM)", standard_days=1),
+    ServiceType(id="pengantar-ktp-kk", name="Surat Pengantar KTP-el/KK", standard_days=1),
+    ServiceType(id="sk-usaha", name="Surat Keterangan Usaha", standard_days=2),
+    ServiceType(id="sk-ahli-waris", name="Surat Keterangan Ahli Waris", standard_days=5),
+]
+KECAMATAN_SERVICES = [
+    ServiceType(id="iumk", name="Izin Usaha Mikro Kecil (IUMK)", standard_days=3),
+    ServiceType(id="legalisasi", name="Legalisasi Dokumen", standard_days=1),
+    ServiceType(id="rekomendasi", name="Surat Rekomendasi Camat", standard_days=3),
+    ServiceType(id="ahli-waris-camat", name="Registrasi Surat Keterangan Ahli Waris", standard_days=5),
+]
+
+
+def _kelurahan(unit_id: str, name: str, population: int) -> Unit:
+    return Unit(id=unit_id, name=name, kind="kelurahan", parent_id="kec-medan-belawan", services=KELURAHAN_SERVICES, population_served=population)
+
+
 UNITS = [
-    Unit(id="kec-medan-belawan", name="Kantor Camat Medan Belawan", kind="kecamatan"),
-    Unit(id="kel-belawan-1", name="Kelurahan Belawan I", kind="kelurahan", parent_id="kec-medan-belawan"),
-    Unit(id="kel-belawan-2", name="Kelurahan Belawan II", kind="kelurahan", parent_id="kec-medan-belawan"),
-    Unit(id="kel-belawan-bahari", name="Kelurahan Belawan Bahari", kind="kelurahan", parent_id="kec-medan-belawan"),
-    Unit(id="kel-belawan-bahagia", name="Kelurahan Belawan Bahagia", kind="kelurahan", parent_id="kec-medan-belawan"),
-    Unit(id="kel-belawan-sicanang", name="Kelurahan Belawan Sicanang", kind="kelurahan", parent_id="kec-medan-belawan"),
-    Unit(id="kel-bagan-deli", name="Kelurahan Bagan Deli", kind="kelurahan", parent_id="kec-medan-belawan"),
+    Unit(id="kec-medan-belawan", name="Kantor Camat Medan Belawan", kind="kecamatan", services=KECAMATAN_SERVICES, population_served=9000),
+    _kelurahan("kel-belawan-1", "Kelurahan Belawan I", 4200),
+    _kelurahan("kel-belawan-2", "Kelurahan Belawan II", 3800),
+    _kelurahan("kel-belawan-bahari", "Kelurahan Belawan Bahari", 3100),
+    _kelurahan("kel-belawan-bahagia", "Kelurahan Belawan Bahagia", 2600),
+    _kelurahan("kel-belawan-sicanang", "Kelurahan Belawan Sicanang", 1900),
+    _kelurahan("kel-bagan-deli", "Kelurahan Bagan Deli", 2400),
     Unit(id="bkpsdm-medan", name="BKPSDM Kota Medan", kind="badan"),
     Unit(id="inspektorat-medan", name="Inspektorat Kota Medan", kind="inspektorat"),
 ]
@@ -128,6 +159,7 @@ class Dataset:
     people: list[Person]
     plans: list[SkpPlan]
     reports: list[Report] = field(default_factory=list)  # every stored state, in order
+    surveys: list[SurveyResponse] = field(default_factory=list)
 
     @property
     def employees(self) -> list[Employee]:
@@ -240,6 +272,7 @@ def build(today: date, seed: int = 2026) -> Dataset:
     plans = [_plan(p, today.year) for p in people]
     dataset = Dataset(units=list(by_id.values()), people=people, plans=plans)
     dataset.reports = _history(dataset, today, rng)
+    dataset.surveys = _surveys(dataset.units, today, rng)
     return dataset
 
 
@@ -345,6 +378,84 @@ def _review(plan: SkpPlan, person: Person, report: Report, rng: random.Random, d
     else:
         feedback = rng.choice(FEEDBACK_GOOD) if rng.random() < 0.6 else None
     return ReviewInput(decision=decision, hasil_kerja=hasil, perilaku=perilaku, feedback=feedback)
+
+
+# How each office is doing in the eyes of the public: mean answer per unsur.
+# Belawan Bahari is slow to finish permits and its complaints have surged lately.
+SERVICE_QUALITY = {
+    "kec-medan-belawan": {"U3": 2.9, "U4": 3.6},
+    "kel-belawan-1": {"U7": 3.5},
+    "kel-belawan-2": {},
+    "kel-belawan-bahari": {"U3": 2.2, "U8": 2.5},
+    "kel-belawan-bahagia": {"U9": 2.6},
+    "kel-belawan-sicanang": {"U2": 2.8, "U9": 2.5},
+    "kel-bagan-deli": {"U6": 3.4},
+}
+COMPLAINTS = [
+    "Surat keterangan usaha saya selesai lebih dari seminggu, padahal standarnya dua hari.",
+    "Petugas loket sering tidak ada di tempat pada jam pelayanan.",
+    "Antrian panjang dan tidak ada nomor antrian.",
+    "Diminta kembali berkali-kali karena persyaratan tidak dijelaskan sejak awal.",
+    "Ruang tunggu panas dan kursi kurang.",
+]
+SUGGESTIONS = [
+    "Mohon ditambah papan informasi persyaratan di depan kantor.",
+    "Pelayanan sudah baik, pertahankan.",
+    "Sebaiknya ada layanan antar-jemput berkas untuk lansia.",
+]
+
+
+def _score(mean: float, rng: random.Random) -> int:
+    return max(1, min(4, round(rng.gauss(mean, 0.6))))
+
+
+def _surveys(units: list[Unit], today: date, rng: random.Random) -> list[SurveyResponse]:
+    """About five months of responses per office; a surge of complaints at Belawan Bahari this month."""
+    now = datetime.combine(today, time(12), tzinfo=WIB)
+    responses = []
+    for unit in units:
+        if not unit.services:
+            continue
+        quality = SERVICE_QUALITY.get(unit.id, {})
+        for days_ago in range(150, -1, -1):
+            day = today - timedelta(days=days_ago)
+            if day.weekday() >= 5:
+                continue
+            surge = unit.id == "kel-belawan-bahari" and days_ago <= 20
+            for _ in range(rng.randint(2, 6) + (3 if surge else 0)):
+                at = datetime.combine(day, time(rng.randint(8, 15), rng.randint(0, 59)), tzinfo=WIB)
+                if at > now:
+                    continue
+                answers = {code: _score(quality.get(code, 3.2) - (0.9 if surge and code == "U3" else 0), rng) for code in UNSUR_CODES}
+                feedback = None
+                if surge and rng.random() < 0.5 or rng.random() < 0.04:
+                    feedback = SurveyFeedback(kind=FeedbackKind.PENGADUAN, text=rng.choice(COMPLAINTS))
+                elif rng.random() < 0.1:
+                    feedback = SurveyFeedback(kind=FeedbackKind.SARAN, text=rng.choice(SUGGESTIONS))
+                code = "".join(rng.choice("0123456789ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(8))
+                parsed = Answers(**answers)
+                responses.append(
+                    SurveyResponse(
+                        receipt=f"SKM-{code[:4]}-{code[4:]}",
+                        unit_id=unit.id,
+                        service_id=rng.choice(unit.services).id,
+                        service_date=day,
+                        period=period_of(at),
+                        submitted_at=at,
+                        source=rng.choice([Source.WEB, Source.WEB, Source.KIOSK]),
+                        answers=parsed,
+                        profile=Profile(
+                            sex=rng.choice(["L", "P"]),
+                            age=rng.randint(18, 70),
+                            education=rng.choice(list(Education)),
+                            occupation=rng.choice(list(Occupation)),
+                        ),
+                        feedback=feedback,
+                        complaint=is_complaint(parsed, feedback),
+                        lowest_score=min(answers.values()),
+                    )
+                )
+    return responses
 
 
 def accounts(dataset: Dataset) -> list[dict]:

@@ -45,6 +45,18 @@ def seed(info: StackInfo, state: Path) -> dict:
     administration.load_units(uow, dataset.units)
     administration.load_plans(uow, dataset.plans)
     uow.reports.put_many(dataset.reports)
+    _write_surveys(uow, dataset.surveys)
+    # As the survey-submitted handler would: bring each office's complaint picture up to date.
+    from common.adapters.pubsub import PubSubPublisher
+    from common.domain.clock import utcnow
+    from common.services.complaints import on_survey_submitted
+
+    opened = [
+        investigation.id
+        for unit in dataset.units
+        if unit.services
+        and (investigation := on_survey_submitted(uow, PubSubPublisher(settings), settings.spike_rule, settings.holiday_dates, unit.id, utcnow()))
+    ]
 
     accounts_path = state / "demo-accounts.json"
     accounts_path.write_text(json.dumps(demo_data.accounts(dataset), indent=2, ensure_ascii=False) + "\n")
@@ -56,9 +68,23 @@ def seed(info: StackInfo, state: Path) -> dict:
         "plans": len(dataset.plans),
         "reports": len(final),
         "report_states": dict(Counter(r.status.value for r in final.values())),
+        "surveys": len(dataset.surveys),
+        "investigations_opened": opened,
         "seconds": round(time.perf_counter() - started, 1),
         "accounts_file": str(accounts_path),
     }
+
+
+def _write_surveys(uow, responses) -> None:
+    """Historical responses, written as they were (upserts, so seeding twice is harmless)."""
+    from common.adapters.firestore import to_doc
+
+    collection = uow.client.collection("surveys")
+    for start in range(0, len(responses), 400):
+        batch = uow.client.batch()
+        for response in responses[start : start + 400]:
+            batch.set(collection.document(response.receipt), to_doc(response))
+        batch.commit()
 
 
 def _depth(employee, by_nip) -> int:
@@ -79,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = seed(StackInfo.load(path), args.state)
     print(
         f"seeded {summary['units']} units, {summary['employees']} employees with accounts, "
-        f"{summary['plans']} SKP plans, {summary['reports']} reports {summary['report_states']} "
+        f"{summary['plans']} SKP plans, {summary['reports']} reports {summary['report_states']}, "
+        f"{summary['surveys']} survey responses; investigations opened: {summary['investigations_opened'] or 'none new'}; "
         f"in {summary['seconds']}s"
     )
     return 0

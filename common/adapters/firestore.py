@@ -6,12 +6,13 @@ Collections (document id in brackets):
   reports/{id}/revisions/{n}      immutable snapshot of each revision and its review
   idempotency/{sha256}            first results of keyed requests (TTL: expire_at)
   outbox/{event_id}               events written with the change that caused them
+Survey collections are described in firestore_surveys.py.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from pydantic import BaseModel
@@ -48,8 +49,19 @@ def get_client(project_id: str) -> "Client":
 
 
 def to_doc(model: BaseModel) -> dict[str, Any]:
-    # Python mode keeps datetimes as datetimes, so Firestore stores Timestamps (TTL and range queries need them).
-    return model.model_dump(mode="python")
+    # Python mode keeps datetimes as datetimes, so Firestore stores Timestamps (TTL and
+    # range queries need them). Plain dates have no Firestore type: they become YYYY-MM-DD.
+    return _dates_as_text(model.model_dump(mode="python"))
+
+
+def _dates_as_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def from_doc(cls: type[M], data: dict[str, Any] | None) -> M | None:
@@ -224,6 +236,17 @@ class _Repositories:
         self.reports = FirestoreReports(client, transaction)
         self.idempotency = FirestoreIdempotency(client, transaction)
         self.outbox = FirestoreOutbox(client, transaction)
+        from .firestore_surveys import (
+            FirestoreInvestigations,
+            FirestoreRateLimits,
+            FirestoreSurveyKeys,
+            FirestoreSurveys,
+        )
+
+        self.surveys = FirestoreSurveys(client, transaction)
+        self.rate_limits = FirestoreRateLimits(client, transaction)
+        self.survey_keys = FirestoreSurveyKeys(client, transaction)
+        self.investigations = FirestoreInvestigations(client, transaction)
 
 
 class FirestoreUnitOfWork(_Repositories):

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
-from common.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from common.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited
 from common.domain.organisation import Role
 from common.logs import configure as configure_logging
 from common.logs import request_id_var, trace_var
@@ -33,7 +33,7 @@ from .messages import error_message, field_message, negotiate
 
 log = logging.getLogger("pantau.api")
 
-_STATUS_OF = {Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409}
+_STATUS_OF = {Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409, RateLimited: 429}
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{8,128}$")
 
@@ -64,6 +64,7 @@ class Call:
     request_id: str
     raw_body: bytes
     idempotency_header: str | None
+    request: Any = None  # the framework's request, for the few handlers that need headers
 
     def idempotency_key(self, operation: str) -> IdempotencyKey | None:
         if self.idempotency_header is None:
@@ -218,7 +219,7 @@ class Api:
         key = request.headers.get("Idempotency-Key") if route.idempotent else None
         if key is not None and not _IDEMPOTENCY_KEY_RE.match(key):
             raise ApiError(400, "invalid_header", header="Idempotency-Key", reason="8-128 visible ASCII characters")
-        call = Call(self.deps, caller, body, query, path, lang, request_id, raw, key)
+        call = Call(self.deps, caller, body, query, path, lang, request_id, raw, key, request)
         result = route.handler(call)
         return result if isinstance(result, Reply) else Reply(result, route.status)
 
@@ -266,7 +267,8 @@ def _classify(error: Exception) -> tuple[int, str, dict[str, Any], list[dict[str
         return 422, "validation_failed", {}, details, {}
     if isinstance(error, DomainError):
         status = next(s for cls, s in _STATUS_OF.items() if isinstance(error, cls)) if type(error) is not DomainError else 422
-        return status, error.code, error.params, error.details, {}
+        headers = {"Retry-After": str(error.params["retry_after"])} if "retry_after" in error.params else {}
+        return status, error.code, error.params, error.details, headers
     if _is_transient(error):
         return 503, "unavailable", {}, [], {"Retry-After": "5"}
     return 500, "internal", {}, [], {}

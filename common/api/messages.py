@@ -116,6 +116,39 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Data tidak dimuat karena ada baris yang salah. Perbaiki baris yang disebut di bawah lalu muat ulang seluruh berkas.",
         "Nothing was loaded because some rows are wrong. Fix the rows listed below and load the whole file again.",
     ),
+    "unit_not_found": (
+        "Unit layanan tidak ditemukan. Periksa alamat atau kode QR yang Anda pindai.",
+        "Service unit not found. Check the address or the QR code you scanned.",
+    ),
+    "survey_invalid": (
+        "Ada isian survei yang belum sesuai. Periksa bagian yang ditandai lalu kirim lagi.",
+        "Some survey answers need attention. Check the marked items and send again.",
+    ),
+    "rate_limited": (
+        "Terlalu banyak pengiriman dari perangkat ini. Coba lagi dalam {retry_after} detik.",
+        "Too many submissions from this device. Try again in {retry_after} seconds.",
+    ),
+    "human_check_failed": (
+        "Verifikasi keamanan gagal. Muat ulang halaman lalu kirim lagi.",
+        "The security check failed. Reload the page and send again.",
+    ),
+    "import_too_large": (
+        "Berkas terlalu besar: maksimal {limit} baris per unit dan periode. Pisahkan menjadi beberapa berkas.",
+        "The file is too large: at most {limit} rows per unit and period. Split it into several files.",
+    ),
+    "ikm_period_invalid": (
+        "Periode harus YYYY-MM, YYYY-Qn (triwulan), YYYY-Sn (semester) atau YYYY, atau gunakan from dan to (YYYY-MM).",
+        "The period must be YYYY-MM, YYYY-Qn (quarter), YYYY-Sn (semester) or YYYY, or use from and to (YYYY-MM).",
+    ),
+    "investigation_not_found": ("Investigasi tidak ditemukan.", "Investigation not found."),
+    "investigation_transition": (
+        "Status investigasi tidak dapat diubah dari {current} ke {wanted}.",
+        "The investigation cannot move from {current} to {wanted}.",
+    ),
+    "findings_required": (
+        "Tuliskan temuan sebelum menutup investigasi.",
+        "Write the findings before closing the investigation.",
+    ),
     "unavailable": (
         "Layanan sedang sibuk atau terganggu. Coba lagi dalam beberapa saat; data Anda belum tersimpan.",
         "The service is busy or unavailable. Try again in a moment; nothing was saved.",
@@ -171,6 +204,13 @@ FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
     "employee_unknown": ("pegawai dengan NIP {value} tidak dikenal", "no employee with NIP {value}"),
     "self": ("pegawai tidak dapat menjadi atasannya sendiri", "an employee cannot supervise themselves"),
     "cycle": ("membuat rantai atasan berputar", "makes the supervisor chain go round in a circle"),
+    "service_unknown": ("jenis layanan {value} tidak ada di unit ini", "service {value} is not offered by this unit"),
+    "date_in_future": ("tanggal layanan tidak boleh di masa depan", "the service date cannot be in the future"),
+    "date_too_old": ("tanggal layanan paling lama 90 hari yang lalu", "the service date can be at most 90 days ago"),
+    "required_close": ("wajib diisi untuk menutup investigasi", "required to close the investigation"),
+    "date_parsing": ("tanggal harus YYYY-MM-DD", "the date must be YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("tanggal harus YYYY-MM-DD", "the date must be YYYY-MM-DD"),
+    "date_type": ("tanggal harus YYYY-MM-DD", "the date must be YYYY-MM-DD"),
 }
 
 NIP_REASONS: dict[str, tuple[str, str]] = {

@@ -32,6 +32,7 @@ STATUS_TEXT = {
     413: "Body too large",
     415: "Body is not JSON",
     422: "Validation failed: details lists each bad field",
+    429: "Too many requests from this sender; retry after the Retry-After seconds",
     503: "Temporarily unavailable; retry after the Retry-After seconds. Nothing was written.",
     500: "Unexpected error; nothing to fix on the client side. Quote request_id.",
 }

@@ -4,6 +4,12 @@
     python -m common.cli [--stack ...] load employees FILE
     python -m common.cli [--stack ...] load supervisors FILE
     python -m common.cli [--stack ...] load skp FILE
+    python -m common.cli [--stack ...] load services FILE
+    python -m common.cli [--stack ...] import-surveys --unit UNIT --period YYYY-MM FILE
+    python -m common.cli ikm --csv FILE [--weights exact|rounded|rounded2] [--population N]
+
+`ikm` needs no server: it computes IKM from a paper-survey CSV on this machine
+and prints JSON.
 
 FILE is CSV (header row; comma or semicolon) or JSON. Each file is checked as
 a whole first: any bad record refuses the file, with every problem listed by
@@ -55,10 +61,12 @@ def _skp_plans(records: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dic
 
 
 TEXT = {
+    "rejected_ikm": ("{file}: IKM tidak dihitung; perbaiki baris berikut:", "{file}: IKM not computed; fix these rows:"),
     "rejected": ("{file}: tidak ada yang dimuat; perbaiki hal berikut lalu muat ulang seluruh berkas:",
                  "{file}: nothing was loaded; fix these and load the whole file again:"),
     "loaded": ("{n} {kind} dimuat", "loaded {n} {kind}"),
     "accounts": ("; akun: {ok} berhasil, {failed} gagal", "; accounts: {ok} ok, {failed} failed"),
+    "imported": ("{n} respons survei kertas diimpor ke {unit} periode {period}", "imported {n} paper responses into {unit} for {period}"),
 }
 
 
@@ -111,21 +119,115 @@ def load(kind: str, path: Path, lang: str = "id") -> dict[str, Any]:
     return result.model_dump(mode="json")
 
 
+def _services(records: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """CSV rows are one service each (unit_id, service columns); group them into catalogues."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for line, row in records:
+        unit = row.get("unit_id", "")
+        entry = grouped.setdefault(unit, {"where": line, "unit_id": unit, "services": []})
+        entry["services"].append({k: v for k, v in row.items() if k != "unit_id"} | {"id": row.get("service_id", row.get("id"))})
+        entry["services"][-1].pop("service_id", None)
+    return [(e.pop("where"), e) for e in grouped.values()]
+
+
+def load_services(path: Path, lang: str) -> dict[str, Any]:
+    """Replace the catalogue of services of each unit named in the file."""
+    from pydantic import BaseModel
+
+    from common.adapters.firestore import FirestoreUnitOfWork, get_client
+    from common.domain.organisation import ServiceType, UnitId
+    from common.services import administration
+    from common.settings import get_settings
+
+    class Catalogue(BaseModel):
+        unit_id: UnitId
+        services: list[ServiceType]
+
+    rows = parse(_services(read_records(path, "catalogues")), Catalogue, lang=lang)
+    uow = FirestoreUnitOfWork(get_client(get_settings().project_id))
+    units = uow.units.get_many({c.unit_id for _, c in rows})
+    problems = [Problem(where, "unit_id", f"unit {c.unit_id} unknown") for where, c in rows if c.unit_id not in units]
+    if problems:
+        raise FileRejected(problems)
+    updated = [units[c.unit_id].model_copy(update={"services": c.services}) for _, c in rows]
+    return administration.load_units(uow, updated).model_dump(mode="json")
+
+
+def import_surveys(path: Path, unit_id: str, period: str, lang: str) -> int:
+    from common.adapters.firestore import FirestoreUnitOfWork, get_client
+    from common.adapters.pubsub import PubSubPublisher
+    from common.api.messages import error_message
+    from common.domain.clock import utcnow
+    from common.domain.errors import DomainError
+    from common.domain.period import parse_period
+    from common.services.surveys import import_paper
+    from common.settings import get_settings
+
+    from .survey_csv import read_paper_csv
+
+    parse_period(period)
+    rows = read_paper_csv(path, lang)
+    settings = get_settings()
+    uow = FirestoreUnitOfWork(get_client(settings.project_id))
+    try:
+        return import_paper(uow, PubSubPublisher(settings), unit_id, period, [r for _, r in rows], utcnow())
+    except DomainError as error:
+        from common.api.messages import field_message
+
+        if error.details:
+            raise FileRejected(
+                [Problem(rows[int(d["field"].split(".")[0])][0], d["field"].split(".", 1)[1], field_message(d["code"], lang, d)) for d in error.details]
+            ) from None
+        raise FileRejected([Problem("file", "", error_message(error.code, lang, error.params))]) from None
+
+
+def ikm_from_csv(path: Path, weights: str, population: int | None, lang: str) -> dict[str, Any]:
+    from common.domain.ikm import MUTU_LABEL_EN, Weights, ikm_from_answers
+
+    from .survey_csv import read_paper_csv
+
+    rows = read_paper_csv(path, lang)
+    result = ikm_from_answers([r.answers.scores() for _, r in rows], Weights(weights), population)
+    out = {"weights": weights, **result.model_dump(mode="json")}
+    if lang == "en" and result.mutu:
+        out["mutu_label_en"] = MUTU_LABEL_EN[result.mutu]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m common.cli", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", type=Path, help="use the local stack described by this stack.json")
     parser.add_argument("--lang", choices=["id", "en"], default="id", help="language of messages (default id)")
     commands = parser.add_subparsers(dest="command", required=True)
-    load_parser = commands.add_parser("load", help="load units, employees, supervisor links or SKP plans")
-    load_parser.add_argument("kind", choices=["units", "employees", "supervisors", "skp"])
+    load_parser = commands.add_parser("load", help="load units, employees, supervisor links, SKP plans or service catalogues")
+    load_parser.add_argument("kind", choices=["units", "employees", "supervisors", "skp", "services"])
     load_parser.add_argument("file", type=Path)
+    import_parser = commands.add_parser("import-surveys", help="import paper surveys (CSV) into a unit and period")
+    import_parser.add_argument("--unit", required=True)
+    import_parser.add_argument("--period", required=True, help="YYYY-MM")
+    import_parser.add_argument("file", type=Path)
+    ikm_parser = commands.add_parser("ikm", help="compute IKM from a paper-survey CSV, offline")
+    ikm_parser.add_argument("--csv", type=Path, required=True, dest="file")
+    ikm_parser.add_argument("--weights", choices=["exact", "rounded", "rounded2"], default="exact",
+                            help="exact 1/9 (default), rounded 0.111, rounded2 0.11")
+    ikm_parser.add_argument("--population", type=int, help="population served, to check the Krejcie-Morgan sample")
     args = parser.parse_args(argv)
     if args.stack:
         _use_stack(args.stack)
     try:
-        result = load(args.kind, args.file, args.lang)
+        if args.command == "ikm":
+            print(json.dumps(ikm_from_csv(args.file, args.weights, args.population, args.lang), indent=2, ensure_ascii=False))
+            return 0
+        if args.command == "import-surveys":
+            count = import_surveys(args.file, args.unit, args.period, args.lang)
+            print(say("imported", args.lang, n=count, unit=args.unit, period=args.period))
+            return 0
+        if args.kind == "services":
+            result = load_services(args.file, args.lang)
+        else:
+            result = load(args.kind, args.file, args.lang)
     except FileRejected as rejected:
-        print(say("rejected", args.lang, file=args.file), file=sys.stderr)
+        print(say("rejected_ikm" if args.command == "ikm" else "rejected", args.lang, file=args.file), file=sys.stderr)
         for problem in rejected.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1

@@ -44,3 +44,9 @@ class Conflict(DomainError):
     """The request clashes with the current state (409)."""
 
     code = "conflict"
+
+
+class RateLimited(DomainError):
+    """Too many requests from one sender; ``retry_after`` seconds until the next window (429)."""
+
+    code = "rate_limited"

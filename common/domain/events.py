@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field
 TOPICS: dict[str, str] = {
     "report.submitted": "report-submitted",
     "report.reviewed": "report-reviewed",
+    "survey.submitted": "survey-submitted",
+    "investigation.opened": "investigation-opened",
 }
 
 

@@ -38,6 +38,16 @@ class EmploymentStatus(StrEnum):
     PPPK = "PPPK"
 
 
+class ServiceType(BaseModel):
+    """A service (jenis layanan) in a unit's catalogue."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$", examples=["sk-domisili"])]
+    name: str = Field(min_length=3, max_length=200)
+    standard_days: int = Field(ge=0, le=365, description="service standard time in working days")
+
+
 class Unit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -46,6 +56,10 @@ class Unit(BaseModel):
     kind: str = Field(default="kelurahan", max_length=40, description="kecamatan, kelurahan, badan, ...")
     parent_id: UnitId | None = None
     head_nip: Nip | None = None
+    services: list[ServiceType] = Field(default_factory=list, max_length=100, description="the catalogue of services (jenis layanan)")
+    population_served: int | None = Field(
+        default=None, ge=1, description="people served per year; sets the Krejcie-Morgan sample size of the survey"
+    )
 
 
 class Employee(BaseModel):

@@ -63,7 +63,13 @@ def load_units(uow: UnitOfWork, units: list[Unit]) -> LoadResult:
     problems += [_problem(i, "parent_id", "unit_unknown", u.parent_id) for i, u in enumerate(units) if u.parent_id and u.parent_id not in known]
     if problems:
         raise Invalid("load_invalid", details=problems)
-    uow.units.put_many(units)
+    # A file without a column (say, a units CSV without services) keeps what is stored.
+    existing = uow.units.get_many({u.id for u in units})
+    merged = [
+        existing[u.id].model_copy(update={f: getattr(u, f) for f in u.model_fields_set}) if u.id in existing else u
+        for u in units
+    ]
+    uow.units.put_many(merged)
     return LoadResult(written=len(units))
 
 

@@ -16,10 +16,12 @@ from typing import Any, Callable, Iterable, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from common.domain.complaints import ComplaintPicture, Investigation
 from common.domain.events import Event
 from common.domain.organisation import Employee, Role, Unit
 from common.domain.reports import Report
 from common.domain.skp import SkpPlan
+from common.domain.survey import SurveyResponse
 
 T = TypeVar("T")
 
@@ -93,12 +95,16 @@ class Outbox(Protocol):
 
 
 class Repositories(Protocol):
-    units: UnitRepository
-    employees: EmployeeRepository
-    plans: SkpRepository
-    reports: ReportRepository
-    idempotency: IdempotencyStore
-    outbox: Outbox
+    units: "UnitRepository"
+    employees: "EmployeeRepository"
+    plans: "SkpRepository"
+    reports: "ReportRepository"
+    idempotency: "IdempotencyStore"
+    outbox: "Outbox"
+    surveys: "SurveyRepository"
+    rate_limits: "RateLimitStore"
+    survey_keys: "SurveyKeyStore"
+    investigations: "InvestigationRepository"
 
 
 class UnitOfWork(Repositories, Protocol):
@@ -123,3 +129,45 @@ class AccountDirectory(Protocol):
     ) -> tuple[str, bool]:
         """Create the account when missing, set its claims; return (uid, created)."""
         ...
+
+
+class SurveyRepository(Protocol):
+    def create(self, response: SurveyResponse) -> None:
+        """Store a new response; fails if the receipt already exists."""
+        ...
+
+    def create_many(self, responses: list[SurveyResponse], event: Event, now: datetime) -> None:
+        """Store a batch and its event in one atomic commit."""
+        ...
+
+    def get(self, receipt: str) -> SurveyResponse | None: ...
+
+    def totals(self, unit_id: str, months: list[str], service_id: str | None = None) -> tuple[int, dict[str, int]]:
+        """(respondents, sum of answers per unsur), computed by the database."""
+        ...
+
+    def count_since(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> int: ...
+
+    def complaints(self, unit_id: str, start: datetime, end: datetime, limit: int) -> list[SurveyResponse]: ...
+
+
+class RateLimitStore(Protocol):
+    def count(self, client: str, window: int) -> int: ...
+    def put(self, client: str, window: int, count: int, expire_at: datetime) -> None: ...
+
+
+class SurveyKeyStore(Protocol):
+    def get(self, key_id: str) -> Any: ...
+    def put(self, key_id: str, receipt: Any, expire_at: datetime) -> None: ...
+
+
+class InvestigationRepository(Protocol):
+    def get(self, investigation_id: str) -> Investigation | None: ...
+    def put(self, investigation: Investigation) -> None: ...
+    def list(self, status: str | None, unit_id: str | None, limit: int) -> list[Investigation]: ...
+    def guard(self, unit_id: str) -> dict[str, Any] | None:
+        """The unit's investigation guard: the open investigation and when it was opened."""
+        ...
+
+    def set_guard(self, unit_id: str, guard: dict[str, Any]) -> None: ...
+    def save_picture(self, picture: ComplaintPicture) -> None: ...

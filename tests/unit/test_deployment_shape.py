@@ -31,7 +31,11 @@ def test_hosting_rewrites_send_every_route_to_its_function():
             continue
         module = __import__(function.module, fromlist=["api"])
         for route in module.api.routes:
-            example = route.path.replace("{report_id}", "198507142010011003_2026-10")
+            example = (
+                route.path.replace("{report_id}", "198507142010011003_2026-10")
+                .replace("{unit_id}", "kel-belawan-1")
+                .replace("{investigation_id}", "INV-20261127-ABC123")
+            )
             targets = [r["function"]["functionId"] for r in rewrites if glob_to_regex(r["source"]).match(example)]
             assert targets[:1] == [function.name], f"{route.path} reaches {targets}"
 

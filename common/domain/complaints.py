@@ -1,0 +1,145 @@
+"""Complaints about an office and the investigations they open.
+
+The seed's rule: when many people complain about one office, an investigation
+of the cause follows. The spike rule below says when "many" is reached; the
+inspectorate (Inspektorat) then runs the investigation within the SP4N-LAPOR!
+time limits: verify and forward within 3 working days, follow up within 5
+working days, close 10 working days after the follow-up if the reporter is silent.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from .errors import Conflict, Invalid
+
+
+class SpikeRule(BaseModel):
+    """Documented and configurable. Defaults: at least 10 complaints in 30 days
+    and at least twice the previous 30 days, or a complaint share of at least
+    25% among at least 20 responses."""
+
+    window_days: int = Field(default=30, ge=1)
+    min_complaints: int = Field(default=10, ge=1)
+    growth_factor: float = Field(default=2.0, ge=1)
+    min_share: float = Field(default=0.25, gt=0, le=1)
+    min_responses_for_share: int = Field(default=20, ge=1)
+
+
+class ComplaintPicture(BaseModel):
+    """An office's complaints over the window and the window before it.
+
+    The rule looks only at what no investigation has covered yet: from the
+    later of the window's start and the last investigation's opening
+    (``counted_from``), so closing an investigation does not let the same
+    complaints open another one.
+    """
+
+    unit_id: str
+    as_of: datetime
+    window_start: datetime
+    responses: int
+    complaints: int
+    previous_complaints: int
+    counted_from: datetime
+    counted_responses: int
+    counted_complaints: int
+    share: float | None = None
+    spike: bool = False
+    reason: str | None = None
+
+
+def evaluate(rule: SpikeRule, picture: ComplaintPicture) -> ComplaintPicture:
+    complaints, responses = picture.counted_complaints, picture.counted_responses
+    share = complaints / responses if responses else None
+    reason = None
+    if complaints >= rule.min_complaints and complaints >= rule.growth_factor * picture.previous_complaints:
+        reason = "surge"
+    elif share is not None and responses >= rule.min_responses_for_share and share >= rule.min_share:
+        reason = "share"
+    return picture.model_copy(update={"share": round(share, 4) if share is not None else None, "spike": reason is not None, "reason": reason})
+
+
+class InvestigationStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+_NEXT = {
+    InvestigationStatus.OPEN: {InvestigationStatus.IN_PROGRESS, InvestigationStatus.CLOSED},
+    InvestigationStatus.IN_PROGRESS: {InvestigationStatus.CLOSED},
+    InvestigationStatus.CLOSED: set(),
+}
+
+
+class ComplaintRef(BaseModel):
+    receipt: str
+    submitted_at: datetime
+    service_id: str
+    lowest_score: int
+    low_unsur: list[str] = Field(description="unsur scored 1")
+    text: str | None = None
+
+
+class DueDates(BaseModel):
+    verify_by: date = Field(description="verified and forwarded: 3 working days after opening")
+    follow_up_by: date = Field(description="followed up: 5 working days after forwarding")
+    close_by: date = Field(description="closed: 10 working days after the follow-up, if the reporter is silent")
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    by: str
+    status: InvestigationStatus
+    note: str | None = None
+
+
+class Investigation(BaseModel):
+    id: str
+    unit_id: str
+    status: InvestigationStatus
+    opened_at: datetime
+    reason: str
+    picture: ComplaintPicture
+    complaints: list[ComplaintRef]
+    due: DueDates
+    assigned_to: str = "inspektorat"
+    findings: str | None = None
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+
+def add_working_days(start: date, days: int, holidays: frozenset[date]) -> date:
+    """Working days are Monday to Friday that are not public holidays."""
+    current, left = start, days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in holidays:
+            left -= 1
+    return current
+
+
+def due_dates(opened: date, holidays: frozenset[date]) -> DueDates:
+    verify = add_working_days(opened, 3, holidays)
+    follow = add_working_days(verify, 5, holidays)
+    return DueDates(verify_by=verify, follow_up_by=follow, close_by=add_working_days(follow, 10, holidays))
+
+
+def transition(investigation: Investigation, status: InvestigationStatus, by: str, now: datetime, note: str | None, findings: str | None) -> Investigation:
+    if status is investigation.status and status is not InvestigationStatus.CLOSED:
+        updated = investigation
+    elif status not in _NEXT[investigation.status]:
+        raise Conflict("investigation_transition", current=investigation.status.value, wanted=status.value)
+    else:
+        updated = investigation.model_copy(update={"status": status})
+    if status is InvestigationStatus.CLOSED and not (findings or "").strip():
+        raise Invalid("findings_required", details=[{"field": "findings", "code": "required_close"}])
+    return updated.model_copy(
+        update={
+            "findings": findings if findings is not None else updated.findings,
+            "history": [*updated.history, HistoryEntry(at=now, by=by, status=status, note=note)],
+        }
+    )

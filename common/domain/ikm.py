@@ -1,0 +1,191 @@
+"""IKM, the community satisfaction index (PermenPANRB 14/2017), computed exactly.
+
+NRR per unsur = sum of answers / respondents. IKM = sum(NRR x weight) x 25,
+from 25 to 100. The weight is 1/9; many offices' spreadsheets use 0.111 or
+0.11 instead, which gives slightly lower values, so those conventions are
+offered to reproduce old numbers. Arithmetic is done on fractions and rounded
+once, half up, to two decimals, so results at the band edges are exact.
+Mutu is classified on the converted value (IKM), never on the unconverted NRR.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from pydantic import BaseModel, Field
+
+from .survey import UNSUR_BY_CODE, UNSUR_CODES
+
+TWO_PLACES = Decimal("0.01")
+
+
+class Weights(StrEnum):
+    EXACT = "exact"  # 1/9, the default
+    ROUNDED = "rounded"  # 0.111, as many spreadsheets do
+    ROUNDED_2 = "rounded2"  # 0.11, the regulation's worked example
+
+
+WEIGHT = {Weights.EXACT: Fraction(1, 9), Weights.ROUNDED: Fraction(111, 1000), Weights.ROUNDED_2: Fraction(11, 100)}
+
+
+class Mutu(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+MUTU_LABEL = {Mutu.A: "Sangat Baik", Mutu.B: "Baik", Mutu.C: "Kurang Baik", Mutu.D: "Tidak Baik"}
+MUTU_LABEL_EN = {Mutu.A: "Very good", Mutu.B: "Good", Mutu.C: "Poor", Mutu.D: "Bad"}
+
+
+class Sample(BaseModel):
+    population: int | None = Field(description="people served in a year, from the unit catalogue")
+    required: int | None = Field(description="Krejcie-Morgan sample size for that population")
+    reached: bool | None = Field(description="n >= required; a result below it is shown with a warning, not hidden")
+
+
+class IkmResult(BaseModel):
+    n: int = Field(description="respondents")
+    nrr: dict[str, float] | None = Field(description="average answer per unsur, 1..4, to three decimals")
+    ikm: float | None = Field(description="25..100, two decimals")
+    mutu: Mutu | None
+    mutu_label: str | None
+    weakest: list[str] = Field(description="unsur with the lowest NRR (several when tied)")
+    sample: Sample
+
+
+def round2(value: Fraction | Decimal) -> Decimal:
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def mutu_of(ikm: Decimal) -> Mutu:
+    """Bands on the two-decimal IKM: <65.00 D, 65.00-76.60 C, 76.61-88.30 B, 88.31-100 A."""
+    if ikm >= Decimal("88.31"):
+        return Mutu.A
+    if ikm >= Decimal("76.61"):
+        return Mutu.B
+    if ikm >= Decimal("65.00"):
+        return Mutu.C
+    return Mutu.D
+
+
+# The published Krejcie & Morgan (1970) table: population -> sample.
+KREJCIE_MORGAN_TABLE: tuple[tuple[int, int], ...] = (
+    (10, 10), (15, 14), (20, 19), (25, 24), (30, 28), (35, 32), (40, 36), (45, 40), (50, 44), (55, 48),
+    (60, 52), (65, 56), (70, 59), (75, 63), (80, 66), (85, 70), (90, 73), (95, 76), (100, 80), (110, 86),
+    (120, 92), (130, 97), (140, 103), (150, 108), (160, 113), (170, 118), (180, 123), (190, 127), (200, 132),
+    (210, 136), (220, 140), (230, 144), (240, 148), (250, 152), (260, 155), (270, 159), (280, 162), (290, 165),
+    (300, 169), (320, 175), (340, 181), (360, 186), (380, 191), (400, 196), (420, 201), (440, 205), (460, 210),
+    (480, 214), (500, 217), (550, 226), (600, 234), (650, 242), (700, 248), (750, 254), (800, 260), (850, 265),
+    (900, 269), (950, 274), (1000, 278), (1100, 285), (1200, 291), (1300, 297), (1400, 302), (1500, 306),
+    (1600, 310), (1700, 313), (1800, 317), (1900, 320), (2000, 322), (2200, 327), (2400, 331), (2600, 335),
+    (2800, 338), (3000, 341), (3500, 346), (4000, 351), (4500, 354), (5000, 357), (6000, 361), (7000, 364),
+    (8000, 367), (9000, 368), (10000, 370), (15000, 375), (20000, 377), (30000, 379), (40000, 380),
+    (50000, 381), (75000, 382), (1000000, 384),
+)
+
+
+def krejcie_morgan_formula(population: int) -> int:
+    """s = X2 N P(1-P) / (d2 (N-1) + X2 P(1-P)), X2 = 3.841, P = 0.5, d = 0.05, rounded up."""
+    if population < 1:
+        raise ValueError("population must be at least 1")
+    chi, p, d = Fraction(3841, 1000), Fraction(1, 2), Fraction(5, 100)
+    s = chi * population * p * (1 - p) / (d * d * (population - 1) + chi * p * (1 - p))
+    return math.ceil(s)
+
+
+def krejcie_morgan(population: int) -> int:
+    """The sample a unit needs for its population served.
+
+    The published table, read at the smallest tabulated population at or above
+    N (never a smaller sample than the table asks), which is what offices look
+    up: 100 -> 80, 550 -> 226, 1,000 -> 278, 100,000 -> 384. The formula rounded
+    up agrees within two respondents (550 -> 227, 100,000 -> 383); the table is
+    used so an office's published sample matches ours. Below 10 everyone is asked.
+    """
+    if population < 1:
+        raise ValueError("population must be at least 1")
+    if population < 10:
+        return population
+    for tabulated, sample in KREJCIE_MORGAN_TABLE:
+        if population <= tabulated:
+            return sample
+    return KREJCIE_MORGAN_TABLE[-1][1]
+
+
+def ikm_from_sums(n: int, sums: dict[str, int], weights: Weights = Weights.EXACT, population: int | None = None) -> IkmResult:
+    """IKM from the number of respondents and the sum of answers per unsur."""
+    required = krejcie_morgan(population) if population else None
+    sample = Sample(population=population, required=required, reached=(n >= required) if required else None)
+    if n == 0:
+        return IkmResult(n=0, nrr=None, ikm=None, mutu=None, mutu_label=None, weakest=[], sample=sample)
+    missing = [code for code in UNSUR_CODES if code not in sums]
+    if missing:
+        raise ValueError(f"sums missing for {missing}")
+    for code in UNSUR_CODES:
+        if not n <= sums[code] <= 4 * n:
+            raise ValueError(f"sum of {code} ({sums[code]}) is impossible for {n} answers of 1-4")
+    nrr = {code: Fraction(sums[code], n) for code in UNSUR_CODES}
+    ikm = round2(sum(nrr.values(), Fraction(0)) * WEIGHT[weights] * 25)
+    lowest = min(nrr.values())
+    mutu = mutu_of(ikm)
+    return IkmResult(
+        n=n,
+        nrr={code: float(Decimal(v.numerator) / Decimal(v.denominator)).__round__(3) for code, v in nrr.items()},
+        ikm=float(ikm),
+        mutu=mutu,
+        mutu_label=MUTU_LABEL[mutu],
+        weakest=[code for code, v in nrr.items() if v == lowest],
+        sample=sample,
+    )
+
+
+def ikm_from_answers(rows: list[dict[str, int]], weights: Weights = Weights.EXACT, population: int | None = None) -> IkmResult:
+    sums = {code: sum(row[code] for row in rows) for code in UNSUR_CODES}
+    return ikm_from_sums(len(rows), sums, weights, population)
+
+
+def unsur_name(code: str) -> str:
+    return UNSUR_BY_CODE[code].name
+
+
+# -- evaluation periods -------------------------------------------------------
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_SEMESTER = re.compile(r"^(\d{4})-S([12])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def months_of(spec: str) -> list[str]:
+    """The months of a period written 2026-10, 2026-Q3, 2026-S2 or 2026."""
+    if m := _MONTH.match(spec):
+        return [spec]
+    if m := _QUARTER.match(spec):
+        year, q = int(m.group(1)), int(m.group(2))
+        return [f"{year:04d}-{month:02d}" for month in range(3 * q - 2, 3 * q + 1)]
+    if m := _SEMESTER.match(spec):
+        year, s = int(m.group(1)), int(m.group(2))
+        return [f"{year:04d}-{month:02d}" for month in range(6 * s - 5, 6 * s + 1)]
+    if m := _YEAR.match(spec):
+        return [f"{int(spec):04d}-{month:02d}" for month in range(1, 13)]
+    raise ValueError("period must be YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY")
+
+
+def months_between(first: str, last: str) -> list[str]:
+    if not (_MONTH.match(first) and _MONTH.match(last)) or first > last:
+        raise ValueError("from and to must be YYYY-MM with from <= to")
+    months, (year, month) = [], (int(first[:4]), int(first[5:]))
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if len(months) > 120:
+            raise ValueError("a range may cover at most ten years")
+    return months

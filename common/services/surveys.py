@@ -1,0 +1,331 @@
+"""Use cases of the public survey: the form's data, intake, paper imports, IKM reports.
+
+Intake does only what storing a response safely needs, in one transaction:
+the rate limit, the client key, the response and its event. Everything else
+(the complaint picture, investigations) runs later from the survey-submitted event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, Field
+
+from common.domain.clock import WIB
+from common.domain.errors import Invalid, NotFound, RateLimited
+from common.domain.events import Event
+from common.domain.ikm import IkmResult, Weights, ikm_from_sums
+from common.domain.organisation import ServiceType, Unit
+from common.domain.period import period_of
+from common.domain.survey import (
+    UNSUR,
+    Answers,
+    Education,
+    Occupation,
+    Profile,
+    Source,
+    SurveyFeedback,
+    SurveyResponse,
+    SurveySubmission,
+    is_complaint,
+)
+from common.settings import Settings
+
+from .events import publish_committed
+from .ports import Publisher, Repositories, UnitOfWork
+
+MAX_SERVICE_AGE_DAYS = 90
+# One Firestore commit holds a whole import, so a file is stored entirely or not
+# at all. The largest Krejcie-Morgan sample is 384, so one file per unit and
+# month always fits.
+MAX_IMPORT_ROWS = 490
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U to misread at a counter
+
+
+# -- the form -------------------------------------------------------------------
+
+class Option(BaseModel):
+    value: str
+    label: str
+
+
+class UnsurForm(BaseModel):
+    code: str
+    name: str
+    question: str
+    labels: list[str]
+
+
+class ProfileOptions(BaseModel):
+    sex: list[Option]
+    education: list[Option]
+    occupation: list[Option]
+    age: dict[str, int]
+
+
+class UnitRef(BaseModel):
+    id: str
+    name: str
+
+
+class SurveyForm(BaseModel):
+    unit: UnitRef
+    services: list[ServiceType]
+    unsur: list[UnsurForm]
+    profile: ProfileOptions
+    feedback_max_length: int = 2000
+    served_by_max_length: int = 100
+
+
+_OCCUPATION_LABELS = {
+    Occupation.PNS: "PNS", Occupation.TNI: "TNI", Occupation.POLRI: "POLRI", Occupation.SWASTA: "Pegawai swasta",
+    Occupation.WIRAUSAHA: "Wirausaha", Occupation.PELAJAR: "Pelajar/Mahasiswa",
+    Occupation.IBU_RUMAH_TANGGA: "Ibu rumah tangga", Occupation.LAINNYA: "Lainnya",
+}
+
+
+def survey_form(uow: UnitOfWork, unit_id: str) -> SurveyForm:
+    unit = uow.units.get(unit_id)
+    if unit is None or not unit.services:
+        raise NotFound("unit_not_found")
+    return SurveyForm(
+        unit=UnitRef(id=unit.id, name=unit.name),
+        services=unit.services,
+        unsur=[UnsurForm(code=u.code, name=u.name, question=u.question, labels=list(u.labels)) for u in UNSUR],
+        profile=ProfileOptions(
+            sex=[Option(value="L", label="Laki-laki"), Option(value="P", label="Perempuan")],
+            education=[Option(value=e.value, label=e.value) for e in Education],
+            occupation=[Option(value=o.value, label=_OCCUPATION_LABELS[o]) for o in Occupation],
+            age={"min": 15, "max": 100},
+        ),
+    )
+
+
+# -- intake -------------------------------------------------------------------
+
+class Receipt(BaseModel):
+    receipt: str = Field(description="the respondent's receipt number, e.g. SKM-4K7P-9QXD")
+    unit_id: str
+    period: str
+    submitted_at: datetime
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    limit: int
+    window_seconds: int
+
+
+def new_receipt() -> str:
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"SKM-{code[:4]}-{code[4:]}"
+
+
+def client_fingerprint(salt: str, address: str, user_agent: str) -> str:
+    """A salted hash: the raw address is never stored."""
+    return hashlib.sha256(f"{salt}\n{address}\n{user_agent}".encode()).hexdigest()
+
+
+def _check_service(unit: Unit | None, submission: SurveySubmission, today: date) -> None:
+    if unit is None:
+        raise NotFound("unit_not_found")
+    problems = []
+    if not any(s.id == submission.service_id for s in unit.services):
+        problems.append({"field": "service_id", "code": "service_unknown", "value": submission.service_id})
+    if submission.service_date > today:
+        problems.append({"field": "service_date", "code": "date_in_future", "value": submission.service_date.isoformat()})
+    elif submission.service_date < today - timedelta(days=MAX_SERVICE_AGE_DAYS):
+        problems.append({"field": "service_date", "code": "date_too_old", "value": submission.service_date.isoformat()})
+    if problems:
+        raise Invalid("survey_invalid", details=problems)
+
+
+def submit_survey(
+    uow: UnitOfWork,
+    publisher: Publisher,
+    settings: Settings,
+    submission: SurveySubmission,
+    client: str,
+    rate: RateLimit,
+    now: datetime,
+) -> Receipt:
+    """Store one response. ``client`` is the salted fingerprint of the sender."""
+    events: list[Event] = []
+    window = int(now.timestamp()) // rate.window_seconds
+    window_end = (window + 1) * rate.window_seconds
+    key_id = hashlib.sha256(f"survey\n{submission.client_key}".encode()).hexdigest() if submission.client_key else None
+
+    def work(tx: Repositories) -> Receipt:
+        events.clear()
+        if key_id and (first := tx.survey_keys.get(key_id)) is not None:
+            return first.model_copy(update={"replayed": True})
+        used = tx.rate_limits.count(client, window)
+        unit = tx.units.get(submission.unit_id)
+        _check_service(unit, submission, now.astimezone(WIB).date())
+        if used >= rate.limit:
+            raise RateLimited(retry_after=max(1, window_end - int(now.timestamp())))
+        response = SurveyResponse(
+            receipt=new_receipt(),
+            unit_id=submission.unit_id,
+            service_id=submission.service_id,
+            service_date=submission.service_date,
+            period=period_of(now),
+            submitted_at=now,
+            source=Source(submission.source),
+            answers=submission.answers,
+            profile=submission.profile,
+            feedback=submission.feedback,
+            served_by=submission.served_by or None,
+            complaint=is_complaint(submission.answers, submission.feedback),
+            lowest_score=min(submission.answers.scores().values()),
+        )
+        receipt = Receipt(receipt=response.receipt, unit_id=response.unit_id, period=response.period, submitted_at=now)
+        tx.surveys.create(response)
+        tx.rate_limits.put(client, window, used + 1, expire_at=datetime.fromtimestamp(window_end, now.tzinfo) + timedelta(hours=1))
+        if key_id:
+            tx.survey_keys.put(key_id, receipt, expire_at=now + timedelta(days=7))
+        new = [_submitted_event(response)]
+        tx.outbox.add(new, now)
+        events.extend(new)
+        return receipt
+
+    receipt = uow.transaction(work)
+    publish_committed(events, publisher, uow.outbox, now)
+    return receipt
+
+
+def _submitted_event(response: SurveyResponse) -> Event:
+    return Event.of(
+        "survey.submitted",
+        key=response.receipt,
+        occurred_at=response.submitted_at,
+        data={
+            "receipt": response.receipt,
+            "unit_id": response.unit_id,
+            "service_id": response.service_id,
+            "period": response.period,
+            "complaint": response.complaint,
+            "source": response.source.value,
+        },
+    )
+
+
+# -- paper surveys ------------------------------------------------------------
+
+class PaperResponse(BaseModel):
+    """One row of a paper-survey CSV, already validated."""
+
+    answers: Answers
+    service_id: str | None = None
+    service_date: date | None = None
+    profile: Profile | None = None
+    feedback: SurveyFeedback | None = None
+
+
+def import_paper(
+    uow: UnitOfWork, publisher: Publisher, unit_id: str, period: str, rows: list[PaperResponse], now: datetime
+) -> int:
+    """Store a batch of paper responses for a unit and period; all or nothing.
+
+    Rows without a service count toward the unit's IKM but not toward any
+    service's. The batch publishes one event so the complaint picture is
+    brought up to date once.
+    """
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise Invalid("import_too_large", limit=MAX_IMPORT_ROWS)
+    unit = uow.units.get(unit_id)
+    if unit is None:
+        raise NotFound("unit_not_found")
+    known = {s.id for s in unit.services}
+    problems = [
+        {"field": f"{i}.service_id", "code": "service_unknown", "value": row.service_id}
+        for i, row in enumerate(rows)
+        if row.service_id and row.service_id not in known
+    ]
+    if problems:
+        raise Invalid("survey_invalid", details=problems)
+    first_day = date(int(period[:4]), int(period[5:]), 1)
+    responses = [
+        SurveyResponse(
+            receipt=new_receipt(),
+            unit_id=unit_id,
+            service_id=row.service_id or "",
+            service_date=row.service_date or first_day,
+            period=period,
+            submitted_at=now,
+            source=Source.PAPER,
+            answers=row.answers,
+            profile=row.profile,
+            feedback=row.feedback,
+            complaint=is_complaint(row.answers, row.feedback),
+            lowest_score=min(row.answers.scores().values()),
+        )
+        for row in rows
+    ]
+    batch_key = hashlib.sha256("".join(r.receipt for r in responses).encode()).hexdigest()[:16]
+    event = Event.of(
+        "survey.submitted",
+        key=f"paper-{batch_key}",
+        occurred_at=now,
+        data={"unit_id": unit_id, "period": period, "source": "paper", "count": len(responses),
+              "complaint": any(r.complaint for r in responses)},
+    )
+    uow.surveys.create_many(responses, event, now)
+    publish_committed([event], publisher, uow.outbox, now)
+    return len(responses)
+
+
+# -- IKM ----------------------------------------------------------------------
+
+class PeriodRef(BaseModel):
+    label: str
+    months: list[str]
+
+
+class UnsurRef(BaseModel):
+    code: str
+    name: str
+
+
+class ServiceIkm(BaseModel):
+    service_id: str
+    name: str
+    result: IkmResult
+
+
+class IkmReport(BaseModel):
+    unit: UnitRef
+    period: PeriodRef
+    weights: Weights
+    result: IkmResult
+    unsur: list[UnsurRef]
+    services: list[ServiceIkm]
+
+
+def ikm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], weights: Weights) -> IkmReport:
+    """IKM for a unit over some months, overall and per service, from server-side sums."""
+    unit = uow.units.get(unit_id)
+    if unit is None:
+        raise NotFound("unit_not_found")
+    scopes: list[str | None] = [None, *(s.id for s in unit.services)]
+    # Aggregations are independent network calls: run them side by side.
+    with ThreadPoolExecutor(max_workers=min(8, len(scopes))) as pool:
+        totals = list(pool.map(lambda service: uow.surveys.totals(unit_id, months, service), scopes))
+    overall, *per_service = (ikm_from_sums(n, sums, weights, unit.population_served) for n, sums in totals)
+    return IkmReport(
+        unit=UnitRef(id=unit.id, name=unit.name),
+        period=PeriodRef(label=label, months=months),
+        weights=weights,
+        result=overall,
+        unsur=[UnsurRef(code=u.code, name=u.name) for u in UNSUR],
+        services=[
+            # Per service the sample size of the whole unit does not apply.
+            ServiceIkm(service_id=s.id, name=s.name, result=r.model_copy(update={"sample": r.sample.model_copy(update={"required": None, "reached": None, "population": None})}))
+            for s, r in zip(unit.services, per_service)
+        ],
+    )

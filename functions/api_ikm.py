@@ -1,0 +1,71 @@
+"""HTTP: IKM of a unit, for staff and, because results must be published, for everyone."""
+
+from __future__ import annotations
+
+import functions_framework
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.api.http import Api, Call, Reply, Route
+from common.domain.clock import WIB
+from common.domain.errors import Invalid
+from common.domain.ikm import Weights, months_between, months_of
+from common.domain.period import period_of
+from common.services.surveys import IkmReport, ikm_report
+
+
+class IkmQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    period: str | None = Field(default=None, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month (WIB)")
+    from_: str | None = Field(default=None, alias="from", description="first month YYYY-MM, with to")
+    to: str | None = Field(default=None, description="last month YYYY-MM, with from")
+    weights: Weights = Field(default=Weights.EXACT, description="exact (1/9), rounded (0.111) or rounded2 (0.11)")
+
+
+def _months(call: Call) -> tuple[str, list[str]]:
+    query: IkmQuery = call.query
+    try:
+        if query.from_ or query.to:
+            if query.period or not (query.from_ and query.to):
+                raise ValueError
+            return f"{query.from_}..{query.to}", months_between(query.from_, query.to)
+        label = query.period or period_of(call.deps.now(), WIB)
+        return label, months_of(label)
+    except ValueError:
+        raise Invalid("ikm_period_invalid") from None
+
+
+def staff(call: Call) -> IkmReport:
+    label, months = _months(call)
+    return ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights)
+
+
+def public(call: Call) -> Reply:
+    label, months = _months(call)
+    report = ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights)
+    return Reply(report, 200, {"Cache-Control": "public, max-age=300"})
+
+
+_DESCRIPTION = (
+    "n, NRR per unsur, IKM (25-100, two decimals), mutu A-D with its label, the weakest unsur, and whether n "
+    "reaches the Krejcie-Morgan sample for the unit's population served; overall and per service."
+)
+
+api = Api(
+    "api_ikm",
+    [
+        Route(
+            "GET", "/api/units/{unit_id}/ikm", staff, "IKM of a unit (staff)", query=IkmQuery, response=IkmReport,
+            errors=(401, 404, 422), tags=("ikm",), description=_DESCRIPTION,
+        ),
+        Route(
+            "GET", "/api/public/units/{unit_id}/ikm", public, "Published IKM of a unit", query=IkmQuery,
+            response=IkmReport, auth=False, errors=(404, 422), tags=("ikm",), description=_DESCRIPTION,
+        ),
+    ],
+)
+
+
+@functions_framework.http
+def api_ikm(request):
+    return api.handle(request)

@@ -1,0 +1,151 @@
+"""Survey intake, paper imports and the complaint handler, on fakes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from common.domain.clock import WIB
+from common.domain.errors import Invalid, NotFound, RateLimited
+from common.domain.organisation import ServiceType, Unit
+from common.domain.survey import SurveySubmission
+from common.services import surveys
+from common.services.complaints import on_survey_submitted
+from common.settings import Settings
+from tests import factories as f
+from tests.fakes import FakePublisher, FakeUnitOfWork
+
+NOW = f.at("2026-11-20 10:00")
+SETTINGS = Settings(project_id="demo-test")
+RATE = surveys.RateLimit(limit=3, window_seconds=600)
+
+
+@pytest.fixture
+def uow():
+    uow = FakeUnitOfWork()
+    uow.units.put_many([Unit(id="kel-a", name="Kelurahan A", services=[ServiceType(id="sk-domisili", name="Domisili", standard_days=1)], population_served=550)])
+    return uow
+
+
+def submission(score: int = 3, key: str | None = None, **extra) -> SurveySubmission:
+    return SurveySubmission.model_validate(
+        {"unit_id": "kel-a", "service_id": "sk-domisili", "service_date": "2026-11-20",
+         "answers": {f"U{i}": score for i in range(1, 10)}, "client_key": key, **extra}
+    )
+
+
+def submit(uow, publisher, sub, client="c1", now=NOW):
+    return surveys.submit_survey(uow, publisher, SETTINGS, sub, client, RATE, now)
+
+
+def test_a_response_is_stored_with_its_event(uow):
+    publisher = FakePublisher()
+    receipt = submit(uow, publisher, submission())
+    stored = uow.surveys.get(receipt.receipt)
+    assert stored.period == "2026-11" and stored.complaint is False and stored.lowest_score == 3
+    assert receipt.receipt.startswith("SKM-") and len(receipt.receipt) == 13
+    assert [e.type for e in publisher.published] == ["survey.submitted"]
+
+
+def test_complaints_are_complaint_text_or_any_one(uow):
+    publisher = FakePublisher()
+    low = submit(uow, publisher, submission(score=1))
+    text = submit(uow, publisher, submission(feedback={"kind": "pengaduan", "text": "Lama sekali"}))
+    idea = submit(uow, publisher, submission(feedback={"kind": "saran", "text": "Tambah kursi"}), client="c2")
+    assert uow.surveys.get(low.receipt).complaint and uow.surveys.get(text.receipt).complaint
+    assert not uow.surveys.get(idea.receipt).complaint
+
+
+def test_a_resend_with_the_same_client_key_returns_the_first_receipt(uow):
+    publisher = FakePublisher()
+    first = submit(uow, publisher, submission(key="kiosk-form-0001"))
+    again = submit(uow, publisher, submission(score=4, key="kiosk-form-0001"))
+    assert again.receipt == first.receipt and again.replayed
+    assert len(uow.state.surveys) == 1 and len(publisher.published) == 1
+
+
+def test_the_rate_limit_counts_per_client_and_writes_nothing_when_hit(uow):
+    publisher = FakePublisher()
+    for _ in range(3):
+        submit(uow, publisher, submission())
+    with pytest.raises(RateLimited) as limited:
+        submit(uow, publisher, submission())
+    assert 0 < limited.value.params["retry_after"] <= 600
+    assert len(uow.state.surveys) == 3
+    submit(uow, publisher, submission(), client="another-device")
+    submit(uow, publisher, submission(), now=NOW + timedelta(minutes=10))  # the next window
+    assert len(uow.state.surveys) == 5
+
+
+def test_service_and_date_are_checked_against_the_unit(uow):
+    with pytest.raises(Invalid) as error:
+        submit(uow, FakePublisher(), submission(service_id="tidak-ada", service_date="2026-11-21"))
+    assert {d["code"] for d in error.value.details} == {"service_unknown", "date_in_future"}
+    with pytest.raises(Invalid):
+        submit(uow, FakePublisher(), submission(service_date=(date(2026, 11, 20) - timedelta(days=91)).isoformat()))
+    with pytest.raises(NotFound):
+        submit(uow, FakePublisher(), submission(unit_id="kel-zzz"))
+    assert uow.state.surveys == {}
+
+
+def test_personal_data_cannot_be_sent():
+    from pydantic import ValidationError
+
+    for extra in ({"name": "Budi"}, {"nik": "1271000000000001"}, {"phone": "0812"}, {"email": "a@b.id"}):
+        with pytest.raises(ValidationError):
+            submission(**extra)
+    with pytest.raises(ValidationError):
+        submission(profile={"sex": "L", "nama": "Budi"})
+
+
+def test_paper_imports_are_all_or_nothing(uow):
+    publisher = FakePublisher()
+    good = surveys.PaperResponse.model_validate({"answers": {f"U{i}": 3 for i in range(1, 10)}})
+    bad = surveys.PaperResponse.model_validate({"answers": {f"U{i}": 3 for i in range(1, 10)}, "service_id": "nope"})
+    with pytest.raises(Invalid) as error:
+        surveys.import_paper(uow, publisher, "kel-a", "2026-10", [good, bad], NOW)
+    assert error.value.details[0]["field"] == "1.service_id"
+    assert uow.state.surveys == {}
+    assert surveys.import_paper(uow, publisher, "kel-a", "2026-10", [good, good], NOW) == 2
+    assert {r.period for r in uow.state.surveys.values()} == {"2026-10"}
+    report = surveys.ikm_report(uow, "kel-a", "2026-10", ["2026-10"], "exact")
+    assert report.result.n == 2 and report.result.ikm == 75.0
+
+
+def complain(uow, n, at, client_prefix="x"):
+    publisher = FakePublisher()
+    for i in range(n):
+        served = at.astimezone(WIB).date().isoformat()
+        submit(uow, publisher, submission(score=1, service_date=served), client=f"{client_prefix}{i}", now=at)
+
+
+def test_a_spike_opens_one_investigation_however_often_and_in_whatever_order_events_come(uow):
+    publisher = FakePublisher()
+    complain(uow, 10, NOW - timedelta(days=2))
+    rule, holidays = SETTINGS.spike_rule, frozenset()
+    results = [on_survey_submitted(uow, publisher, rule, holidays, "kel-a", NOW + timedelta(minutes=i)) for i in (3, 1, 2, 1)]
+    opened = [r for r in results if r is not None]
+    assert len(opened) == 1
+    assert len(uow.state.investigations) == 1
+    assert [e.type for e in publisher.published] == ["investigation.opened"]
+    (investigation,) = uow.state.investigations.values()
+    assert len(investigation.complaints) == 10 and investigation.complaints[0].low_unsur == [f"U{i}" for i in range(1, 10)]
+    assert investigation.due.verify_by == date(2026, 11, 25)
+
+
+def test_after_closing_only_new_complaints_count(uow):
+    from common.domain.complaints import InvestigationStatus
+    from common.domain.organisation import Role
+    from common.services.complaints import InvestigationUpdate, update_investigation
+    from common.services.ports import Caller
+
+    publisher = FakePublisher()
+    complain(uow, 10, NOW - timedelta(days=2))
+    opened = on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW)
+    inspector = Caller(uid="i", nip=None, role=Role.INSPEKTORAT)
+    update_investigation(uow, inspector, opened.id, InvestigationUpdate(status=InvestigationStatus.CLOSED, findings="Selesai"), NOW)
+    assert on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW + timedelta(hours=1)) is None
+    complain(uow, 10, NOW + timedelta(hours=2), client_prefix="y")
+    again = on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW + timedelta(hours=3))
+    assert again is not None and again.id != opened.id and len(again.complaints) == 10
