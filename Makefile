@@ -8,12 +8,12 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test up down seed status openapi deps prerequisites lock clean
+.PHONY: demo test up down seed status openapi deps prerequisites chromium lock clean
 
 demo: seed
 	@$(PY) -m tools.demo
 
-test: deps prerequisites
+test: deps prerequisites chromium
 	@$(PY) -m common.api.openapi --check
 	@$(PY) -m pytest
 
@@ -37,6 +37,15 @@ deps: $(PY_STAMP) $(NODE_STAMP)
 prerequisites: $(PY_STAMP)
 	@$(PY) -c "from tools.stack import check_prerequisites, StackError; import sys; \
 	exec('try:\n check_prerequisites()\nexcept StackError as e:\n print(e, file=sys.stderr); sys.exit(1)')"
+
+# Browser tests drive Debian's chromium through Playwright; Playwright never downloads a browser here.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+	    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	  else echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
 
 $(PY_STAMP): requirements.txt requirements-dev.txt
 	@[ -n "$(PYTHON)" ] || { echo "Python 3.11 is required: apt-get install python3.11 python3.11-venv (or pyenv install 3.11)"; exit 1; }

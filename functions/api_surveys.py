@@ -48,7 +48,7 @@ def submit(call: Call) -> Reply:
 
 
 def form(call: Call) -> Reply:
-    return Reply(surveys.survey_form(call.deps.uow, call.path["unit_id"]), 200, {"Cache-Control": "public, max-age=300"})
+    return Reply(surveys.survey_form(call.deps.uow, call.deps.settings, call.path["unit_id"]), 200, {"Cache-Control": "public, max-age=300"})
 
 
 api = Api(

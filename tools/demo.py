@@ -31,6 +31,43 @@ def check(response, *expected: int) -> dict:
     return response.json()
 
 
+def survey_demo(info: StackInfo, accounts: list[dict]) -> None:
+    import requests
+
+    unit = "kel-belawan-bahari"
+    form = check(requests.get(f"{info.api}/api/public/units/{unit}/survey", timeout=10), 200)
+    answers = {u["code"]: 3 for u in form["unsur"]}
+    answers["U3"] = 1
+    body = {
+        "unit_id": unit,
+        "service_id": form["services"][3]["id"],
+        "service_date": form_date(),
+        "answers": answers,
+        "feedback": {"kind": "pengaduan", "text": "Surat keterangan usaha saya belum selesai setelah seminggu."},
+        "client_key": uuid.uuid4().hex,
+    }
+    receipt = check(requests.post(f"{info.api}/api/surveys", json=body, timeout=10), 201)
+    say(f"a citizen at {form['unit']['name']} fills the survey ({info.api}/survei/{unit})",
+        f"receipt {receipt['receipt']}; U3 {form['unsur'][2]['name']} rated '{form['unsur'][2]['labels'][0]}' with a complaint")
+    ikm = check(requests.get(f"{info.api}/api/public/units/{unit}/ikm", timeout=10), 200)
+    result = ikm["result"]
+    say(f"the published results for {ikm['period']['label']} ({info.api}/hasil/{unit})",
+        f"n={result['n']}, IKM {result['ikm']} mutu {result['mutu']} ({result['mutu_label']}), weakest {result['weakest']}, "
+        f"sample {result['sample']['required']} reached={result['sample']['reached']}")
+    inspector = next(a for a in accounts if a["role"] == "inspektorat")
+    api = Api(info.api, sign_in(info.auth, inspector["email"], inspector["password"]))
+    investigations = check(api.get("/api/investigations", params={"status": "open"}), 200)["investigations"]
+    say(f"inspector {inspector['name']} opens the investigations list", f"{len(investigations)} open")
+    for item in investigations:
+        print(f"   - {item['id']} {item['unit_id']}: {item['reason']}, {len(item['complaints'])} complaints, verify by {item['due']['verify_by']}")
+
+
+def form_date() -> str:
+    from common.domain.clock import today_wib
+
+    return today_wib().isoformat()
+
+
 def main() -> int:
     state = DEFAULT_STATE
     info = StackInfo.load(state / "stack.json")
@@ -97,6 +134,8 @@ def main() -> int:
         print(f"   - {fb['decision']}: {fb['feedback']}")
     for indicator in view["indicators"]:
         print(f"   - {indicator['indicator']['name']}: capaian to date {indicator['capaian_to_date']}")
+
+    survey_demo(info, accounts)
 
     print(
         f"\nThe stack keeps running. API {info.api} (OpenAPI at {info.api}/api/openapi.json)."

@@ -120,6 +120,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Unit layanan tidak ditemukan. Periksa alamat atau kode QR yang Anda pindai.",
         "Service unit not found. Check the address or the QR code you scanned.",
     ),
+    "survey_not_available": (
+        "Unit ini belum membuka survei kepuasan karena belum memiliki daftar jenis layanan. Tanyakan kepada petugas.",
+        "This office has no survey yet because it has no list of services. Ask the staff.",
+    ),
     "survey_invalid": (
         "Ada isian survei yang belum sesuai. Periksa bagian yang ditandai lalu kirim lagi.",
         "Some survey answers need attention. Check the marked items and send again.",

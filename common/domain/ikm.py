@@ -147,6 +147,11 @@ def ikm_from_sums(n: int, sums: dict[str, int], weights: Weights = Weights.EXACT
     )
 
 
+def unsur_mutu(n: int, total: int) -> Mutu | None:
+    """One unsur's mutu on the IKM scale (NRR x 25), exactly, from its sum of answers."""
+    return mutu_of(round2(Fraction(total, n) * 25)) if n else None
+
+
 def ikm_from_answers(rows: list[dict[str, int]], weights: Weights = Weights.EXACT, population: int | None = None) -> IkmResult:
     sums = {code: sum(row[code] for row in rows) for code in UNSUR_CODES}
     return ikm_from_sums(len(rows), sums, weights, population)

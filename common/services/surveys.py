@@ -72,6 +72,14 @@ class UnitRef(BaseModel):
     name: str
 
 
+class HumanCheckInfo(BaseModel):
+    """What the page must send to prove a person filled it (off on the local stack)."""
+
+    kind: str = Field(description="off, recaptcha (send X-Recaptcha-Token) or app_check (send X-Firebase-AppCheck)")
+    site_key: str | None = Field(default=None, description="the reCAPTCHA Enterprise site key")
+    action: str | None = None
+
+
 class SurveyForm(BaseModel):
     unit: UnitRef
     services: list[ServiceType]
@@ -79,6 +87,8 @@ class SurveyForm(BaseModel):
     profile: ProfileOptions
     feedback_max_length: int = 2000
     served_by_max_length: int = 100
+    service_date_max_age_days: int = MAX_SERVICE_AGE_DAYS
+    human_check: HumanCheckInfo
 
 
 _OCCUPATION_LABELS = {
@@ -88,11 +98,19 @@ _OCCUPATION_LABELS = {
 }
 
 
-def survey_form(uow: UnitOfWork, unit_id: str) -> SurveyForm:
+def survey_form(uow: UnitOfWork, settings: Settings, unit_id: str) -> SurveyForm:
     unit = uow.units.get(unit_id)
-    if unit is None or not unit.services:
+    if unit is None:
         raise NotFound("unit_not_found")
+    if not unit.services:
+        raise NotFound("survey_not_available")  # an office without public services has no survey
+    check = settings.survey_human_check.value
     return SurveyForm(
+        human_check=HumanCheckInfo(
+            kind=check,
+            site_key=settings.recaptcha_site_key or None if check == "recaptcha" else None,
+            action="survey_submit" if check == "recaptcha" else None,
+        ),
         unit=UnitRef(id=unit.id, name=unit.name),
         services=unit.services,
         unsur=[UnsurForm(code=u.code, name=u.name, question=u.question, labels=list(u.labels)) for u in UNSUR],

@@ -74,8 +74,15 @@ def test_the_form_data_of_a_unit(stack, unit):
     assert [u["code"] for u in data["unsur"]] == [f"U{i}" for i in range(1, 10)]
     assert data["unsur"][3]["labels"] == ["Sangat mahal", "Cukup mahal", "Murah", "Gratis"]
     assert "public" in response.headers["Cache-Control"]
+    assert data["service_date_max_age_days"] == 90 and data["human_check"] == {"kind": "off", "site_key": None, "action": None}
     missing = requests.get(f"{stack.api}/api/public/units/kel-tidak-ada/survey", timeout=10)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "unit_not_found"
+
+
+def test_an_office_without_services_has_no_survey_yet(stack, uow, unique):
+    administration.load_units(uow, [Unit(id=f"badan-{unique}", name="Badan Tanpa Layanan", kind="badan")])
+    response = requests.get(f"{stack.api}/api/public/units/badan-{unique}/survey", timeout=10)
+    assert response.status_code == 404 and response.json()["error"]["code"] == "survey_not_available"
 
 
 def test_a_resend_with_the_same_key_returns_the_first_receipt(stack, uow, unit, unique):

@@ -17,8 +17,9 @@
   const unitId = path ? decodeURIComponent(path[1]) : params.get('unit') || '';
   const kiosk = params.get('kiosk') === '1';
   const DRAFT = 'skm-draft:' + unitId;
-  // A reload keeps the answers; a form abandoned at a kiosk is not shown to tomorrow's visitor.
-  const DRAFT_MAX_AGE_MS = 6 * 3600 * 1000;
+  // A reload keeps the answers. At a kiosk the next person must not find a stranger's
+  // half-filled answers, so there a draft lives only a few minutes.
+  const DRAFT_MAX_AGE_MS = (kiosk ? 10 * 60 : 6 * 3600) * 1000;
   const KIOSK_RESET_MS = 90 * 1000;
   const TIMEOUT_MS = 30 * 1000;
   const LABELS = {
@@ -48,6 +49,30 @@
   /** Today in WIB (UTC+7, no daylight saving), the calendar the server checks dates against. */
   function todayWib() {
     return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+  }
+
+  function daysAgoWib(days) {
+    return new Date(Date.now() + 7 * 3600 * 1000 - days * 86400 * 1000).toISOString().slice(0, 10);
+  }
+
+  /**
+   * The human check, when production turns it on: the reCAPTCHA script is fetched only
+   * when "Kirim" is pressed, so the form itself stays small and makes no outside request.
+   */
+  function humanCheckHeaders() {
+    const check = (config && config.human_check) || { kind: 'off' };
+    if (check.kind !== 'recaptcha' || !check.site_key) return Promise.resolve({});
+    return new Promise((resolve) => {
+      const run = () => window.grecaptcha.enterprise.ready(() =>
+        window.grecaptcha.enterprise.execute(check.site_key, { action: check.action || 'survey_submit' })
+          .then((token) => resolve({ 'X-Recaptcha-Token': token }), () => resolve({})));
+      if (window.grecaptcha && window.grecaptcha.enterprise) return run();
+      const script = document.createElement('script');
+      script.src = 'https://www.google.com/recaptcha/enterprise.js?render=' + encodeURIComponent(check.site_key);
+      script.onload = run;
+      script.onerror = () => resolve({}); // the server then answers 403 and the page says so
+      document.head.append(script);
+    });
   }
 
   /** A key for this filled form: ^[A-Za-z0-9_-]{8,64}$. randomUUID needs a secure context. */
@@ -100,6 +125,11 @@
       reply = await request('/api/public/units/' + encodeURIComponent(unitId) + '/survey');
     } catch (e) {
       fatal('Formulir belum dapat dimuat karena koneksi internet terputus atau lambat. Periksa sinyal Saudara, lalu tekan "Coba lagi".', true);
+      return;
+    }
+    if (reply.status === 404 && errorOf(reply).code === 'survey_not_available') {
+      $('unit-name').textContent = 'Survei belum tersedia';
+      fatal('Maaf, unit layanan ini belum membuka survei kepuasan. Mohon tanyakan kepada petugas.');
       return;
     }
     if (reply.status === 404) {
@@ -155,6 +185,7 @@
 
     const date = $('service_date');
     date.max = todayWib();
+    date.min = daysAgoWib(c.service_date_max_age_days || 90);
     date.defaultValue = todayWib();
     restoreDraft();
     updateCounter();
@@ -299,6 +330,9 @@
     const date = f.service_date.value;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) problems.push({ name: 'service_date', message: 'Mohon isi tanggal pelayanan.' });
     else if (date > todayWib()) problems.push({ name: 'service_date', message: 'Tanggal pelayanan tidak boleh melewati hari ini.' });
+    else if (f.service_date.min && date < f.service_date.min) {
+      problems.push({ name: 'service_date', message: 'Survei hanya untuk pelayanan dalam ' + (config.service_date_max_age_days || 90) + ' hari terakhir.' });
+    }
     for (const u of config.unsur) {
       if (!form.querySelector('input[name="' + u.code + '"]:checked')) problems.push({ name: u.code, message: missingMessage(u.code) });
     }
@@ -379,19 +413,21 @@
     if (problems.length) { showProblems(problems); return; }
     clearProblems();
     sending = true;
+    // aria-disabled, not disabled: a disabled button would drop the keyboard focus.
     const button = $('submit');
-    button.disabled = true;
+    button.setAttribute('aria-disabled', 'true');
     button.textContent = 'Mengirim…';
     $('status').textContent = 'Mengirim jawaban Saudara…';
     saveDraft(); // the key and the answers survive even if the tab is closed mid-send
     let reply = null;
     try {
-      reply = await request('/api/surveys', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(payload()) });
+      const proof = await humanCheckHeaders();
+      reply = await request('/api/surveys', { method: 'POST', headers: Object.assign({ 'Content-Type': 'application/json', Accept: 'application/json' }, proof), body: JSON.stringify(payload()) });
     } catch (e) {
       reply = null;
     }
     sending = false;
-    button.disabled = false;
+    button.removeAttribute('aria-disabled');
     button.textContent = 'Kirim';
     $('status').textContent = '';
 
@@ -403,7 +439,8 @@
       showProblems(serverProblems(errorOf(reply)));
     } else if (reply.status === 429) {
       const wait = retryAfterSeconds(reply.headers);
-      sendFailed('Terlalu banyak kiriman dari jaringan ini dalam waktu singkat. Mohon tunggu ' + (wait ? 'sekitar ' + wait + ' detik' : 'sebentar') + '.');
+      const how = !wait ? 'sebentar' : wait < 90 ? 'sekitar ' + wait + ' detik' : 'sekitar ' + Math.ceil(wait / 60) + ' menit';
+      sendFailed('Terlalu banyak kiriman dari perangkat ini dalam waktu singkat. Mohon tunggu ' + how + '.');
     } else if (reply.status === 413) {
       sendFailed('Isian terlalu panjang untuk dikirim. Mohon persingkat saran atau pengaduan Saudara.');
     } else if (reply.status === 403) {
