@@ -8,12 +8,16 @@ rather than failing later on a user's request.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from enum import StrEnum
 from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from common.domain.findings import FindingRule
+from common.domain.scoring import UnitRule
 
 
 class Environment(StrEnum):
@@ -61,6 +65,10 @@ class Settings(BaseModel):
     complaint_min_responses: int = Field(default=20, ge=1)
     holidays: str = Field(default="", description="public holidays, comma-separated YYYY-MM-DD, for SP4N-LAPOR! working days")
 
+    # The monthly evaluation (see common/domain/scoring.py and findings.py); JSON in the environment
+    unit_rule: UnitRule = Field(default_factory=UnitRule, description="how a unit's predikat follows from its measures")
+    finding_rule: FindingRule = Field(default_factory=FindingRule, description="thresholds of the finding rules")
+
     @field_validator("project_id")
     @classmethod
     def _project_present(cls, value: str) -> str:
@@ -102,10 +110,14 @@ class Settings(BaseModel):
 
 def _from_environment(environ: dict[str, str]) -> Settings:
     values: dict[str, str] = {}
-    for name in Settings.model_fields:
+    for name, field in Settings.model_fields.items():
         raw = environ.get(f"PANTAU_{name.upper()}")
         if raw is not None:
-            values[name] = raw
+            nested = isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+            try:
+                values[name] = json.loads(raw) if nested else raw
+            except json.JSONDecodeError:
+                raise RuntimeError(f"invalid configuration: PANTAU_{name.upper()} must be JSON") from None
     values.setdefault("project_id", environ.get("GOOGLE_CLOUD_PROJECT") or environ.get("GCLOUD_PROJECT") or "")
     try:
         return Settings.model_validate(values)

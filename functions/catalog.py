@@ -19,6 +19,8 @@ class Function:
     schedule: str | None = None  # Cloud Scheduler cron (Asia/Jakarta) publishing to ``topic``
     publishes: tuple[str, ...] = field(default_factory=tuple)
     description: str = ""
+    dead_letter: str | None = None  # where a message goes after max_attempts failed deliveries
+    max_attempts: int = 5
 
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -48,6 +50,43 @@ FUNCTIONS: tuple[Function, ...] = (
         topic="survey-submitted",
         publishes=("investigation-opened",),
         description="complaint picture per unit; opens an investigation when complaints spike",
+        dead_letter="survey-submitted-dead",
+    ),
+    Function(
+        "api_scoring",
+        "functions.api_scoring",
+        "http",
+        publishes=("scoring-unit",),
+        description="BKPSDM starts and follows scoring runs; results for supervisors, unit heads and BKPSDM",
+    ),
+    Function("api_findings", "functions.api_findings", "http", description="findings for their owners; training records"),
+    Function(
+        "scoring_start",
+        "functions.scoring_start",
+        "topic",
+        topic="scoring-requested",
+        schedule="0 2 6 * *",
+        publishes=("scoring-unit",),
+        description="starts the monthly run for the previous period (the 6th, 02:00 WIB)",
+        dead_letter="scoring-requested-dead",
+    ),
+    Function(
+        "score_unit",
+        "functions.score_unit",
+        "topic",
+        topic="scoring-unit",
+        publishes=("finding-opened", "scoring-completed"),
+        description="scores one unit of a run, atomically",
+        dead_letter="scoring-unit-dead",
+    ),
+    Function(
+        "scoring_dead_letter",
+        "functions.scoring_dead_letter",
+        "topic",
+        topic="scoring-unit-dead",
+        publishes=("scoring-completed",),
+        description="records a unit whose scoring kept failing, so the run finishes and shows it",
+        dead_letter="scoring-unit-dead-dead",
     ),
     Function(
         "outbox_relay",
@@ -55,13 +94,19 @@ FUNCTIONS: tuple[Function, ...] = (
         "topic",
         topic="outbox-sweep",
         schedule="* * * * *",
-        publishes=("report-submitted", "report-reviewed", "survey-submitted", "investigation-opened"),
+        publishes=("report-submitted", "report-reviewed", "survey-submitted", "investigation-opened",
+                   "scoring-unit", "scoring-completed", "finding-opened"),
         description="publishes events whose publish failed after their write",
+        dead_letter="outbox-sweep-dead",
     ),
 )
 
 BY_NAME = {f.name: f for f in FUNCTIONS}
 
 # Topics that carry domain events, and the topics that trigger functions.
-EVENT_TOPICS = ("report-submitted", "report-reviewed", "survey-submitted", "investigation-opened")
+EVENT_TOPICS = (
+    "report-submitted", "report-reviewed", "survey-submitted", "investigation-opened",
+    "scoring-unit", "scoring-completed", "finding-opened",
+)
 TRIGGER_TOPICS = tuple(f.topic for f in FUNCTIONS if f.topic)
+DEAD_LETTER_TOPICS = tuple(f.dead_letter for f in FUNCTIONS if f.dead_letter)

@@ -17,7 +17,10 @@ from common.domain.organisation import Employee, Unit
 from common.domain.reports import Report
 from common.domain.skp import SkpPlan, plan_id
 from common.domain.survey import UNSUR_CODES, SurveyResponse
-from common.services.ports import IdempotencyRecord, OutboxEntry, PublishError
+from common.domain.findings import Finding
+from common.domain.scoring import AsnResult, UnitResult
+from common.domain.training import Training
+from common.services.ports import AuditEntry, IdempotencyRecord, OutboxEntry, PublishError, ScoringRun, UnitStatus
 
 T = TypeVar("T")
 
@@ -41,6 +44,13 @@ class _State:
         self.investigations: dict[str, Investigation] = {}
         self.guards: dict[str, dict[str, Any]] = {}
         self.pictures: dict[str, ComplaintPicture] = {}
+        self.results: dict[str, AsnResult] = {}
+        self.unit_results: dict[str, UnitResult] = {}
+        self.findings: dict[str, Finding] = {}
+        self.runs: dict[str, ScoringRun] = {}
+        self.unit_statuses: dict[str, dict[str, UnitStatus]] = {}
+        self.trainings: dict[str, Training] = {}
+        self.audit: dict[str, AuditEntry] = {}
 
 
 class _Guard:
@@ -105,6 +115,10 @@ class FakePlans(_Repo):
     def get(self, nip: str, year: int) -> SkpPlan | None:
         self.rules.read()
         return self.state.plans.get(plan_id(nip, year))
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, SkpPlan]:
+        self.rules.read()
+        return {i: self.state.plans[i] for i in ids if i in self.state.plans}
 
     def put_many(self, plans: list[SkpPlan]) -> None:
         self.rules.write()
@@ -238,6 +252,94 @@ class FakeInvestigations(_Repo):
         self.state.pictures[picture.unit_id] = picture
 
 
+class FakeResults(_Repo):
+    def get_many(self, ids: Iterable[str]) -> dict[str, AsnResult]:
+        self.rules.read()
+        return {i: self.state.results[i] for i in ids if i in self.state.results}
+
+    def for_unit(self, unit_id: str, period: str) -> list[AsnResult]:
+        return sorted((r for r in self.state.results.values() if r.unit_id == unit_id and r.period == period), key=lambda r: r.name)
+
+    def for_supervisor(self, supervisor_nip: str, period: str) -> list[AsnResult]:
+        return sorted((r for r in self.state.results.values() if r.supervisor_nip == supervisor_nip and r.period == period), key=lambda r: r.name)
+
+    def put_many(self, results: list[AsnResult], run_id: str) -> None:
+        self.rules.write()
+        self.state.results.update({f"{r.nip}_{r.period}": r for r in results})
+
+    def get_unit(self, unit_id: str, period: str) -> UnitResult | None:
+        self.rules.read()
+        return self.state.unit_results.get(f"{unit_id}_{period}")
+
+    def put_unit(self, result: UnitResult, run_id: str) -> None:
+        self.rules.write()
+        self.state.unit_results[f"{result.unit_id}_{result.period}"] = result
+
+
+class FakeFindings(_Repo):
+    def get(self, finding_id: str) -> Finding | None:
+        self.rules.read()
+        return self.state.findings.get(finding_id)
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Finding]:
+        self.rules.read()
+        return {i: self.state.findings[i] for i in ids if i in self.state.findings}
+
+    def unresolved_in_unit(self, unit_id: str) -> list[Finding]:
+        return [f for f in self.state.findings.values() if f.unit_id == unit_id and f.status != "resolved"]
+
+    def for_owner(self, owner: str, status: str | None, limit: int) -> list[Finding]:
+        found = [f for f in self.state.findings.values() if owner in f.owners and (not status or f.status == status)]
+        return sorted(found, key=lambda f: f.opened_at, reverse=True)[:limit]
+
+    def put(self, finding: Finding) -> None:
+        self.rules.write()
+        self.state.findings[finding.id] = finding
+
+
+class FakeRuns(_Repo):
+    def get(self, run_id: str) -> ScoringRun | None:
+        self.rules.read()
+        return self.state.runs.get(run_id)
+
+    def put(self, run: ScoringRun) -> None:
+        self.rules.write()
+        self.state.runs[run.id] = run
+
+    def unit_status(self, run_id: str, unit_id: str) -> UnitStatus | None:
+        self.rules.read()
+        return self.state.unit_statuses.get(run_id, {}).get(unit_id)
+
+    def put_unit_status(self, run_id: str, status: UnitStatus) -> None:
+        self.rules.write()
+        self.state.unit_statuses.setdefault(run_id, {})[status.unit_id] = status
+
+    def unit_statuses(self, run_id: str) -> list[UnitStatus]:
+        return sorted(self.state.unit_statuses.get(run_id, {}).values(), key=lambda s: s.unit_id)
+
+    def count_units(self, run_id: str) -> dict[str, int]:
+        statuses = self.state.unit_statuses.get(run_id, {}).values()
+        return {k: sum(s.status == k for s in statuses) for k in ("done", "failed")}
+
+
+class FakeTrainings(_Repo):
+    def add(self, training: Training) -> None:
+        self.rules.write()
+        self.state.trainings[training.id] = training
+
+    def for_nips(self, nips: list[str], year: int) -> list[Training]:
+        return [t for t in self.state.trainings.values() if t.nip in nips and t.year == year]
+
+    def for_nip(self, nip: str, year: int) -> list[Training]:
+        return self.for_nips([nip], year)
+
+
+class FakeAudit(_Repo):
+    def append(self, entry: AuditEntry) -> None:
+        self.rules.write()
+        self.state.audit[entry.id] = entry
+
+
 class _Repositories:
     def __init__(self, state: _State, transactional: bool) -> None:
         guard = _Guard(transactional)
@@ -251,6 +353,11 @@ class _Repositories:
         self.rate_limits = FakeRateLimits(state, guard)
         self.survey_keys = FakeSurveyKeys(state, guard)
         self.investigations = FakeInvestigations(state, guard)
+        self.results = FakeResults(state, guard)
+        self.findings = FakeFindings(state, guard)
+        self.runs = FakeRuns(state, guard)
+        self.trainings = FakeTrainings(state, guard)
+        self.audit = FakeAudit(state, guard)
 
 
 class FakeUnitOfWork(_Repositories):

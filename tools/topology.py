@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from functions.catalog import EVENT_TOPICS, FUNCTIONS
+from functions.catalog import DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS
 
 if TYPE_CHECKING:
     from tools.stack import StackInfo
@@ -22,7 +22,7 @@ def create_topics(info: "StackInfo") -> None:
 
     publisher = pubsub_v1.PublisherClient()
     subscriber = pubsub_v1.SubscriberClient()
-    topics = set(EVENT_TOPICS) | {f.topic for f in FUNCTIONS if f.topic}
+    topics = set(EVENT_TOPICS) | {f.topic for f in FUNCTIONS if f.topic} | set(DEAD_LETTER_TOPICS)
     for topic in sorted(topics):
         try:
             publisher.create_topic(name=publisher.topic_path(info.project, topic))
@@ -39,7 +39,24 @@ def create_topics(info: "StackInfo") -> None:
             "ack_deadline_seconds": 60,
             "retry_policy": {"minimum_backoff": {"seconds": 1}, "maximum_backoff": {"seconds": 30}},
         }
+        if function.dead_letter:
+            request["dead_letter_policy"] = {
+                "dead_letter_topic": publisher.topic_path(info.project, function.dead_letter),
+                "max_delivery_attempts": function.max_attempts,
+            }
         try:
             subscriber.create_subscription(request=request)
+        except AlreadyExists:
+            pass
+    # A dead-letter topic that no function consumes keeps its messages in a pull
+    # subscription, so nothing is dropped and someone can look.
+    consumed = {f.topic for f in FUNCTIONS if f.topic}
+    for topic in DEAD_LETTER_TOPICS:
+        if topic in consumed:
+            continue
+        try:
+            subscriber.create_subscription(
+                name=subscriber.subscription_path(info.project, f"{topic}-hold"), topic=publisher.topic_path(info.project, topic)
+            )
         except AlreadyExists:
             pass

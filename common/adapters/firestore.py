@@ -11,7 +11,9 @@ Survey collections are described in firestore_surveys.py.
 
 from __future__ import annotations
 
+import contextvars
 import threading
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
@@ -31,6 +33,37 @@ M = TypeVar("M", bound=BaseModel)
 
 BATCH_LIMIT = 400  # below Firestore's 500 writes per commit, leaving room for snapshots
 PUBLISHED_OUTBOX_TTL = timedelta(days=7)
+
+@dataclass
+class Meter:
+    """Counts billed document reads and writes while it is current (see ``metered``)."""
+
+    reads: int = 0
+    writes: int = 0
+
+
+_meter: contextvars.ContextVar[Meter | None] = contextvars.ContextVar("firestore_meter", default=None)
+
+
+class metered:
+    """``with metered() as meter:`` counts this thread's Firestore operations, as billed:
+    one read per document returned or asked for by id (a query that returns nothing still
+    costs one), one per aggregation query, one write per document written."""
+
+    def __enter__(self) -> Meter:
+        self.meter = Meter()
+        self.token = _meter.set(self.meter)
+        return self.meter
+
+    def __exit__(self, *exc: object) -> None:
+        _meter.reset(self.token)
+
+
+def count(reads: int = 0, writes: int = 0) -> None:
+    if (meter := _meter.get()) is not None:
+        meter.reads += reads
+        meter.writes += writes
+
 
 _client: "Client | None" = None
 _client_lock = threading.Lock()
@@ -79,6 +112,7 @@ class _Repository:
         return self.client.collection(self.collection).document(doc_id)
 
     def _read(self, doc_id: str) -> dict[str, Any] | None:
+        count(reads=1)
         snapshot = self._ref(doc_id).get(transaction=self.tx)
         return snapshot.to_dict() if snapshot.exists else None
 
@@ -86,15 +120,22 @@ class _Repository:
         refs = [self._ref(i) for i in dict.fromkeys(doc_ids)]  # unique, order kept
         if not refs:
             return {}
+        count(reads=len(refs))
         return {s.id: s.to_dict() for s in self.client.get_all(refs, transaction=self.tx) if s.exists}
 
     def _query(self, field: str, value: Any) -> list[dict[str, Any]]:
         from google.cloud.firestore_v1.base_query import FieldFilter
 
         query = self.client.collection(self.collection).where(filter=FieldFilter(field, "==", value))
-        return [s.to_dict() for s in query.stream(transaction=self.tx)]
+        return self._stream(query)
+
+    def _stream(self, query) -> list[dict[str, Any]]:
+        docs = [s.to_dict() for s in query.stream(transaction=self.tx)]
+        count(reads=max(1, len(docs)))
+        return docs
 
     def _write(self, doc_id: str, data: dict[str, Any]) -> None:
+        count(writes=1)
         ref = self._ref(doc_id)
         if self.tx is not None:
             self.tx.set(ref, data)
@@ -103,6 +144,7 @@ class _Repository:
 
     def _write_many(self, items: list[tuple[Any, dict[str, Any]]]) -> None:
         """Write (ref, data) pairs in batches; inside a transaction, as part of it."""
+        count(writes=len(items))
         if self.tx is not None:
             for ref, data in items:
                 self.tx.set(ref, data)
@@ -124,8 +166,8 @@ class FirestoreUnits(_Repository):
         return {k: Unit.model_validate(v) for k, v in self._read_many(unit_ids).items()}
 
     def all(self) -> list[Unit]:
-        docs = self.client.collection(self.collection).stream(transaction=self.tx)
-        return sorted((Unit.model_validate(d.to_dict()) for d in docs), key=lambda u: u.id)
+        docs = self._stream(self.client.collection(self.collection))
+        return sorted((Unit.model_validate(d) for d in docs), key=lambda u: u.id)
 
     def put_many(self, units: list[Unit]) -> None:
         self._write_many([(self._ref(u.id), to_doc(u)) for u in units])
@@ -155,6 +197,9 @@ class FirestorePlans(_Repository):
 
     def get(self, nip: str, year: int) -> SkpPlan | None:
         return from_doc(SkpPlan, self._read(plan_id(nip, year)))
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, SkpPlan]:
+        return {k: SkpPlan.model_validate(v) for k, v in self._read_many(ids).items()}
 
     def put_many(self, plans: list[SkpPlan]) -> None:
         self._write_many([(self._ref(p.id), to_doc(p)) for p in plans])
@@ -215,7 +260,7 @@ class FirestoreOutbox(_Repository):
             .order_by("created_at")
             .limit(limit)
         )
-        return [OutboxEntry.model_validate(s.to_dict()) for s in query.stream()]
+        return [OutboxEntry.model_validate(d) for d in self._stream(query)]
 
     def mark_published(self, event_ids: list[str], now: datetime) -> None:
         for event_id in event_ids:
@@ -247,6 +292,13 @@ class _Repositories:
         self.rate_limits = FirestoreRateLimits(client, transaction)
         self.survey_keys = FirestoreSurveyKeys(client, transaction)
         self.investigations = FirestoreInvestigations(client, transaction)
+        from .firestore_scoring import FirestoreAudit, FirestoreFindings, FirestoreResults, FirestoreRuns, FirestoreTrainings
+
+        self.results = FirestoreResults(client, transaction)
+        self.findings = FirestoreFindings(client, transaction)
+        self.runs = FirestoreRuns(client, transaction)
+        self.trainings = FirestoreTrainings(client, transaction)
+        self.audit = FirestoreAudit(client, transaction)
 
 
 class FirestoreUnitOfWork(_Repositories):

@@ -19,7 +19,7 @@ from common.domain.events import Event
 from common.domain.survey import UNSUR_CODES, SurveyResponse
 from common.services.ports import OutboxEntry
 
-from .firestore import _Repository, from_doc, to_doc
+from .firestore import _Repository, count, from_doc, to_doc
 
 
 def _filter(field: str, op: str, value: Any):
@@ -73,6 +73,7 @@ class FirestoreSurveys(_Repository):
                     agg.count(alias="n")
                 else:
                     agg.sum(f"answers.{alias}", alias=alias)
+            count(reads=1)
             for result in agg.get():
                 for item in result:
                     values[item.alias] = int(item.value or 0)
@@ -86,12 +87,13 @@ class FirestoreSurveys(_Repository):
         return query.where(filter=_filter("submitted_at", ">=", start)).where(filter=_filter("submitted_at", "<", end))
 
     def count_since(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> int:
+        count(reads=1)
         result = self._window(unit_id, start, end, complaints_only).count(alias="n").get()
         return int(result[0][0].value)
 
     def complaints(self, unit_id: str, start: datetime, end: datetime, limit: int) -> list[SurveyResponse]:
         query = self._window(unit_id, start, end, True).order_by("submitted_at", direction="DESCENDING").limit(limit)
-        return [SurveyResponse.model_validate(s.to_dict()) for s in query.stream()]
+        return [SurveyResponse.model_validate(d) for d in self._stream(query)]
 
 
 class FirestoreRateLimits(_Repository):
@@ -134,7 +136,7 @@ class FirestoreInvestigations(_Repository):
         if unit_id:
             query = query.where(filter=_filter("unit_id", "==", unit_id))
         query = query.order_by("opened_at", direction="DESCENDING").limit(limit)
-        return [Investigation.model_validate(s.to_dict()) for s in query.stream()]
+        return [Investigation.model_validate(d) for d in self._stream(query)]
 
     def guard(self, unit_id: str) -> dict[str, Any] | None:
         snapshot = self.client.collection("investigation_guards").document(unit_id).get(transaction=self.tx)

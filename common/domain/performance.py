@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from .period import period_of, periods_of_year, report_deadline
 from .ratings import Predikat, Rating
+from .scoring import AsnResult, Outcome
 from .reports import Decision, Report
 from .skp import Indicator, SkpPlan, capaian, category
 
@@ -60,6 +61,8 @@ class MonthProgress(BaseModel):
     late: bool | None = None
     feedback: list[Feedback] = Field(default_factory=list)
     predikat: Predikat | None = Field(default=None, description="set once the monthly scoring has run")
+    outcome: Outcome | None = Field(default=None, description="the scoring's outcome: scored, awaiting_review, no_report, no_skp")
+    reasons: list[str] = Field(default_factory=list, description="why this predikat, from the scoring")
 
 
 class PerformanceView(BaseModel):
@@ -72,6 +75,8 @@ class PerformanceView(BaseModel):
     indicators: list[IndicatorProgress]
     capaian_to_date: float | None = Field(default=None, description="mean over indicators")
     months: list[MonthProgress]
+    training_jp: int = Field(default=0, description="JP of training recorded this year")
+    training_required_jp: int = 20
 
 
 def build_view(
@@ -82,13 +87,15 @@ def build_view(
     year: int,
     plan: SkpPlan | None,
     reports: dict[str, Report],
-    predikat: dict[str, Predikat],
+    results: dict[str, AsnResult],
     now: datetime,
     deadline_day: int,
+    training_jp: int = 0,
+    training_required_jp: int = 20,
 ) -> PerformanceView:
     current = period_of(now)
     periods = [p for p in periods_of_year(year) if p <= current]
-    months = [_month(p, reports.get(p), predikat.get(p), now, deadline_day) for p in periods]
+    months = [_month(p, reports.get(p), results.get(p), now, deadline_day) for p in periods]
     indicators = [_indicator(i, periods, reports) for i in plan.indicators] if plan else []
     known = [i.capaian_to_date for i in indicators if i.capaian_to_date is not None]
     return PerformanceView(
@@ -101,14 +108,17 @@ def build_view(
         indicators=indicators,
         capaian_to_date=round(fmean(known), 4) if known else None,
         months=months,
+        training_jp=training_jp,
+        training_required_jp=training_required_jp,
     )
 
 
-def _month(period: str, report: Report | None, predikat: Predikat | None, now: datetime, deadline_day: int) -> MonthProgress:
+def _month(period: str, report: Report | None, result: AsnResult | None, now: datetime, deadline_day: int) -> MonthProgress:
     deadline = report_deadline(period, deadline_day)
+    scored = {"predikat": result.predikat, "outcome": result.outcome, "reasons": result.reasons} if result else {}
     if report is None:
         state = MonthState.MISSING if now >= deadline else MonthState.OPEN
-        return MonthProgress(period=period, state=state, deadline=deadline, predikat=predikat)
+        return MonthProgress(period=period, state=state, deadline=deadline, **scored)
     return MonthProgress(
         period=period,
         state=MonthState(report.status.value),
@@ -129,7 +139,7 @@ def _month(period: str, report: Report | None, predikat: Predikat | None, now: d
             )
             for r in report.reviews
         ],
-        predikat=predikat,
+        **scored,
     )
 
 

@@ -8,6 +8,7 @@ from common.domain.errors import Forbidden
 from common.domain.performance import PerformanceView, build_view
 from common.domain.period import periods_of_year
 from common.domain.reports import report_id
+from common.domain.training import jp_in_year
 from common.settings import Settings
 
 from .ports import UnitOfWork
@@ -22,6 +23,8 @@ def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: in
     # One batched read for the whole year rather than a query per month.
     by_id = uow.reports.get_many(report_id(employee.nip, p) for p in periods_of_year(year))
     reports = {r.period: r for r in by_id.values()}
+    results = {r.period: r for r in uow.results.get_many(f"{employee.nip}_{p}" for p in periods_of_year(year)).values()}
+    trainings = uow.trainings.for_nip(employee.nip, year)
     return build_view(
         nip=employee.nip,
         name=employee.name,
@@ -29,7 +32,9 @@ def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: in
         year=year,
         plan=plan,
         reports=reports,
-        predikat={},
+        results=results,
         now=now,
         deadline_day=settings.report_deadline_day,
+        training_jp=jp_in_year(trainings, year),
+        training_required_jp=settings.finding_rule.training_jp,
     )

@@ -12,18 +12,66 @@ repositories.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, Iterable, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from common.domain.complaints import ComplaintPicture, Investigation
 from common.domain.events import Event
-from common.domain.organisation import Employee, Role, Unit
-from common.domain.reports import Report
-from common.domain.skp import SkpPlan
-from common.domain.survey import SurveyResponse
+from common.domain.organisation import Role
+
+if TYPE_CHECKING:  # annotations only: a function imports just the models it uses (cold start)
+    from common.domain.complaints import ComplaintPicture, Investigation
+    from common.domain.findings import Finding
+    from common.domain.organisation import Employee, Unit
+    from common.domain.reports import Report
+    from common.domain.scoring import AsnResult, UnitResult
+    from common.domain.skp import SkpPlan
+    from common.domain.survey import SurveyResponse
+    from common.domain.training import Training
 
 T = TypeVar("T")
+
+
+class ScoringRun(BaseModel):
+    """One evaluation of a period: a message per unit, units scored in parallel."""
+
+    id: str
+    period: str
+    requested_by: str = Field(description="scheduler, or the admin's NIP/uid")
+    requested_at: datetime
+    units: list[str]
+    status: str = Field(default="running", description="running, completed, completed_with_failures")
+    done: int = 0
+    failed: int = 0
+    failed_units: list[str] = Field(default_factory=list)
+    finished_at: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.units)
+
+
+class UnitStatus(BaseModel):
+    unit_id: str
+    status: str = Field(description="done or failed")
+    at: datetime
+    reason: str | None = None
+    reads: int | None = None
+    writes: int | None = None
+    employees: int | None = None
+    findings_opened: int | None = None
+
+
+class AuditEntry(BaseModel):
+    """Append-only: who or what did what, when, from which inputs."""
+
+    id: str
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    outputs: dict[str, Any] = Field(default_factory=dict)
 
 
 class Caller(BaseModel):
@@ -69,6 +117,9 @@ class EmployeeRepository(Protocol):
 
 class SkpRepository(Protocol):
     def get(self, nip: str, year: int) -> SkpPlan | None: ...
+    def get_many(self, ids: Iterable[str]) -> dict[str, SkpPlan]:
+        """Plans by id ({nip}_{year}), in one batched read."""
+        ...
     def put_many(self, plans: list[SkpPlan]) -> None: ...
 
 
@@ -105,6 +156,11 @@ class Repositories(Protocol):
     rate_limits: "RateLimitStore"
     survey_keys: "SurveyKeyStore"
     investigations: "InvestigationRepository"
+    results: "ResultRepository"
+    findings: "FindingRepository"
+    runs: "RunRepository"
+    trainings: "TrainingRepository"
+    audit: "AuditLog"
 
 
 class UnitOfWork(Repositories, Protocol):
@@ -171,3 +227,44 @@ class InvestigationRepository(Protocol):
 
     def set_guard(self, unit_id: str, guard: dict[str, Any]) -> None: ...
     def save_picture(self, picture: ComplaintPicture) -> None: ...
+
+
+class ResultRepository(Protocol):
+    def get_many(self, ids: Iterable[str]) -> dict[str, AsnResult]: ...
+    def for_unit(self, unit_id: str, period: str) -> list[AsnResult]: ...
+    def for_supervisor(self, supervisor_nip: str, period: str) -> list[AsnResult]: ...
+    def put_many(self, results: list[AsnResult], run_id: str) -> None: ...
+    def get_unit(self, unit_id: str, period: str) -> UnitResult | None: ...
+    def put_unit(self, result: UnitResult, run_id: str) -> None: ...
+
+
+class FindingRepository(Protocol):
+    def get(self, finding_id: str) -> Finding | None: ...
+    def get_many(self, ids: Iterable[str]) -> dict[str, Finding]: ...
+    def unresolved_in_unit(self, unit_id: str) -> list[Finding]: ...
+    def for_owner(self, owner: str, status: str | None, limit: int) -> list[Finding]: ...
+    def put(self, finding: Finding) -> None: ...
+
+
+class RunRepository(Protocol):
+    def get(self, run_id: str) -> ScoringRun | None: ...
+    def put(self, run: ScoringRun) -> None: ...
+    def unit_status(self, run_id: str, unit_id: str) -> UnitStatus | None: ...
+    def put_unit_status(self, run_id: str, status: UnitStatus) -> None: ...
+    def unit_statuses(self, run_id: str) -> list[UnitStatus]: ...
+    def count_units(self, run_id: str) -> dict[str, int]:
+        """Units per status (done, failed), counted by the database."""
+        ...
+
+
+class TrainingRepository(Protocol):
+    def add(self, training: Training) -> None: ...
+    def for_nips(self, nips: list[str], year: int) -> list[Training]:
+        """Trainings of these people in a year; a few batched queries, not one per person."""
+        ...
+
+    def for_nip(self, nip: str, year: int) -> list[Training]: ...
+
+
+class AuditLog(Protocol):
+    def append(self, entry: AuditEntry) -> None: ...

@@ -1,0 +1,250 @@
+"""The monthly scoring run: start it, score each unit, finish it.
+
+A run writes one message per unit (through the outbox); each unit is scored
+by its own function instance. Scoring a unit reads each input document once
+in bulk (employees, SKP plans, three periods of reports, trainings, survey
+sums, open findings), computes everything in memory, and commits every result,
+finding and the unit's status in one transaction: a unit is either fully
+scored and marked done, or not at all. The run completes when every unit is
+done or failed; a unit fails when its message reaches the dead-letter topic.
+Every step is safe to repeat: a unit already done is skipped, results are
+overwritten with the same values, and findings have derived ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from datetime import datetime
+
+from common.domain.clock import WIB
+from common.domain.errors import NotFound
+from common.domain.events import Event
+from common.domain.findings import Finding, asn_candidates, missed_deadline, missed_waktu, unit_candidates
+from common.domain.ikm import ikm_from_sums, unsur_mutu
+from common.domain.period import parse_period, period_of, previous_period
+from common.domain.reports import report_id
+from common.domain.scoring import AsnResult, score_asn, unit_result
+from common.domain.skp import plan_id
+from common.domain.training import jp_in_year
+from common.settings import Settings
+
+from .events import publish_committed
+from .ports import AuditEntry, Publisher, Repositories, ScoringRun, UnitOfWork, UnitStatus
+
+log = logging.getLogger(__name__)
+SCHEDULER = "scheduler"
+
+
+def scheduled_period(now: datetime) -> str:
+    """The scheduled run on the 6th scores the month before."""
+    return previous_period(period_of(now, WIB))
+
+
+def start_run(uow: UnitOfWork, publisher: Publisher, period: str, requested_by: str, now: datetime, run_id: str | None = None) -> ScoringRun:
+    """Create the run and one message per unit. With a given ``run_id`` (the
+    scheduler's), starting twice returns the first run."""
+    parse_period(period)
+    run_id = run_id or f"{period}-{uuid.uuid4().hex[:8]}"
+    units = [u.id for u in uow.units.all()]
+    events: list[Event] = []
+
+    def work(tx: Repositories) -> ScoringRun:
+        events.clear()
+        existing = tx.runs.get(run_id)
+        if existing is not None:
+            return existing
+        run = ScoringRun(id=run_id, period=period, requested_by=requested_by, requested_at=now, units=units,
+                         status="running" if units else "completed", finished_at=None if units else now)
+        tx.runs.put(run)
+        new = [
+            Event.of("scoring.unit_requested", key=f"{run_id}:{unit}", occurred_at=now, data={"run_id": run_id, "period": period, "unit_id": unit})
+            for unit in units
+        ]
+        tx.outbox.add(new, now)
+        tx.audit.append(AuditEntry(id=f"scoring.run_started:{run_id}", at=now, actor=requested_by, action="scoring.run_started",
+                                   subject=run_id, inputs={"period": period, "units": units}))
+        events.extend(new)
+        return run
+
+    run = uow.transaction(work)
+    publish_committed(events, publisher, uow.outbox, now)
+    return run
+
+
+def run_progress(uow: UnitOfWork, run_id: str) -> ScoringRun:
+    """The run with done and failed counted now (units write their own status, not the run's)."""
+    run = uow.runs.get(run_id)
+    if run is None:
+        raise NotFound("run_not_found")
+    if run.status != "running":
+        return run
+    counts = uow.runs.count_units(run_id)
+    return run.model_copy(update={"done": counts["done"], "failed": counts["failed"]})
+
+
+def score_unit(uow: UnitOfWork, publisher: Publisher, settings: Settings, run_id: str, period: str, unit_id: str, now: datetime) -> UnitStatus:
+    from common.adapters.firestore import metered  # only to count operations for the audit and the benchmark
+
+    done = uow.runs.unit_status(run_id, unit_id)
+    if done is not None:
+        return done  # a redelivered message: the unit was scored (or given up on) already
+    with metered() as meter:
+        status = _score(uow, publisher, settings, run_id, period, unit_id, now, meter)
+    complete_if_finished(uow, publisher, run_id, now)
+    return status
+
+
+def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> UnitStatus:
+    unit = uow.units.get(unit_id)
+    employees = sorted((e for e in uow.employees.in_unit(unit_id) if e.active), key=lambda e: e.nip) if unit else []
+    periods = [previous_period(previous_period(period)), previous_period(period), period]
+    years = sorted({parse_period(p)[0] for p in periods})
+    year = parse_period(period)[0]
+    plans = uow.plans.get_many(plan_id(e.nip, y) for e in employees for y in years)
+    reports = uow.reports.get_many(report_id(e.nip, p) for e in employees for p in periods)
+    trainings = uow.trainings.for_nips([e.nip for e in employees], year) if employees else []
+    n, sums = uow.surveys.totals(unit_id, [period]) if unit and unit.services else (0, {})
+    ikm = ikm_from_sums(n, sums, population=unit.population_served) if n else None
+
+    results: list[AsnResult] = []
+    candidates = []
+    today = now.astimezone(WIB).date()
+    for e in employees:
+        plan_of = lambda p: plans.get(plan_id(e.nip, parse_period(p)[0]))  # noqa: E731
+        report_of = lambda p: reports.get(report_id(e.nip, p))  # noqa: E731
+        result = score_asn(nip=e.nip, name=e.name, unit_id=unit_id, supervisor_nip=e.supervisor_nip,
+                           period=period, plan=plan_of(period), report=report_of(period))
+        results.append(result)
+        if result.outcome.value == "no_skp":
+            continue
+        jp = jp_in_year([t for t in trainings if t.nip == e.nip], year)
+        candidates += asn_candidates(
+            result,
+            waktu_missed=[missed_waktu(plan_of(p), report_of(p)) for p in periods],
+            deadlines_missed=[missed_deadline(report_of(p)) for p in periods if plan_of(p) is not None],
+            training_jp=jp,
+            rule=settings.finding_rule,
+            today=today,
+        )
+    unit_res = unit_result(unit_id, period, results, ikm, settings.unit_rule)
+    if unit is not None:
+        u3 = unsur_mutu(n, sums["U3"]) if n else None
+        candidates += unit_candidates(unit_res, unit.head_nip, u3.value if u3 else None, settings.finding_rule, today)
+    already = {(f.kind, f.subject_id) for f in uow.findings.unresolved_in_unit(unit_id)}
+    wanted = {c.finding_id(period): c for c in candidates if (c.kind, c.subject_id) not in already}
+    inputs = {
+        "period": period,
+        "employees": len(employees),
+        "reports": sum(1 for e in employees if report_id(e.nip, period) in reports),
+        "survey_responses": n,
+        "trainings": len(trainings),
+        "digest": _digest(employees, plans, reports, sums, trainings),
+    }
+    events: list[Event] = []
+
+    def work(tx: Repositories) -> UnitStatus:
+        events.clear()
+        current = tx.runs.unit_status(run_id, unit_id)
+        if current is not None:
+            return current
+        existing = tx.findings.get_many(wanted)
+        new = [
+            Finding(id=fid, kind=c.kind, subject_type=c.subject_type, subject_id=c.subject_id, unit_id=c.unit_id, period=period,
+                    title=c.title, recommendation=c.recommendation, evidence=c.evidence, owners=c.owners, due=c.due, opened_at=now)
+            for fid, c in wanted.items()
+            if fid not in existing
+        ]
+        tx.results.put_many(results, run_id)
+        tx.results.put_unit(unit_res, run_id)
+        for finding in new:
+            tx.findings.put(finding)
+        opened = [
+            Event.of("finding.opened", key=f.id, occurred_at=now,
+                     data={"finding_id": f.id, "kind": f.kind.value, "unit_id": f.unit_id, "subject_id": f.subject_id,
+                           "owners": f.owners, "title": f.title, "due": f.due.isoformat()})
+            for f in new
+        ]
+        tx.outbox.add(opened, now)
+        events.extend(opened)
+        outputs = {
+            "unit_predikat": unit_res.predikat.value if unit_res.predikat else None,
+            "predikat": {p: sum(1 for r in results if r.predikat and r.predikat.value == p) for p in {r.predikat.value for r in results if r.predikat}},
+            "outcomes": {o.value: c for o, c in unit_res.outcomes.items() if c},
+            "findings_opened": [f.id for f in new],
+        }
+        tx.audit.append(AuditEntry(id=f"scoring.unit_scored:{run_id}:{unit_id}", at=now, actor="scoring", action="scoring.unit_scored",
+                                   subject=f"{unit_id}/{period}", inputs=inputs, outputs=outputs))
+        # Counted before the status is written, so the status can carry the total (+1 for itself).
+        status = UnitStatus(unit_id=unit_id, status="done", at=now, reads=meter.reads, writes=meter.writes + 1,
+                            employees=len(employees), findings_opened=len(new))
+        tx.runs.put_unit_status(run_id, status)
+        return status
+
+    status = uow.transaction(work)
+    publish_committed(events, publisher, uow.outbox, now)
+    log.info("unit scored", extra={"run_id": run_id, "unit_id": unit_id, "employees": len(employees), "reads": status.reads, "writes": status.writes})
+    return status
+
+
+def _digest(employees, plans, reports, sums, trainings) -> str:
+    """A fingerprint of the inputs, so the audit log shows whether two runs saw the same data."""
+    parts = [
+        [e.model_dump(mode="json") for e in employees],
+        {k: v.model_dump(mode="json") for k, v in sorted(plans.items())},
+        {k: v.model_dump(mode="json") for k, v in sorted(reports.items())},
+        sums,
+        [t.model_dump(mode="json", exclude={"recorded_at"}) for t in trainings],
+    ]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def mark_unit_failed(uow: UnitOfWork, publisher: Publisher, run_id: str, unit_id: str, reason: str, now: datetime) -> None:
+    """The unit's message reached the dead-letter topic: record it, so the run can finish and show it."""
+
+    def work(tx: Repositories) -> None:
+        if tx.runs.unit_status(run_id, unit_id) is not None:
+            return  # done after all, or already marked
+        tx.runs.put_unit_status(run_id, UnitStatus(unit_id=unit_id, status="failed", at=now, reason=reason[:500]))
+        tx.audit.append(AuditEntry(id=f"scoring.unit_failed:{run_id}:{unit_id}", at=now, actor="dead-letter", action="scoring.unit_failed",
+                                   subject=unit_id, inputs={"run_id": run_id}, outputs={"reason": reason[:500]}))
+
+    uow.transaction(work)
+    log.error("unit scoring failed for good", extra={"run_id": run_id, "unit_id": unit_id, "reason": reason})
+    complete_if_finished(uow, publisher, run_id, now)
+
+
+def complete_if_finished(uow: UnitOfWork, publisher: Publisher, run_id: str, now: datetime) -> ScoringRun | None:
+    """Close the run once every unit is done or failed; announce it once."""
+    run = uow.runs.get(run_id)
+    if run is None or run.status != "running":
+        return run
+    counts = uow.runs.count_units(run_id)
+    if counts["done"] + counts["failed"] < run.total:
+        return run
+    failed = [s.unit_id for s in uow.runs.unit_statuses(run_id) if s.status == "failed"]
+    events: list[Event] = []
+
+    def work(tx: Repositories) -> ScoringRun:
+        events.clear()
+        current = tx.runs.get(run_id)
+        if current is None or current.status != "running":
+            return current
+        finished = current.model_copy(update={
+            "status": "completed_with_failures" if failed else "completed",
+            "done": counts["done"], "failed": counts["failed"], "failed_units": failed, "finished_at": now,
+        })
+        tx.runs.put(finished)
+        event = Event.of("scoring.completed", key=run_id, occurred_at=now,
+                         data={"run_id": run_id, "period": current.period, "units": current.total, "failed_units": failed})
+        tx.outbox.add([event], now)
+        tx.audit.append(AuditEntry(id=f"scoring.run_completed:{run_id}", at=now, actor="scoring", action="scoring.run_completed",
+                                   subject=run_id, outputs={"done": counts["done"], "failed": failed}))
+        events.append(event)
+        return finished
+
+    finished = uow.transaction(work)
+    publish_committed(events, publisher, uow.outbox, now)
+    return finished

@@ -1,0 +1,61 @@
+"""HTTP: findings and recommendations for their owners, and training records."""
+
+from __future__ import annotations
+
+import functions_framework
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.api.http import Api, Call, Reply, Route
+from common.domain.findings import Finding, FindingStatus
+from common.domain.training import Training, TrainingInput
+from common.services import findings, trainings
+from common.services.findings import FindingList, FindingUpdate
+
+
+class FindingQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: FindingStatus | None = None
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+def mine(call: Call) -> FindingList:
+    return findings.my_findings(call.deps.uow, call.caller, call.query.status, call.query.limit)
+
+
+def update(call: Call) -> Finding:
+    return findings.update_finding(call.deps.uow, call.caller, call.path["finding_id"], call.body, call.deps.now())
+
+
+def record(call: Call) -> Reply:
+    training = trainings.record_training(call.deps.uow, call.caller, call.body, call.deps.now())
+    return Reply(training, 201)
+
+
+api = Api(
+    "api_findings",
+    [
+        Route(
+            "GET", "/api/findings", mine, "Findings I own", query=FindingQuery, response=FindingList,
+            errors=(401, 422), tags=("findings",),
+            description="Findings and recommendations whose owners include me (BKPSDM admins also see those owned by BKPSDM); "
+            "unresolved first, by due date.",
+        ),
+        Route(
+            "PATCH", "/api/findings/{finding_id}", update, "Work a finding", body=FindingUpdate, response=Finding,
+            errors=(400, 401, 403, 404, 409, 413, 415, 422), tags=("findings",),
+            description="open -> in_progress -> resolved; resolving needs a note. Only the finding's owners.",
+        ),
+        Route(
+            "POST", "/api/trainings", record, "Record a training", body=TrainingInput, response=Training, status=201,
+            errors=(400, 401, 403, 413, 415, 422), tags=("trainings",),
+            description="An ASN records their own training; BKPSDM admins anyone's (give nip). Recording the same training "
+            "twice keeps one record.",
+        ),
+    ],
+)
+
+
+@functions_framework.http
+def api_findings(request):
+    return api.handle(request)
