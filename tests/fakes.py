@@ -366,6 +366,12 @@ class FakeUnitOfWork(_Repositories):
         super().__init__(self.state, transactional=False)
         self.commits = 0
 
+    def meter(self):
+        import contextlib
+        from types import SimpleNamespace
+
+        return contextlib.nullcontext(SimpleNamespace(reads=0, writes=0))
+
     def transaction(self, work: Callable[[Any], T]) -> T:
         staged = copy.deepcopy(self.state)
         result = work(_Repositories(staged, transactional=True))

@@ -62,6 +62,56 @@ def survey_demo(info: StackInfo, accounts: list[dict]) -> None:
         print(f"   - {item['id']} {item['unit_id']}: {item['reason']}, {len(item['complaints'])} complaints, verify by {item['due']['verify_by']}")
 
 
+def scoring_demo(info: StackInfo, accounts: list[dict], by_nip: dict, asn: dict) -> None:
+    """The main job: BKPSDM scores last month; everyone sees the outcome."""
+    import time
+
+    from common.domain.clock import utcnow
+    from common.domain.period import period_of, previous_period
+
+    period = previous_period(period_of(utcnow()))
+    admin = next(a for a in accounts if a["role"] == "admin")
+    api = Api(info.api, sign_in(info.auth, admin["email"], admin["password"]))
+    run = check(api.post("/api/admin/scoring-runs", json={"period": period}), 202)
+    say(f"BKPSDM ({admin['name']}) starts the monthly scoring of {period}",
+        f"run {run['id']}: one message per unit, {len(run['units'])} units scored in parallel")
+    started = time.monotonic()
+    while run["status"] == "running" and time.monotonic() - started < 120:
+        time.sleep(0.5)
+        run = check(api.get(f"/api/admin/scoring-runs/{run['id']}"), 200)
+        done = run["done"] + run["failed"]
+        sys.stdout.write(f"\r   [{'#' * (30 * done // len(run['units'])):<30}] {done}/{len(run['units'])} units")
+        sys.stdout.flush()
+    print(f"\n   {run['status']} in {time.monotonic() - started:.1f}s")
+
+    # Someone whose report was reviewed, so there is a predikat to show.
+    team = check(api.get(f"/api/units/{asn['unit']}/results", params={"period": period}), 200)["results"]
+    scored = next(r for r in team if r["outcome"] == "scored")
+    person = by_nip[scored["nip"]]
+    person_api = Api(info.api, sign_in(info.auth, person["email"], person["password"]))
+    view = check(person_api.get("/api/me/performance"), 200)
+    month = next(m for m in view["months"] if m["period"] == period)
+    say(f"{person['name']} sees {period} in e-performance",
+        f"predikat {month['predikat']}; JP training this year: {view['training_jp']}/{view['training_required_jp']}")
+    for reason in month["reasons"]:
+        print(f"   - {reason}")
+    waiting = sum(r["outcome"] == "awaiting_review" for r in team)
+    print(f"   ({waiting} colleagues in {asn['unit']} wait for their supervisor's review: Hasil Kerja provisional, no predikat yet)")
+
+    unit = "kel-belawan-bahari"
+    result = check(api.get(f"/api/units/{unit}/results", params={"period": period}), 200)["unit"]
+    say(f"the result of {unit} for {period}",
+        f"predikat {result['predikat']} from {result['bands']}; on time {result['on_time_share']:.0%}, mean capaian {result['mean_capaian']:.0%}")
+    if result["curve"] and result["curve"]["violations"]:
+        print(f"   curve check: {'; '.join(result['curve']['violations'])}")
+    head = next(a for a in accounts if a["unit"] == unit and a["role"] == "kepala_unit")
+    head_api = Api(info.api, sign_in(info.auth, head["email"], head["password"]))
+    findings = check(head_api.get("/api/findings", params={"status": "open"}), 200)["findings"]
+    say(f"{head['name']} ({head['jabatan']}) opens their findings", f"{len(findings)} open")
+    for finding in findings[:6]:
+        print(f"   - [{finding['kind']}] {finding['title']} (due {finding['due']})")
+
+
 def form_date() -> str:
     from common.domain.clock import today_wib
 
@@ -136,6 +186,7 @@ def main() -> int:
         print(f"   - {indicator['indicator']['name']}: capaian to date {indicator['capaian_to_date']}")
 
     survey_demo(info, accounts)
+    scoring_demo(info, accounts, by_nip, asn)
 
     print(
         f"\nThe stack keeps running. API {info.api} (OpenAPI at {info.api}/api/openapi.json)."

@@ -20,6 +20,7 @@ from common.domain.period import period_of, previous_period, report_deadline
 from common.domain.ratings import BerAkhlak, Rating
 from common.domain.reports import RealisasiEntry, Report, ReportContent, ReviewInput
 from common.domain.skp import Aspect, Direction, Indicator, SkpPlan, capaian, default_hasil_kerja
+from common.domain.training import Training
 from common.domain.survey import (
     UNSUR_CODES,
     Answers,
@@ -160,6 +161,7 @@ class Dataset:
     plans: list[SkpPlan]
     reports: list[Report] = field(default_factory=list)  # every stored state, in order
     surveys: list[SurveyResponse] = field(default_factory=list)
+    trainings: list[Training] = field(default_factory=list)
 
     @property
     def employees(self) -> list[Employee]:
@@ -273,7 +275,36 @@ def build(today: date, seed: int = 2026) -> Dataset:
     dataset = Dataset(units=list(by_id.values()), people=people, plans=plans)
     dataset.reports = _history(dataset, today, rng)
     dataset.surveys = _surveys(dataset.units, today, rng)
+    dataset.trainings = _trainings(dataset.people, today, rng)
     return dataset
+
+
+TRAININGS = [
+    ("Pelayanan Prima bagi Aparatur Kelurahan", "BPSDM Provinsi Sumatera Utara", 24),
+    ("Manajemen Waktu dan Prioritas Kerja", "BKPSDM Kota Medan", 8),
+    ("Literasi Digital untuk Layanan Publik", "Kementerian Kominfo (Digital Talent Scholarship)", 16),
+    ("Penanganan Pengaduan Masyarakat (SP4N-LAPOR!)", "Ombudsman RI Perwakilan Sumut", 6),
+    ("Penyusunan SKP dan Umpan Balik Kinerja", "BKPSDM Kota Medan", 10),
+    ("Pengelolaan Arsip Dinamis", "Dinas Perpustakaan dan Arsip Kota Medan", 12),
+]
+
+
+def _trainings(people: list[Person], today: date, rng: random.Random) -> list[Training]:
+    """Unequal access, as in Belawan: many have no training this year, a few have plenty."""
+    records = []
+    for person in people:
+        for i in range(rng.choice([0, 0, 0, 1, 1, 2, 3])):
+            title, provider, jp = rng.choice(TRAININGS)
+            end = date(today.year, rng.randint(1, today.month), 1) + timedelta(days=rng.randint(0, 25))
+            end = min(end, today - timedelta(days=1))
+            start = end - timedelta(days=max(0, jp // 8 - 1))
+            records.append(Training(
+                id=f"demo-{person.employee.nip}-{i}", nip=person.employee.nip, unit_id=person.employee.unit_id,
+                title=title, provider=provider, start_date=start, end_date=end, year=end.year, jp=jp,
+                certificate_url=f"https://drive.{EMAIL_DOMAIN}/sertifikat/{person.employee.nip}-{i}.pdf",
+                recorded_by=person.employee.nip, recorded_at=datetime.combine(end, time(15), tzinfo=WIB),
+            ))
+    return records
 
 
 def _plan(person: Person, year: int) -> SkpPlan:

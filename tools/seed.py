@@ -46,6 +46,8 @@ def seed(info: StackInfo, state: Path) -> dict:
     administration.load_plans(uow, dataset.plans)
     uow.reports.put_many(dataset.reports)
     _write_surveys(uow, dataset.surveys)
+    for training in dataset.trainings:
+        uow.trainings.add(training)
     # As the survey-submitted handler would: bring each office's complaint picture up to date.
     from common.adapters.pubsub import PubSubPublisher
     from common.domain.clock import utcnow
@@ -69,6 +71,7 @@ def seed(info: StackInfo, state: Path) -> dict:
         "reports": len(final),
         "report_states": dict(Counter(r.status.value for r in final.values())),
         "surveys": len(dataset.surveys),
+        "trainings": len(dataset.trainings),
         "investigations_opened": opened,
         "seconds": round(time.perf_counter() - started, 1),
         "accounts_file": str(accounts_path),
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"seeded {summary['units']} units, {summary['employees']} employees with accounts, "
         f"{summary['plans']} SKP plans, {summary['reports']} reports {summary['report_states']}, "
-        f"{summary['surveys']} survey responses; investigations opened: {summary['investigations_opened'] or 'none new'}; "
+        f"{summary['surveys']} survey responses, {summary['trainings']} training records; investigations opened: {summary['investigations_opened'] or 'none new'}; "
         f"in {summary['seconds']}s"
     )
     return 0

@@ -37,7 +37,7 @@ def create_topics(info: "StackInfo") -> None:
             "topic": publisher.topic_path(info.project, function.topic),
             "push_config": {"push_endpoint": f"{info.functions}/{function.name}"},
             "ack_deadline_seconds": 60,
-            "retry_policy": {"minimum_backoff": {"seconds": 1}, "maximum_backoff": {"seconds": 30}},
+            "retry_policy": {"minimum_backoff": {"seconds": 1}, "maximum_backoff": {"seconds": 10}},
         }
         if function.dead_letter:
             request["dead_letter_policy"] = {

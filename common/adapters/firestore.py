@@ -307,6 +307,9 @@ class FirestoreUnitOfWork(_Repositories):
         self.client = client
         self.max_attempts = max_attempts
 
+    def meter(self) -> metered:
+        return metered()
+
     def transaction(self, work: Callable[[_Repositories], T]) -> T:
         from google.cloud import firestore
 

@@ -7,6 +7,7 @@
     python -m common.cli [--stack ...] load services FILE
     python -m common.cli [--stack ...] import-surveys --unit UNIT --period YYYY-MM FILE
     python -m common.cli ikm --csv FILE [--weights exact|rounded|rounded2] [--population N]
+    python -m common.cli [--stack ...] score --period YYYY-MM [--timeout SECONDS]
 
 `ikm` needs no server: it computes IKM from a paper-survey CSV on this machine
 and prints JSON.
@@ -66,6 +67,8 @@ TEXT = {
                  "{file}: nothing was loaded; fix these and load the whole file again:"),
     "loaded": ("{n} {kind} dimuat", "loaded {n} {kind}"),
     "accounts": ("; akun: {ok} berhasil, {failed} gagal", "; accounts: {ok} ok, {failed} failed"),
+    "score_timeout": ("run {run} masih berjalan setelah {seconds} detik; pantau di /api/admin/scoring-runs/{run}",
+                      "run {run} still running after {seconds}s; follow it at /api/admin/scoring-runs/{run}"),
     "imported": ("{n} respons survei kertas diimpor ke {unit} periode {period}", "imported {n} paper responses into {unit} for {period}"),
 }
 
@@ -194,6 +197,44 @@ def ikm_from_csv(path: Path, weights: str, population: int | None, lang: str) ->
     return out
 
 
+def score(period: str, timeout: float, lang: str) -> int:
+    """Start a scoring run and show its progress until every unit is done or failed."""
+    import time
+
+    from common.adapters.firestore import FirestoreUnitOfWork, get_client
+    from common.adapters.pubsub import PubSubPublisher
+    from common.domain.clock import utcnow
+    from common.domain.period import parse_period
+    from common.services.scoring import run_progress, start_run
+    from common.settings import get_settings
+
+    parse_period(period)
+    settings = get_settings()
+    uow = FirestoreUnitOfWork(get_client(settings.project_id))
+    run = start_run(uow, PubSubPublisher(settings), period, os.environ.get("USER", "cli"), utcnow())
+    started = time.monotonic()
+    while True:
+        run = run_progress(uow, run.id)
+        _bar(run.done, run.failed, run.total)
+        if run.status != "running":
+            break
+        if time.monotonic() - started > timeout:
+            print(file=sys.stderr)
+            print(say("score_timeout", lang, run=run.id, seconds=int(timeout)), file=sys.stderr)
+            return 2
+        time.sleep(0.5)
+    print(file=sys.stderr)
+    print(json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    return 0 if run.status == "completed" else 1
+
+
+def _bar(done: int, failed: int, total: int, width: int = 40) -> None:
+    finished = done + failed
+    filled = int(width * finished / total) if total else width
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {finished}/{total} units ({failed} failed)")
+    sys.stderr.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m common.cli", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", type=Path, help="use the local stack described by this stack.json")
@@ -211,10 +252,15 @@ def main(argv: list[str] | None = None) -> int:
     ikm_parser.add_argument("--weights", choices=["exact", "rounded", "rounded2"], default="exact",
                             help="exact 1/9 (default), rounded 0.111, rounded2 0.11")
     ikm_parser.add_argument("--population", type=int, help="population served, to check the Krejcie-Morgan sample")
+    score_parser = commands.add_parser("score", help="start a scoring run for a period and follow it")
+    score_parser.add_argument("--period", required=True, help="YYYY-MM")
+    score_parser.add_argument("--timeout", type=float, default=600, help="seconds to wait (default 600)")
     args = parser.parse_args(argv)
     if args.stack:
         _use_stack(args.stack)
     try:
+        if args.command == "score":
+            return score(args.period, args.timeout, args.lang)
         if args.command == "ikm":
             print(json.dumps(ikm_from_csv(args.file, args.weights, args.population, args.lang), indent=2, ensure_ascii=False))
             return 0

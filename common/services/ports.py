@@ -12,7 +12,7 @@ repositories.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -163,8 +163,17 @@ class Repositories(Protocol):
     audit: "AuditLog"
 
 
+class Meter(Protocol):
+    reads: int
+    writes: int
+
+
 class UnitOfWork(Repositories, Protocol):
     def transaction(self, work: Callable[[Repositories], T]) -> T: ...
+
+    def meter(self) -> ContextManager[Meter]:
+        """Counts the database operations made inside the ``with`` block (this thread only)."""
+        ...
 
 
 class PublishError(Exception):

@@ -86,12 +86,10 @@ def run_progress(uow: UnitOfWork, run_id: str) -> ScoringRun:
 
 
 def score_unit(uow: UnitOfWork, publisher: Publisher, settings: Settings, run_id: str, period: str, unit_id: str, now: datetime) -> UnitStatus:
-    from common.adapters.firestore import metered  # only to count operations for the audit and the benchmark
-
     done = uow.runs.unit_status(run_id, unit_id)
     if done is not None:
         return done  # a redelivered message: the unit was scored (or given up on) already
-    with metered() as meter:
+    with uow.meter() as meter:  # counts the unit's database operations, for the audit and the benchmark
         status = _score(uow, publisher, settings, run_id, period, unit_id, now, meter)
     complete_if_finished(uow, publisher, run_id, now)
     return status
