@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test up down seed status openapi deps prerequisites chromium lock clean
+.PHONY: demo test up down seed status openapi deps prerequisites chromium lock bench clean
 
 demo: seed
 	@$(PY) -m tools.demo
@@ -28,6 +28,10 @@ seed: up
 
 status: $(PY_STAMP)
 	@$(PY) -m tools.stack status
+
+# Benchmarks print their figures and record them in bench/RESULTS.md.
+bench: deps prerequisites
+	@$(PY) -m bench.scoring
 
 openapi: $(PY_STAMP)
 	@$(PY) -m common.api.openapi --write
