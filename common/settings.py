@@ -65,6 +65,20 @@ class Settings(BaseModel):
     complaint_min_responses: int = Field(default=20, ge=1)
     holidays: str = Field(default="", description="public holidays, comma-separated YYYY-MM-DD, for SP4N-LAPOR! working days")
 
+    # Notifications
+    smtp_host: str = Field(default="", description="empty: e-mail is not configured and is skipped")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_tls: str = Field(default="starttls", pattern="^(none|starttls|ssl)$")
+    smtp_sender: str = "no-reply@pantau-belawan.example"
+    smtp_sender_name: str = "Pantau Kinerja Belawan"
+    smtp_username: str = ""
+    smtp_password: str = Field(default="", description="in production from Secret Manager, as an environment variable")
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    push_enabled: bool = Field(default=False, description="send push through FCM (needs a real Firebase project)")
+    notify_chunk: int = Field(default=50, ge=1, le=500, description="recipients per delivery message")
+    digest_hour: int = Field(default=16, ge=0, le=23, description="hour (WIB) of the supervisors' daily digest")
+    reminder_days_before: int = Field(default=3, ge=1, le=10, description="days before the deadline of the first reminder")
+
     # The monthly evaluation (see common/domain/scoring.py and findings.py); JSON in the environment
     unit_rule: UnitRule = Field(default_factory=UnitRule, description="how a unit's predikat follows from its measures")
     finding_rule: FindingRule = Field(default_factory=FindingRule, description="thresholds of the finding rules")

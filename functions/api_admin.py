@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.api.http import Api, Call, Route
 from common.domain.errors import Invalid
+from common.domain.notifications import Delivery
 from common.domain.organisation import Employee, Role, Unit, UnitId
 from common.domain.skp import SkpPlan
 from common.services import administration
@@ -59,6 +60,24 @@ def _within(key: str, work: Callable[[], LoadResult]) -> LoadResult:
         for detail in error.details:
             detail["field"] = f"{key}.{detail['field']}"
         raise
+
+
+class DeliveryQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    notification_id: str | None = Field(default=None, max_length=300)
+    nip: str | None = Field(default=None, max_length=18)
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class DeliveryList(BaseModel):
+    deliveries: list[Delivery]
+
+
+def list_deliveries(call: Call) -> DeliveryList:
+    q = call.query
+    if not (q.notification_id or q.nip):
+        raise Invalid("delivery_filter_required", details=[{"field": "notification_id", "code": "missing"}])
+    return DeliveryList(deliveries=call.deps.uow.notifications.deliveries(notification_id=q.notification_id, nip=q.nip, limit=q.limit))
 
 
 def list_units(call: Call) -> UnitList:
@@ -115,6 +134,11 @@ api = Api(
             "PUT", "/api/admin/skp", put_plans, "Create or replace SKP plans", body=PlansBody, response=LoadResult,
             roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",),
             description="One plan per NIP and year; indicators have an aspect, a monthly target, a unit and a direction." + _LOAD_NOTE,
+        ),
+        Route(
+            "GET", "/api/admin/deliveries", list_deliveries, "Delivery records of notifications", query=DeliveryQuery,
+            response=DeliveryList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
+            description="Per person, notification and channel: status, reason and every attempt. Filter by notification_id or nip.",
         ),
     ],
 )

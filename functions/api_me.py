@@ -5,9 +5,10 @@ from __future__ import annotations
 import functions_framework
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.api.http import Api, Call, Route
+from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
 from common.domain.performance import PerformanceView
+from common.services import inbox
 from common.services.performance import my_performance
 from common.services.trainings import TrainingList, my_trainings
 
@@ -16,6 +17,48 @@ class PerformanceQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     year: int | None = Field(default=None, ge=2000, le=2100, description="defaults to the current year (WIB)")
+
+
+class InboxQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class ReadAll(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] | None = Field(default=None, max_length=200, description="omit to mark everything read")
+
+
+def notifications(call: Call) -> inbox.InboxPage:
+    return inbox.inbox(call.deps.uow, call.caller, call.query.limit, call.query.cursor)
+
+
+def read_one(call: Call) -> inbox.ReadResult:
+    return inbox.mark_read(call.deps.uow, call.caller, [call.path["notification_id"]], call.deps.now())
+
+
+def read_many(call: Call) -> inbox.ReadResult:
+    return inbox.mark_read(call.deps.uow, call.caller, call.body.ids, call.deps.now())
+
+
+def get_preferences(call: Call) -> inbox.Preferences:
+    return inbox.preferences(call.deps.uow, call.caller)
+
+
+def put_preferences(call: Call) -> inbox.Preferences:
+    return inbox.set_preferences(call.deps.uow, call.caller, call.body)
+
+
+def add_device(call: Call) -> Reply:
+    return Reply(inbox.register_device(call.deps.uow, call.caller, call.body, call.deps.now()), 201)
+
+
+def remove_device(call: Call) -> Reply:
+    inbox.unregister_device(call.deps.uow, call.caller, call.path["device_id"])
+    return Reply(None, 204)
 
 
 def trainings(call: Call) -> TrainingList:
@@ -38,6 +81,37 @@ api = Api(
             description="SKP indicators with capaian per month and to date, each month's report state, "
             "the feedback received, the predikat and its reasons once the monthly scoring has run, and the JP "
             "of training this year.",
+        ),
+        Route(
+            "GET", "/api/me/notifications", notifications, "My notifications", query=InboxQuery, response=inbox.InboxPage,
+            errors=(401, 403, 422), tags=("me",), description="Newest first, a page at a time, with the unread count.",
+        ),
+        Route(
+            "POST", "/api/me/notifications/{notification_id}/read", read_one, "Mark a notification read",
+            response=inbox.ReadResult, errors=(401, 403, 404), tags=("me",),
+        ),
+        Route(
+            "POST", "/api/me/notifications/read", read_many, "Mark notifications read", body=ReadAll, response=inbox.ReadResult,
+            errors=(400, 401, 403, 413, 415, 422), tags=("me",), description="The given ids, or every unread one.",
+        ),
+        Route(
+            "GET", "/api/me/preferences", get_preferences, "My notification preferences", response=inbox.Preferences,
+            errors=(401, 403), tags=("me",),
+        ),
+        Route(
+            "PUT", "/api/me/preferences", put_preferences, "Set my notification preferences", body=inbox.Preferences,
+            response=inbox.Preferences, errors=(400, 401, 403, 413, 415, 422), tags=("me",),
+            description="Language, and the channels (push, email) to opt out of. Mandatory notifications still arrive; "
+            "the inbox cannot be turned off.",
+        ),
+        Route(
+            "POST", "/api/me/devices", add_device, "Register this app install for push", body=inbox.DeviceRegistration,
+            response=inbox.Device, status=201, errors=(400, 401, 403, 413, 415, 422), tags=("me",),
+            description="Registering the same token again updates it. Tokens FCM reports as invalid are removed.",
+        ),
+        Route(
+            "DELETE", "/api/me/devices/{device_id}", remove_device, "Stop push to an app install",
+            status=204, errors=(401, 403, 404), tags=("me",),
         ),
         Route(
             "GET", "/api/me/trainings", trainings, "My training records", query=PerformanceQuery, response=TrainingList,

@@ -21,6 +21,11 @@ class Function:
     description: str = ""
     dead_letter: str | None = None  # where a message goes after max_attempts failed deliveries
     max_attempts: int = 5
+    also_topics: tuple[str, ...] = ()  # further topics pushed to the same function
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return ((self.topic,) if self.topic else ()) + self.also_topics
 
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -89,6 +94,53 @@ FUNCTIONS: tuple[Function, ...] = (
         dead_letter="scoring-unit-dead-dead",
     ),
     Function(
+        "notify_events",
+        "functions.notify_events",
+        "topic",
+        topic="report-reviewed",
+        also_topics=("report-submitted", "investigation-opened", "finding-opened", "scoring-completed"),
+        publishes=("notifications",),
+        description="decides who must be told about an event; queues notifications (submissions join the daily digest)",
+        dead_letter="notify-events-dead",
+    ),
+    Function(
+        "deliver_notifications",
+        "functions.deliver_notifications",
+        "topic",
+        topic="notifications",
+        description="delivers a notification to the inbox, by push (FCM) and by e-mail (SMTP), at most once per channel",
+        dead_letter="notifications-dead",
+        max_attempts=8,
+    ),
+    Function(
+        "notifications_dead_letter",
+        "functions.notifications_dead_letter",
+        "topic",
+        topic="notifications-dead",
+        description="records why a notification could not be delivered",
+        dead_letter="notifications-dead-dead",
+    ),
+    Function(
+        "send_reminders",
+        "functions.send_reminders",
+        "topic",
+        topic="reminders-tick",
+        schedule="0 8 * * *",
+        publishes=("notifications",),
+        description="reminds ASN who have not reported: before the deadline and the day after",
+        dead_letter="reminders-tick-dead",
+    ),
+    Function(
+        "send_digests",
+        "functions.send_digests",
+        "topic",
+        topic="digest-tick",
+        schedule="0 16 * * *",
+        publishes=("notifications",),
+        description="the supervisors' daily digest of submitted reports",
+        dead_letter="digest-tick-dead",
+    ),
+    Function(
         "outbox_relay",
         "functions.outbox_relay",
         "topic",
@@ -106,7 +158,7 @@ BY_NAME = {f.name: f for f in FUNCTIONS}
 # Topics that carry domain events, and the topics that trigger functions.
 EVENT_TOPICS = (
     "report-submitted", "report-reviewed", "survey-submitted", "investigation-opened",
-    "scoring-unit", "scoring-completed", "finding-opened",
+    "scoring-unit", "scoring-completed", "finding-opened", "notifications",
 )
-TRIGGER_TOPICS = tuple(f.topic for f in FUNCTIONS if f.topic)
+TRIGGER_TOPICS = tuple(t for f in FUNCTIONS for t in f.topics)
 DEAD_LETTER_TOPICS = tuple(f.dead_letter for f in FUNCTIONS if f.dead_letter)

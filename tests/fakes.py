@@ -18,6 +18,7 @@ from common.domain.reports import Report
 from common.domain.skp import SkpPlan, plan_id
 from common.domain.survey import UNSUR_CODES, SurveyResponse
 from common.domain.findings import Finding
+from common.domain.notifications import Delivery
 from common.domain.scoring import AsnResult, UnitResult
 from common.domain.training import Training
 from common.services.ports import AuditEntry, IdempotencyRecord, OutboxEntry, PublishError, ScoringRun, UnitStatus
@@ -51,6 +52,11 @@ class _State:
         self.unit_statuses: dict[str, dict[str, UnitStatus]] = {}
         self.trainings: dict[str, Training] = {}
         self.audit: dict[str, AuditEntry] = {}
+        self.deliveries: dict[str, Delivery] = {}
+        self.inbox: dict[str, dict[str, dict[str, Any]]] = {}
+        self.devices: dict[str, dict[str, dict[str, Any]]] = {}
+        self.prefs: dict[str, dict[str, Any]] = {}
+        self.digests: dict[str, dict[str, Any]] = {}
 
 
 class _Guard:
@@ -105,6 +111,12 @@ class FakeEmployees(_Repo):
     def in_unit(self, unit_id: str) -> list[Employee]:
         self.rules.read()
         return [e for e in self.state.employees.values() if e.unit_id == unit_id]
+
+    def with_role(self, role) -> list[Employee]:
+        return [e for e in self.state.employees.values() if e.role == role and e.active]
+
+    def all_active(self) -> list[Employee]:
+        return [e for e in self.state.employees.values() if e.active]
 
     def put_many(self, employees: list[Employee]) -> None:
         self.rules.write()
@@ -340,6 +352,63 @@ class FakeAudit(_Repo):
         self.state.audit[entry.id] = entry
 
 
+class FakeNotifications(_Repo):
+    def delivery(self, delivery_id: str) -> Delivery | None:
+        self.rules.read()
+        return self.state.deliveries.get(delivery_id)
+
+    def put_delivery(self, delivery: Delivery) -> None:
+        self.rules.write()
+        self.state.deliveries[delivery.id] = delivery
+
+    def deliveries(self, *, notification_id: str | None = None, nip: str | None = None, limit: int = 100) -> list[Delivery]:
+        found = [d for d in self.state.deliveries.values() if (not notification_id or d.notification_id == notification_id) and (not nip or d.nip == nip)]
+        return sorted(found, key=lambda d: d.id)[:limit]
+
+    def put_inbox(self, nip: str, item: dict[str, Any]) -> None:
+        self.state.inbox.setdefault(nip, {})[item["id"]] = dict(item)
+
+    def inbox(self, nip: str, limit: int, before: tuple[datetime, str] | None) -> list[dict[str, Any]]:
+        items = sorted(self.state.inbox.get(nip, {}).values(), key=lambda i: (i["created_at"], i["id"]), reverse=True)
+        if before:
+            items = [i for i in items if (i["created_at"], i["id"]) < before]
+        return items[:limit]
+
+    def unread(self, nip: str) -> int:
+        return sum(i["read_at"] is None for i in self.state.inbox.get(nip, {}).values())
+
+    def mark_read(self, nip: str, ids: list[str] | None, now: datetime) -> int:
+        changed = 0
+        for item in self.state.inbox.get(nip, {}).values():
+            if item["read_at"] is None and (ids is None or item["id"] in ids):
+                item["read_at"] = now
+                changed += 1
+        return changed
+
+    def devices(self, nip: str) -> list[dict[str, Any]]:
+        return list(self.state.devices.get(nip, {}).values())
+
+    def put_device(self, nip: str, device: dict[str, Any]) -> None:
+        self.state.devices.setdefault(nip, {})[device["id"]] = device
+
+    def remove_device(self, nip: str, device_id: str) -> bool:
+        return self.state.devices.get(nip, {}).pop(device_id, None) is not None
+
+    def preferences(self, nip: str) -> dict[str, Any]:
+        return dict(self.state.prefs.get(nip, {}))
+
+    def put_preferences(self, nip: str, prefs: dict[str, Any]) -> None:
+        self.state.prefs[nip] = dict(prefs)
+
+    def add_to_digest(self, supervisor_nip: str, day: str, entry: dict[str, Any]) -> None:
+        digest = self.state.digests.setdefault(f"{supervisor_nip}_{day}", {"supervisor_nip": supervisor_nip, "day": day, "entries": []})
+        if entry not in digest["entries"]:
+            digest["entries"].append(entry)
+
+    def digests(self, day: str) -> list[dict[str, Any]]:
+        return [d for d in self.state.digests.values() if d["day"] == day]
+
+
 class _Repositories:
     def __init__(self, state: _State, transactional: bool) -> None:
         guard = _Guard(transactional)
@@ -358,6 +427,7 @@ class _Repositories:
         self.runs = FakeRuns(state, guard)
         self.trainings = FakeTrainings(state, guard)
         self.audit = FakeAudit(state, guard)
+        self.notifications = FakeNotifications(state, guard)
 
 
 class FakeUnitOfWork(_Repositories):

@@ -51,11 +51,12 @@ class Ports:
     functions: int
     hub: int
     logging: int
+    mail: int = 2525  # the local SMTP server; not a Firebase emulator, so not in firebase.json
 
     @classmethod
     def from_firebase_json(cls) -> "Ports":
         emulators = json.loads((ROOT / "firebase.json").read_text())["emulators"]
-        return cls(**{name: int(emulators[name]["port"]) for name in cls.__dataclass_fields__})
+        return cls(**{name: int(emulators[name]["port"]) for name in cls.__dataclass_fields__ if name != "mail"})
 
     @classmethod
     def free(cls) -> "Ports":
@@ -89,6 +90,8 @@ class StackInfo:
     auth: str
     state_dir: str
     processes: list[Process] = field(default_factory=list)
+    smtp: str = ""  # host:port of the local mailbox
+    mail_dir: str = ""
 
     def env(self) -> dict[str, str]:
         """What a client of this stack needs in its environment."""
@@ -209,6 +212,17 @@ def _port_in_use(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _wait_port(port: int, timeout: float, process: Process) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _cmdline(process.pid) is None:
+            raise StackError(f"{process.name} exited during start-up; see {process.log}")
+        if _port_in_use(port):
+            return
+        time.sleep(0.1)
+    raise StackError(f"port {port} did not open within {timeout:.0f}s; see {process.log}")
+
+
 def _wait_http(url: str, timeout: float, process: Process | None = None, expect: int | None = None) -> None:
     deadline = time.monotonic() + timeout
     last = ""
@@ -233,13 +247,21 @@ def _wait_http(url: str, timeout: float, process: Process | None = None, expect:
 # -- the stack ---------------------------------------------------------------
 
 class Stack:
-    def __init__(self, state: Path = DEFAULT_STATE, project: str = DEFAULT_PROJECT, ports: Ports | None = None, python: str | None = None) -> None:
+    def __init__(
+        self,
+        state: Path = DEFAULT_STATE,
+        project: str = DEFAULT_PROJECT,
+        ports: Ports | None = None,
+        python: str | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         if not project.startswith("demo-"):
             raise StackError("local project ids start with demo- so nothing can reach a real Google project")
         self.state = state
         self.project = project
         self.ports = ports or Ports.from_firebase_json()
         self.python = python or sys.executable
+        self.settings = settings or {}  # PANTAU_* settings for the functions, e.g. an SMTP server for tests
         self.info_path = state / "stack.json"
 
     def running(self) -> StackInfo | None:
@@ -272,9 +294,12 @@ class Stack:
             pubsub=f"{host}:{ports.pubsub}",
             auth=f"{host}:{ports.auth}",
             state_dir=str(self.state),
+            smtp=f"{host}:{ports.mail}",
+            mail_dir=str(self.state / "mail"),
         )
         try:
             self._start_emulators(info, ports)
+            self.start_mailbox(info)
             from tools.topology import create_topics
 
             create_topics(info)
@@ -282,7 +307,15 @@ class Stack:
                 "gateway",
                 [self.python, "-m", "tools.gateway", "--state", str(self.state)],
                 self.state,
-                env={**info.env(), "PANTAU_ENVIRONMENT": "local", "PYTHONUNBUFFERED": "1"},
+                env={
+                    **info.env(),
+                    "PANTAU_ENVIRONMENT": "local",
+                    "PYTHONUNBUFFERED": "1",
+                    "PANTAU_SMTP_HOST": "127.0.0.1",
+                    "PANTAU_SMTP_PORT": info.smtp.rsplit(":", 1)[1],
+                    "PANTAU_SMTP_TLS": "none",
+                    **self.settings,
+                },
             )
             info.processes.append(gateway)
             info.save(self.info_path)
@@ -331,6 +364,20 @@ class Stack:
         _wait_http(f"http://{info.firestore}/", 90, firestore)
         _wait_http(f"http://{info.pubsub}/", 90, pubsub)
         _wait_http(f"http://{info.auth}/", 90, auth)
+
+    def start_mailbox(self, info: StackInfo) -> Process:
+        """The local SMTP server; tests stop and start it to play a mail server that is down."""
+        mailbox = _spawn("mailbox", [self.python, "-m", "tools.mailbox", "--port", info.smtp.rsplit(":", 1)[1], "--dir", info.mail_dir], self.state)
+        info.processes = [p for p in info.processes if p.name != "mailbox"] + [mailbox]
+        info.save(self.info_path)
+        _wait_port(int(info.smtp.rsplit(":", 1)[1]), 30, mailbox)
+        return mailbox
+
+    def stop_process(self, info: StackInfo, name: str) -> None:
+        for process in [p for p in info.processes if p.name == name]:
+            _stop(process)
+        info.processes = [p for p in info.processes if p.name != name]
+        info.save(self.info_path)
 
     def down(self) -> None:
         if not self.info_path.exists():

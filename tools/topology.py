@@ -22,19 +22,18 @@ def create_topics(info: "StackInfo") -> None:
 
     publisher = pubsub_v1.PublisherClient()
     subscriber = pubsub_v1.SubscriberClient()
-    topics = set(EVENT_TOPICS) | {f.topic for f in FUNCTIONS if f.topic} | set(DEAD_LETTER_TOPICS)
+    topics = set(EVENT_TOPICS) | {t for f in FUNCTIONS for t in f.topics} | set(DEAD_LETTER_TOPICS)
     for topic in sorted(topics):
         try:
             publisher.create_topic(name=publisher.topic_path(info.project, topic))
         except AlreadyExists:
             pass
-    for function in FUNCTIONS:
-        if function.trigger != "topic":
-            continue
-        subscription = subscriber.subscription_path(info.project, f"{function.name}-push")
+    for function, topic in ((f, t) for f in FUNCTIONS if f.trigger == "topic" for t in f.topics):
+        name = f"{function.name}-push" if topic == function.topic else f"{function.name}-{topic}-push"
+        subscription = subscriber.subscription_path(info.project, name)
         request = {
             "name": subscription,
-            "topic": publisher.topic_path(info.project, function.topic),
+            "topic": publisher.topic_path(info.project, topic),
             "push_config": {"push_endpoint": f"{info.functions}/{function.name}"},
             "ack_deadline_seconds": 60,
             "retry_policy": {"minimum_backoff": {"seconds": 1}, "maximum_backoff": {"seconds": 10}},
@@ -50,7 +49,7 @@ def create_topics(info: "StackInfo") -> None:
             pass
     # A dead-letter topic that no function consumes keeps its messages in a pull
     # subscription, so nothing is dropped and someone can look.
-    consumed = {f.topic for f in FUNCTIONS if f.topic}
+    consumed = {t for f in FUNCTIONS for t in f.topics}
     for topic in DEAD_LETTER_TOPICS:
         if topic in consumed:
             continue

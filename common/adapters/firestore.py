@@ -188,6 +188,12 @@ class FirestoreEmployees(_Repository):
     def in_unit(self, unit_id: str) -> list[Employee]:
         return [Employee.model_validate(d) for d in self._query("unit_id", unit_id)]
 
+    def with_role(self, role) -> list[Employee]:
+        return [e for e in (Employee.model_validate(d) for d in self._query("role", role.value)) if e.active]
+
+    def all_active(self) -> list[Employee]:
+        return [Employee.model_validate(d) for d in self._query("active", True)]
+
     def put_many(self, employees: list[Employee]) -> None:
         self._write_many([(self._ref(e.nip), to_doc(e)) for e in employees])
 
@@ -299,6 +305,9 @@ class _Repositories:
         self.runs = FirestoreRuns(client, transaction)
         self.trainings = FirestoreTrainings(client, transaction)
         self.audit = FirestoreAudit(client, transaction)
+        from .firestore_notifications import FirestoreNotifications
+
+        self.notifications = FirestoreNotifications(client, transaction)
 
 
 class FirestoreUnitOfWork(_Repositories):

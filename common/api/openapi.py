@@ -138,7 +138,9 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
         }
     )
     success: dict[str, Any] = {"description": route.summary}
-    if route.response:
+    if route.status == 204:
+        pass  # no content
+    elif route.response:
         success["content"] = {"application/json": {"schema": ref[(route.response, "serialization")]}}
     else:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}

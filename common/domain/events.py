@@ -21,6 +21,7 @@ TOPICS: dict[str, str] = {
     "scoring.unit_requested": "scoring-unit",
     "scoring.completed": "scoring-completed",
     "finding.opened": "finding-opened",
+    "notification.requested": "notifications",
 }
 
 

@@ -1,0 +1,117 @@
+"""Firestore storage of notifications.
+
+Collections:
+  deliveries/{notification}|{nip}|{channel}  one record per person, notification and channel, with every attempt
+  inbox/{nip}/items/{notification_id}        the in-app inbox
+  devices/{nip}/tokens/{device_id}           FCM registration tokens of the person's app installs
+  notification_prefs/{nip}                   language and opted-out channels
+  digests/{supervisor_nip}_{YYYY-MM-DD}      reports submitted that day, for the daily digest
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from common.domain.notifications import Delivery
+
+from .firestore import _Repository, count, from_doc, to_doc
+
+
+def _filter(field: str, op: str, value: Any):
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return FieldFilter(field, op, value)
+
+
+class FirestoreNotifications(_Repository):
+    collection = "deliveries"
+
+    # -- delivery records ---------------------------------------------------------
+    def delivery(self, delivery_id: str) -> Delivery | None:
+        return from_doc(Delivery, self._read(delivery_id))
+
+    def put_delivery(self, delivery: Delivery) -> None:
+        self._write(delivery.id, to_doc(delivery))
+
+    def deliveries(self, *, notification_id: str | None = None, nip: str | None = None, limit: int = 100) -> list[Delivery]:
+        query = self.client.collection(self.collection)
+        if notification_id:
+            query = query.where(filter=_filter("notification_id", "==", notification_id))
+        if nip:
+            query = query.where(filter=_filter("nip", "==", nip))
+        return sorted((Delivery.model_validate(d) for d in self._stream(query.limit(limit))), key=lambda d: d.id)
+
+    # -- the inbox ----------------------------------------------------------------
+    def _inbox(self, nip: str):
+        return self.client.collection("inbox").document(nip).collection("items")
+
+    def put_inbox(self, nip: str, item: dict[str, Any]) -> None:
+        count(writes=1)
+        self._inbox(nip).document(item["id"]).set(item)
+
+    def inbox(self, nip: str, limit: int, before: tuple[datetime, str] | None) -> list[dict[str, Any]]:
+        query = self._inbox(nip).order_by("created_at", direction="DESCENDING").order_by("id", direction="DESCENDING")
+        if before:
+            query = query.start_after({"created_at": before[0], "id": before[1]})
+        return self._stream(query.limit(limit))
+
+    def unread(self, nip: str) -> int:
+        count(reads=1)
+        result = self._inbox(nip).where(filter=_filter("read_at", "==", None)).count(alias="n").get()
+        return int(result[0][0].value)
+
+    def mark_read(self, nip: str, ids: list[str] | None, now: datetime) -> int:
+        """Mark the given items (or every unread one) read; returns how many changed."""
+        if ids is None:
+            docs = self._inbox(nip).where(filter=_filter("read_at", "==", None)).stream()
+            refs = [d.reference for d in docs]
+        else:
+            refs = [r.reference for r in self.client.get_all([self._inbox(nip).document(i) for i in ids]) if r.exists and r.to_dict().get("read_at") is None]
+        for start in range(0, len(refs), 400):
+            batch = self.client.batch()
+            for ref in refs[start : start + 400]:
+                batch.update(ref, {"read_at": now})
+            batch.commit()
+        count(reads=len(refs), writes=len(refs))
+        return len(refs)
+
+    # -- devices and preferences ------------------------------------------------------
+    def _devices(self, nip: str):
+        return self.client.collection("devices").document(nip).collection("tokens")
+
+    def devices(self, nip: str) -> list[dict[str, Any]]:
+        return self._stream(self._devices(nip))
+
+    def put_device(self, nip: str, device: dict[str, Any]) -> None:
+        count(writes=1)
+        self._devices(nip).document(device["id"]).set(device)
+
+    def remove_device(self, nip: str, device_id: str) -> bool:
+        ref = self._devices(nip).document(device_id)
+        count(reads=1, writes=1)
+        existed = ref.get().exists
+        ref.delete()
+        return existed
+
+    def preferences(self, nip: str) -> dict[str, Any]:
+        count(reads=1)
+        snapshot = self.client.collection("notification_prefs").document(nip).get()
+        return snapshot.to_dict() if snapshot.exists else {}
+
+    def put_preferences(self, nip: str, prefs: dict[str, Any]) -> None:
+        count(writes=1)
+        self.client.collection("notification_prefs").document(nip).set(prefs)
+
+    # -- the daily digest -------------------------------------------------------------
+    def add_to_digest(self, supervisor_nip: str, day: str, entry: dict[str, Any]) -> None:
+        """Idempotent: the same report (id and revision) is one entry however often it is added."""
+        from google.cloud import firestore
+
+        count(writes=1)
+        self.client.collection("digests").document(f"{supervisor_nip}_{day}").set(
+            {"supervisor_nip": supervisor_nip, "day": day, "entries": firestore.ArrayUnion([entry])}, merge=True
+        )
+
+    def digests(self, day: str) -> list[dict[str, Any]]:
+        return self._stream(self.client.collection("digests").where(filter=_filter("day", "==", day)))

@@ -1,0 +1,118 @@
+"""The signed-in person's notifications: the inbox, read marks, devices, preferences."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.domain.errors import Forbidden, Invalid, NotFound
+from common.domain.notifications import Channel
+from common.domain.organisation import Language
+
+from .notifications import device_id
+from .ports import Caller, UnitOfWork
+
+
+class InboxItem(BaseModel):
+    id: str
+    kind: str
+    title: str
+    body: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+class InboxPage(BaseModel):
+    items: list[InboxItem] = Field(description="newest first")
+    unread: int
+    next_cursor: str | None = Field(description="pass as cursor for the next (older) page; null on the last page")
+
+
+class ReadResult(BaseModel):
+    marked: int
+    unread: int
+
+
+class Preferences(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: Language | None = Field(default=None, description="id or en; empty follows the employee record")
+    opt_out: list[Channel] = Field(default_factory=list, description="push and/or email; mandatory notifications still arrive")
+
+
+class DeviceRegistration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=20, max_length=4096, description="this app install's Firebase installation id (or a legacy FCM registration token)")
+    kind: str = Field(default="fid", pattern="^(fid|registration_token)$", description="fid (Firebase installation id, preferred) or registration_token")
+    platform: str = Field(default="android", pattern="^(android|ios|web)$")
+
+
+class Device(BaseModel):
+    id: str
+    platform: str
+    registered_at: datetime
+
+
+def _nip(caller: Caller) -> str:
+    if caller.nip is None:
+        raise Forbidden("not_an_employee")
+    return caller.nip
+
+
+def _cursor(item: dict | None) -> str | None:
+    if item is None:
+        return None
+    raw = json.dumps([item["created_at"].isoformat(), item["id"]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        created, item_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(created), item_id
+    except (ValueError, TypeError):
+        raise Invalid("cursor_invalid", details=[{"field": "cursor", "code": "cursor_invalid"}]) from None
+
+
+def inbox(uow: UnitOfWork, caller: Caller, limit: int, cursor: str | None) -> InboxPage:
+    nip = _nip(caller)
+    items = uow.notifications.inbox(nip, limit + 1, _parse_cursor(cursor) if cursor else None)
+    page, more = items[:limit], len(items) > limit
+    return InboxPage(items=[InboxItem.model_validate(i) for i in page], unread=uow.notifications.unread(nip),
+                     next_cursor=_cursor(page[-1]) if more and page else None)
+
+
+def mark_read(uow: UnitOfWork, caller: Caller, ids: list[str] | None, now: datetime) -> ReadResult:
+    nip = _nip(caller)
+    marked = uow.notifications.mark_read(nip, ids, now)
+    if ids is not None and len(ids) == 1 and marked == 0 and not any(i["id"] == ids[0] for i in uow.notifications.inbox(nip, 200, None)):
+        raise NotFound("notification_not_found")
+    return ReadResult(marked=marked, unread=uow.notifications.unread(nip))
+
+
+def preferences(uow: UnitOfWork, caller: Caller) -> Preferences:
+    return Preferences.model_validate(uow.notifications.preferences(_nip(caller)) or {})
+
+
+def set_preferences(uow: UnitOfWork, caller: Caller, prefs: Preferences) -> Preferences:
+    if Channel.INBOX in prefs.opt_out:
+        raise Invalid("inbox_required", details=[{"field": "opt_out", "code": "inbox_required"}])
+    uow.notifications.put_preferences(_nip(caller), prefs.model_dump(mode="json"))
+    return prefs
+
+
+def register_device(uow: UnitOfWork, caller: Caller, registration: DeviceRegistration, now: datetime) -> Device:
+    address = f"fid:{registration.token}" if registration.kind == "fid" else registration.token
+    device = {"id": device_id(address), "token": address, "platform": registration.platform, "registered_at": now}
+    uow.notifications.put_device(_nip(caller), device)
+    return Device.model_validate(device)
+
+
+def unregister_device(uow: UnitOfWork, caller: Caller, device: str) -> None:
+    if not uow.notifications.remove_device(_nip(caller), device):
+        raise NotFound("device_not_found")

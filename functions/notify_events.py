@@ -1,0 +1,32 @@
+"""Pub/Sub (report-reviewed, report-submitted, investigation-opened, finding-opened,
+scoring-completed): decide who must be told, and queue the notifications.
+
+Safe to run twice: notifications have derived ids and are delivered at most
+once per person and channel; a submitted report joins the day's digest once.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+
+import functions_framework
+
+from common.api.deps import Deps
+from common.domain.events import Event
+from common.logs import configure, request_id_var
+from common.services.notifications import plan_for_event, publish_notifications
+
+log = logging.getLogger("pantau.notify_events")
+deps = Deps()
+
+
+@functions_framework.cloud_event
+def notify_events(cloud_event) -> None:
+    configure(deps.settings.log_level)
+    event = Event.model_validate(json.loads(base64.b64decode(cloud_event.data["message"]["data"])))
+    request_id_var.set(event.id)
+    notifications = plan_for_event(deps.uow, event)
+    messages = publish_notifications(deps.publisher, notifications, deps.settings.notify_chunk)
+    log.info("notifications queued", extra={"event": event.id, "notifications": [n.id for n in notifications], "messages": messages})

@@ -1,0 +1,24 @@
+"""Pub/Sub (reminders-tick, daily 08:00 WIB): remind everyone who has not reported, a few
+days before the deadline and the day after it."""
+
+from __future__ import annotations
+
+import logging
+
+import functions_framework
+
+from common.api.deps import Deps
+from common.logs import configure, request_id_var
+from common.services.notifications import plan_reminders, publish_notifications
+
+log = logging.getLogger("pantau.send_reminders")
+deps = Deps()
+
+
+@functions_framework.cloud_event
+def send_reminders(cloud_event) -> None:
+    configure(deps.settings.log_level)
+    request_id_var.set(cloud_event["id"])
+    notifications = plan_reminders(deps.uow, deps.settings, deps.now())
+    messages = publish_notifications(deps.publisher, notifications, deps.settings.notify_chunk)
+    log.info("reminders queued", extra={"notifications": [n.id for n in notifications], "messages": messages})
