@@ -133,7 +133,7 @@ def test_opting_out_of_email_spares_optional_mail_only(org, stack, uow, unique):
     mandatory = request(f"investigation_opened:opt-{unique}", boss.nip, ["inbox", "email"])
     publish(stack, "notifications", optional)
     publish(stack, "notifications", mandatory)
-    mails = wait_for(lambda: mails_to(stack, boss.employee.email))
+    assert wait_for(lambda: mails_to(stack, boss.employee.email))
     time.sleep(2)
     assert [m["Subject"] for m in mails_to(stack, boss.employee.email)] == ["Complaint investigation opened"]  # in English, as chosen
     skipped = wait_for(lambda: uow.notifications.delivery(f"{optional['data']['id']}|{boss.nip}|email"))
