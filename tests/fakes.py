@@ -206,6 +206,21 @@ class FakeSurveys(_Repo):
         rows = [r for r in self.state.surveys.values() if r.unit_id == unit_id and r.period in months and (service_id is None or r.service_id == service_id)]
         return len(rows), {c: sum(r.answers.scores()[c] for r in rows) for c in UNSUR_CODES}
 
+    def count_where(self, unit_id: str, months: list[str], field: str, value: Any) -> int:
+        def lookup(response: SurveyResponse) -> Any:
+            current: Any = response.model_dump(mode="json")
+            for part in field.split("."):
+                current = (current or {}).get(part)
+            return current
+
+        return sum(1 for r in self.state.surveys.values() if r.unit_id == unit_id and r.period in months and lookup(r) == value)
+
+    def count_range(self, unit_id: str, months: list[str], field: str, low: int, high: int) -> int:
+        return sum(
+            1 for r in self.state.surveys.values()
+            if r.unit_id == unit_id and r.period in months and r.profile and r.profile.age is not None and low <= r.profile.age < high
+        )
+
     def _window(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> list[SurveyResponse]:
         return [
             r for r in self.state.surveys.values()

@@ -58,14 +58,20 @@ def build_function_apps() -> dict[str, Any]:
 class Hosting:
     """A WSGI app for the hosting port: rewrites first, then static files from web/."""
 
-    def __init__(self, apps: dict[str, Any], config: dict[str, Any]) -> None:
+    def __init__(self, apps: dict[str, Any], config: dict[str, Any], firebase_init: dict[str, Any] | None = None) -> None:
         self.apps = apps
+        self.firebase_init = firebase_init or {}
         self.public = (ROOT / config.get("public", "web")).resolve()
         self.clean_urls = config.get("cleanUrls", False)
         self.rewrites = [(glob_to_regex(r["source"]), r) for r in config.get("rewrites", [])]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "/")
+        if path == "/__/firebase/init.json":
+            # Firebase Hosting serves the web app's config here; locally it points at the Auth emulator.
+            body = json.dumps(self.firebase_init).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
         for pattern, rule in self.rewrites:
             if pattern.match(path):
                 if "function" in rule:
@@ -186,7 +192,10 @@ def main() -> None:
     apps = build_function_apps()
     servers = [
         make_server("127.0.0.1", functions_port, Functions(apps), threaded=True),
-        make_server("127.0.0.1", hosting_port, Hosting(apps, firebase["hosting"]), threaded=True),
+        make_server("127.0.0.1", hosting_port, Hosting(apps, firebase["hosting"], {
+            "projectId": info["project"], "apiKey": "demo-api-key", "authDomain": f"{info['project']}.firebaseapp.com",
+            "authEmulatorHost": f"http://{info['auth']}",
+        }), threaded=True),
     ]
     stop = threading.Event()
     threading.Thread(target=run_scheduler, args=(os.environ["GOOGLE_CLOUD_PROJECT"], stop), daemon=True).start()

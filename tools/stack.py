@@ -343,7 +343,8 @@ class Stack:
         started = [
             _spawn(
                 "firestore",
-                ["gcloud", "emulators", "firestore", "start", f"--host-port={info.firestore}", "--quiet"],
+                # The production rules (deny every client): only the backend, which bypasses them, reads and writes.
+                ["gcloud", "emulators", "firestore", "start", f"--host-port={info.firestore}", f"--rules={ROOT / 'firestore.rules'}", "--quiet"],
                 self.state,
             ),
             _spawn(

@@ -80,6 +80,16 @@ class FirestoreSurveys(_Repository):
         n = values.pop("n", 0)
         return n, {code: values.get(code, 0) for code in UNSUR_CODES}
 
+    def count_where(self, unit_id: str, months: list[str], field: str, value: Any) -> int:
+        count(reads=1)
+        query = self._scope(unit_id, months, None).where(filter=_filter(field, "==", value))
+        return int(query.count(alias="n").get()[0][0].value)
+
+    def count_range(self, unit_id: str, months: list[str], field: str, low: int, high: int) -> int:
+        count(reads=1)
+        query = self._scope(unit_id, months, None).where(filter=_filter(field, ">=", low)).where(filter=_filter(field, "<", high))
+        return int(query.count(alias="n").get()[0][0].value)
+
     def _window(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool):
         query = self.client.collection(self.collection).where(filter=_filter("unit_id", "==", unit_id))
         if complaints_only:

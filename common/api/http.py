@@ -46,9 +46,10 @@ class ApiError(Exception):
 
 @dataclass
 class Reply:
-    body: BaseModel | dict[str, Any] | list[Any] | None
+    body: BaseModel | dict[str, Any] | list[Any] | bytes | None
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    mimetype: str = "application/json"  # bytes bodies (PDF, XLSX, CSV) say what they are
 
 
 @dataclass
@@ -90,9 +91,11 @@ class Route:
     tags: tuple[str, ...] = ()
     description: str = ""
     max_body_bytes: int | None = None
+    produces: str = "application/json"  # for OpenAPI: what a successful response contains
 
     def __post_init__(self) -> None:
-        pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path)
+        parts = re.split(r"(\{\w+\})", self.path)
+        pattern = "".join(f"(?P<{p[1:-1]}>[^/]+?)" if p.startswith("{") else re.escape(p) for p in parts)
         self.regex = re.compile(f"^{pattern}$")
 
     @property
@@ -127,9 +130,12 @@ class Api:
                 reply = self._invoke(route, request, raw, caller, path_params, lang, request_id)
         except Exception as error:  # every failure becomes the JSON error shape
             reply = self._error_reply(error, lang, request_id)
-        response = flask.Response(
-            None if reply.body is None else _dump(reply.body), status=reply.status, mimetype="application/json"
-        )
+        if isinstance(reply.body, bytes):
+            response = flask.Response(reply.body, status=reply.status, mimetype=reply.mimetype)
+        else:
+            response = flask.Response(
+                None if reply.body is None else _dump(reply.body), status=reply.status, mimetype="application/json"
+            )
         response.headers.update(reply.headers)
         response.headers["X-Request-Id"] = request_id
         response.headers["Content-Language"] = lang

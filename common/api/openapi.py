@@ -140,6 +140,8 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
     success: dict[str, Any] = {"description": route.summary}
     if route.status == 204:
         pass  # no content
+    elif route.produces != "application/json":
+        success["content"] = {route.produces: {"schema": {"type": "string", "format": "binary"}}}
     elif route.response:
         success["content"] = {"application/json": {"schema": ref[(route.response, "serialization")]}}
     else:

@@ -217,6 +217,14 @@ class SurveyRepository(Protocol):
 
     def count_since(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> int: ...
 
+    def count_where(self, unit_id: str, months: list[str], field: str, value: Any) -> int:
+        """Responses of the unit in those months whose ``field`` (e.g. profile.sex) equals ``value``."""
+        ...
+
+    def count_range(self, unit_id: str, months: list[str], field: str, low: int, high: int) -> int:
+        """Responses whose ``field`` is at least ``low`` and below ``high``."""
+        ...
+
     def complaints(self, unit_id: str, start: datetime, end: datetime, limit: int) -> list[SurveyResponse]: ...
 
 

@@ -91,7 +91,7 @@ class SurveyForm(BaseModel):
     human_check: HumanCheckInfo
 
 
-_OCCUPATION_LABELS = {
+OCCUPATION_LABELS = {
     Occupation.PNS: "PNS", Occupation.TNI: "TNI", Occupation.POLRI: "POLRI", Occupation.SWASTA: "Pegawai swasta",
     Occupation.WIRAUSAHA: "Wirausaha", Occupation.PELAJAR: "Pelajar/Mahasiswa",
     Occupation.IBU_RUMAH_TANGGA: "Ibu rumah tangga", Occupation.LAINNYA: "Lainnya",
@@ -117,7 +117,7 @@ def survey_form(uow: UnitOfWork, settings: Settings, unit_id: str) -> SurveyForm
         profile=ProfileOptions(
             sex=[Option(value="L", label="Laki-laki"), Option(value="P", label="Perempuan")],
             education=[Option(value=e.value, label=e.value) for e in Education],
-            occupation=[Option(value=o.value, label=_OCCUPATION_LABELS[o]) for o in Occupation],
+            occupation=[Option(value=o.value, label=OCCUPATION_LABELS[o]) for o in Occupation],
             age={"min": 15, "max": 100},
         ),
     )

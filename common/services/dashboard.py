@@ -1,0 +1,222 @@
+"""What the dashboard shows each role, shaped for charts and the tables beside them.
+
+Every figure comes from the same services and stored results the rest of the
+API uses, so the dashboard never disagrees with a report or an export.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from common.domain.complaints import Investigation, InvestigationStatus
+from common.domain.errors import Forbidden, NotFound
+from common.domain.findings import Finding, FindingStatus
+from common.domain.ikm import IkmResult, Weights, ikm_from_sums
+from common.domain.organisation import Role
+from common.domain.period import parse_period, period_of, periods_of_year
+from common.domain.ratings import Predikat
+from common.domain.reports import report_id
+from common.domain.scoring import UnitPredikat
+from common.domain.skp import plan_id
+from common.domain.survey import UNSUR
+from common.settings import Settings
+
+from . import reporting
+from .findings import my_findings
+from .ports import Caller, UnitOfWork
+from .reporting import TeamReports
+
+# -- the supervisor ---------------------------------------------------------------------
+
+
+class TrendPoint(BaseModel):
+    period: str
+    capaian: float | None = Field(description="mean capaian of the month's reported indicators, 0..1.2")
+
+
+class MemberTrend(BaseModel):
+    nip: str
+    name: str
+    points: list[TrendPoint]
+
+
+class TeamDashboard(BaseModel):
+    period: str
+    reports: TeamReports
+    late: int = Field(description="reports this period first submitted after the deadline")
+    trends: list[MemberTrend]
+    recommendations: list[Finding] = Field(description="my open findings and recommendations")
+
+
+def team_dashboard(uow: UnitOfWork, settings: Settings, caller: Caller, period: str, now: datetime) -> TeamDashboard:
+    reports = reporting.team_reports(uow, settings, caller, period, now)  # 403 unless a supervisor
+    year = parse_period(period)[0]
+    months = [p for p in periods_of_year(year) if p <= period]
+    team = reports.members
+    plans = uow.plans.get_many(plan_id(m.nip, year) for m in team)
+    stored = uow.reports.get_many(report_id(m.nip, p) for m in team for p in months)
+    trends = []
+    for member in team:
+        plan = plans.get(plan_id(member.nip, year))
+        points = []
+        for p in months:
+            report = stored.get(report_id(member.nip, p))
+            points.append(TrendPoint(period=p, capaian=_mean_capaian(plan, report)))
+        trends.append(MemberTrend(nip=member.nip, name=member.name, points=points))
+    open_findings = [f for f in my_findings(uow, caller, None, 200).findings if f.status is not FindingStatus.RESOLVED]
+    late = sum(1 for m in team if m.late)
+    return TeamDashboard(period=period, reports=reports, late=late, trends=trends, recommendations=open_findings)
+
+
+def _mean_capaian(plan, report) -> float | None:
+    from common.domain.skp import capaian
+
+    if plan is None or report is None:
+        return None
+    values = [capaian(i, e.value) for e in report.content.realisasi if (i := plan.indicator(e.indicator_id))]
+    return round(sum(values) / len(values), 4) if values else None
+
+
+# -- the unit head and BKPSDM --------------------------------------------------------------
+
+
+class MonthIkm(BaseModel):
+    period: str
+    n: int
+    ikm: float | None
+    mutu: str | None
+
+
+class UnsurNrr(BaseModel):
+    code: str
+    name: str
+    nrr: float | None
+
+
+class CurveBar(BaseModel):
+    predikat: Predikat
+    count: int
+    share: float
+    min_share: float | None = Field(description="the least share the unit's curve asks for, if any")
+    max_share: float | None = Field(description="the most share the unit's curve allows, if any")
+
+
+class PersonLine(BaseModel):
+    nip: str
+    name: str
+    outcome: str
+    late: bool | None
+    predikat: str | None
+
+
+class UnitDashboard(BaseModel):
+    unit_id: str
+    unit_name: str
+    period: str
+    ikm_by_month: list[MonthIkm]
+    ikm_year: IkmResult | None
+    unsur: list[UnsurNrr] = Field(description="NRR per unsur over the year so far")
+    unit_predikat: UnitPredikat | None
+    curve: list[CurveBar] = Field(description="the employees' predikat against the curve of the unit predikat")
+    curve_violations: list[str]
+    late: list[PersonLine]
+    missing: list[PersonLine]
+    on_time_share: float | None
+    findings: list[Finding]
+    investigations: list[Investigation]
+
+
+# The bounds of SE MenPANRB 3/2023 per unit predikat, for drawing: (min, max) share per employee predikat.
+CURVE_BOUNDS: dict[UnitPredikat, dict[Predikat, tuple[float | None, float | None]]] = {
+    UnitPredikat.ISTIMEWA: {Predikat.SANGAT_BAIK: (None, 0.70)},
+    UnitPredikat.BAIK: {Predikat.BAIK: (None, 0.70)},
+    UnitPredikat.BUTUH_PERBAIKAN: {Predikat.BUTUH_PERBAIKAN: (0.60, None), Predikat.SANGAT_BAIK: (None, 0.10)},
+    UnitPredikat.KURANG: {Predikat.KURANG: (0.60, None), Predikat.BUTUH_PERBAIKAN: (0.10, None), Predikat.SANGAT_BAIK: (None, 0.10)},
+    UnitPredikat.SANGAT_KURANG: {Predikat.SANGAT_KURANG: (0.60, None), Predikat.SANGAT_BAIK: (None, 0.0)},
+}
+
+
+def may_see_unit(caller: Caller, head_nip: str | None) -> bool:
+    return caller.role in (Role.ADMIN, Role.INSPEKTORAT) or (caller.nip is not None and caller.nip == head_nip)
+
+
+def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str) -> UnitDashboard:
+    unit = uow.units.get(unit_id)
+    if unit is None:
+        raise NotFound("unit_not_found")
+    if not may_see_unit(caller, unit.head_nip):
+        raise Forbidden("not_unit_head")
+    year = parse_period(period)[0]
+    months = [p for p in periods_of_year(year) if p <= period]
+    if unit.services:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            totals = list(pool.map(lambda m: uow.surveys.totals(unit_id, [m]), months))
+        year_n, year_sums = uow.surveys.totals(unit_id, months)
+    else:
+        totals, (year_n, year_sums) = [(0, {}) for _ in months], (0, {})
+    by_month = []
+    for month, (n, sums) in zip(months, totals):
+        result = ikm_from_sums(n, sums, Weights.EXACT) if n else None
+        by_month.append(MonthIkm(period=month, n=n, ikm=result.ikm if result else None, mutu=result.mutu.value if result and result.mutu else None))
+    ikm_year = ikm_from_sums(year_n, year_sums, Weights.EXACT, unit.population_served) if year_n else None
+    unsur = [UnsurNrr(code=u.code, name=u.name, nrr=ikm_year.nrr[u.code] if ikm_year and ikm_year.nrr else None) for u in UNSUR]
+
+    unit_result = uow.results.get_unit(unit_id, period)
+    people = uow.results.for_unit(unit_id, period)
+    curve: list[CurveBar] = []
+    if unit_result and unit_result.curve:
+        bounds = CURVE_BOUNDS.get(unit_result.predikat, {}) if unit_result.predikat else {}
+        curve = [
+            CurveBar(predikat=p, count=unit_result.curve.counts.get(p, 0), share=unit_result.curve.shares.get(p, 0.0),
+                     min_share=bounds.get(p, (None, None))[0], max_share=bounds.get(p, (None, None))[1])
+            for p in Predikat
+        ]
+    line = lambda r: PersonLine(nip=r.nip, name=r.name, outcome=r.outcome.value, late=r.late, predikat=r.predikat.value if r.predikat else None)  # noqa: E731
+    findings = sorted(uow.findings.unresolved_in_unit(unit_id), key=lambda f: (f.due, f.id))
+    investigations = [i for i in uow.investigations.list(None, unit_id, 50)]
+    return UnitDashboard(
+        unit_id=unit.id, unit_name=unit.name, period=period, ikm_by_month=by_month, ikm_year=ikm_year, unsur=unsur,
+        unit_predikat=unit_result.predikat if unit_result else None, curve=curve,
+        curve_violations=unit_result.curve.violations if unit_result and unit_result.curve else [],
+        late=[line(r) for r in people if r.late], missing=[line(r) for r in people if r.outcome.value == "no_report"],
+        on_time_share=unit_result.on_time_share if unit_result else None, findings=findings, investigations=investigations,
+    )
+
+
+# -- the inspectorate --------------------------------------------------------------------
+
+
+class UnitCount(BaseModel):
+    unit_id: str
+    open: int
+    in_progress: int
+    closed: int
+
+
+class InvestigationDashboard(BaseModel):
+    investigations: list[Investigation]
+    by_unit: list[UnitCount]
+    overdue: list[str] = Field(description="ids of open or in-progress investigations past a due date")
+
+
+def investigation_dashboard(uow: UnitOfWork, caller: Caller, now: datetime) -> InvestigationDashboard:
+    if caller.role not in (Role.INSPEKTORAT, Role.ADMIN):
+        raise Forbidden("role_required", roles="inspektorat, admin")
+    items = uow.investigations.list(None, None, 200)
+    units: dict[str, UnitCount] = {}
+    today = now.date()
+    overdue = []
+    for item in items:
+        count = units.setdefault(item.unit_id, UnitCount(unit_id=item.unit_id, open=0, in_progress=0, closed=0))
+        setattr(count, item.status.value, getattr(count, item.status.value) + 1)
+        due = item.due.verify_by if item.status is InvestigationStatus.OPEN else item.due.follow_up_by
+        if item.status is not InvestigationStatus.CLOSED and due < today:
+            overdue.append(item.id)
+    return InvestigationDashboard(investigations=items, by_unit=sorted(units.values(), key=lambda u: u.unit_id), overdue=overdue)
+
+
+def default_period(now: datetime) -> str:
+    return period_of(now)

@@ -1,0 +1,111 @@
+"""The SKM publication report of a unit for a period, in the layout offices publish:
+respondents, NRR per unsur, IKM and mutu, the weakest unsur and the follow-up plan
+(rencana tindak lanjut). The printable page and the PDF both render this model.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from fractions import Fraction
+
+from pydantic import BaseModel, Field
+
+from common.domain.errors import NotFound
+from common.domain.ikm import IkmResult, Weights, ikm_from_sums, unsur_mutu
+from common.domain.survey import UNSUR, Education, Occupation
+
+from .ports import UnitOfWork
+from .surveys import OCCUPATION_LABELS, ServiceIkm, ikm_report
+
+ACTIONS = {
+    "U1": "Umumkan persyaratan setiap jenis layanan di papan informasi, loket dan laman unit.",
+    "U2": "Sederhanakan alur layanan dan pasang bagan alurnya di ruang tunggu.",
+    "U3": "Pantau waktu penyelesaian terhadap standar pelayanan setiap minggu; tambah petugas pada jam sibuk.",
+    "U4": "Umumkan tarif resmi (atau bahwa layanan gratis) dan tindak tegas pungutan di luar ketentuan.",
+    "U5": "Periksa kesesuaian produk layanan dengan standar pelayanan sebelum diserahkan kepada warga.",
+    "U6": "Ikutkan petugas loket pada pelatihan teknis jenis layanan.",
+    "U7": "Adakan pelatihan pelayanan prima dan pantau sikap petugas melalui survei berikutnya.",
+    "U8": "Sediakan kanal pengaduan yang jelas dan tindak lanjuti pengaduan dalam 5 hari kerja (SP4N-LAPOR!).",
+    "U9": "Perbaiki ruang tunggu, tempat duduk dan fasilitas pendukung pelayanan.",
+}
+AGE_BANDS = [(15, 25, "< 25"), (25, 35, "25-34"), (35, 45, "35-44"), (45, 55, "45-54"), (55, 101, ">= 55")]
+
+
+class Count(BaseModel):
+    label: str
+    count: int
+
+
+class UnsurRow(BaseModel):
+    code: str
+    name: str
+    nrr: float | None
+    weighted: float | None = Field(description="NRR x weight (1/9)")
+    converted: float | None = Field(description="NRR x 25")
+    mutu: str | None
+
+
+class PlanRow(BaseModel):
+    code: str
+    name: str
+    nrr: float
+    action: str
+    responsible: str = "Kepala unit"
+    timeline: str = "Triwulan berikutnya"
+
+
+class SkmReport(BaseModel):
+    unit_id: str
+    unit_name: str
+    period: str
+    months: list[str]
+    generated_at: datetime
+    result: IkmResult
+    unsur: list[UnsurRow]
+    respondents: dict[str, list[Count]] = Field(description="by sex, age, education, occupation")
+    services: list[ServiceIkm]
+    plan: list[PlanRow]
+
+
+def skm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], now: datetime) -> SkmReport:
+    unit = uow.units.get(unit_id)
+    if unit is None:
+        raise NotFound("unit_not_found")
+    ikm = ikm_report(uow, unit_id, label, months, Weights.EXACT)
+    n, sums = uow.surveys.totals(unit_id, months)
+    rows = []
+    for u in UNSUR:
+        if n:
+            nrr = Fraction(sums[u.code], n)
+            rows.append(UnsurRow(code=u.code, name=u.name, nrr=round(float(nrr), 3), weighted=round(float(nrr / 9), 3),
+                                 converted=round(float(nrr * 25), 2), mutu=unsur_mutu(n, sums[u.code]).value))
+        else:
+            rows.append(UnsurRow(code=u.code, name=u.name, nrr=None, weighted=None, converted=None, mutu=None))
+    counts = _respondents(uow, unit_id, months) if n else {}
+    weakest = sorted((r for r in rows if r.nrr is not None), key=lambda r: (r.nrr, r.code))[:3]
+    plan = [PlanRow(code=r.code, name=r.name, nrr=r.nrr, action=ACTIONS[r.code]) for r in weakest]
+    return SkmReport(unit_id=unit.id, unit_name=unit.name, period=label, months=months, generated_at=now, result=ikm.result,
+                     unsur=rows, respondents=counts, services=ikm.services, plan=plan)
+
+
+def _respondents(uow: UnitOfWork, unit_id: str, months: list[str]) -> dict[str, list[Count]]:
+    """Counted by the database, one count per profile value: no response is read."""
+    questions = [("sex", "profile.sex", [("L", "Laki-laki"), ("P", "Perempuan")]),
+                 ("education", "profile.education", [(e.value, e.value) for e in Education]),
+                 ("occupation", "profile.occupation", [(o.value, OCCUPATION_LABELS[o]) for o in Occupation])]
+    jobs = [(group, field, value, label) for group, field, values in questions for value, label in values]
+    jobs += [("age", "profile.age", (low, high), label) for low, high, label in AGE_BANDS]
+
+    def one(job):
+        group, field, value, label = job
+        if group == "age":
+            return group, label, uow.surveys.count_range(unit_id, months, field, *value)
+        return group, label, uow.surveys.count_where(unit_id, months, field, value)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, jobs))
+    out: dict[str, list[Count]] = {}
+    for group, label, value in results:
+        out.setdefault(group, []).append(Count(label=label, count=value))
+    return out

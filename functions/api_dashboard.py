@@ -1,0 +1,84 @@
+"""HTTP: the dashboard's data, per role: the supervisor's team, a unit, the inspectorate's investigations."""
+
+from __future__ import annotations
+
+import functions_framework
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.api.http import Api, Call, Route
+from common.domain.organisation import Role
+from common.domain.period import Period, period_of
+from common.services import dashboard
+from common.services.dashboard import InvestigationDashboard, TeamDashboard, UnitDashboard
+
+
+class PeriodQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    period: Period | None = Field(default=None, description="default this month (WIB)")
+
+
+class Me(BaseModel):
+    nip: str | None
+    name: str | None
+    role: Role
+    unit_id: str | None
+    supervises: int = Field(description="direct subordinates")
+    heads: list[str] = Field(description="units this person heads")
+    views: list[str] = Field(description="dashboard views open to this person: team, unit, investigations")
+
+
+def me(call: Call) -> Me:
+    uow, caller = call.deps.uow, call.caller
+    employee = uow.employees.get(caller.nip) if caller.nip else None
+    team = uow.employees.subordinates(caller.nip) if caller.nip else []
+    heads = [u.id for u in uow.units.all() if caller.nip and u.head_nip == caller.nip]
+    views = (["team"] if team else []) + (["unit"] if heads or caller.role in (Role.ADMIN, Role.INSPEKTORAT) else [])
+    views += ["investigations"] if caller.role in (Role.ADMIN, Role.INSPEKTORAT) else []
+    return Me(nip=caller.nip, name=employee.name if employee else None, role=caller.role, unit_id=employee.unit_id if employee else None,
+              supervises=len([e for e in team if e.active]), heads=heads, views=views)
+
+
+def _period(call: Call) -> str:
+    return call.query.period or period_of(call.deps.now())
+
+
+def team(call: Call) -> TeamDashboard:
+    return dashboard.team_dashboard(call.deps.uow, call.deps.settings, call.caller, _period(call), call.deps.now())
+
+
+def unit(call: Call) -> UnitDashboard:
+    return dashboard.unit_dashboard(call.deps.uow, call.caller, call.path["unit_id"], _period(call))
+
+
+def investigations(call: Call) -> InvestigationDashboard:
+    return dashboard.investigation_dashboard(call.deps.uow, call.caller, call.deps.now())
+
+
+api = Api(
+    "api_dashboard",
+    [
+        Route("GET", "/api/dashboard/me", me, "Who I am and which dashboard views I may open", response=Me, errors=(401,), tags=("dashboard",)),
+        Route(
+            "GET", "/api/dashboard/team", team, "The supervisor's view", query=PeriodQuery, response=TeamDashboard,
+            errors=(401, 403, 422), tags=("dashboard",),
+            description="The team's reports this period (submitted, late, missing, waiting for review), each person's capaian "
+            "per month this year, and my open recommendations.",
+        ),
+        Route(
+            "GET", "/api/dashboard/units/{unit_id}", unit, "A unit's view", query=PeriodQuery, response=UnitDashboard,
+            errors=(401, 403, 404, 422), tags=("dashboard",),
+            description="IKM per month and per unsur, the predikat distribution against the allowed curve, late and missing "
+            "reports, findings and investigations with their due dates. For the unit head, BKPSDM and the inspectorate.",
+        ),
+        Route(
+            "GET", "/api/dashboard/investigations", investigations, "The inspectorate's view", response=InvestigationDashboard,
+            errors=(401, 403), tags=("dashboard",), description="Investigations with the complaints behind them, per unit, and which are overdue.",
+        ),
+    ],
+)
+
+
+@functions_framework.http
+def api_dashboard(request):
+    return api.handle(request)
