@@ -1,4 +1,7 @@
-"""HTTP: the OpenAPI document, served from the committed file (no model imports at cold start)."""
+"""HTTP: the OpenAPI document, served from the committed file (no model imports at cold start).
+
+Hosting also sends every /api/... path that no other function serves here, so a
+mistyped address gets the JSON 404 every other error has, not an HTML page."""
 
 from __future__ import annotations
 

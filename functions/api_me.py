@@ -37,7 +37,7 @@ def notifications(call: Call) -> inbox.InboxPage:
 
 
 def read_one(call: Call) -> inbox.ReadResult:
-    return inbox.mark_read(call.deps.uow, call.caller, [call.path["notification_id"]], call.deps.now())
+    return inbox.mark_read(call.deps.uow, call.caller, [call.path["notification_id"]], call.deps.now(), one=True)
 
 
 def read_many(call: Call) -> inbox.ReadResult:

@@ -40,7 +40,7 @@ def glob_to_regex(glob: str) -> re.Pattern[str]:
             out, i = out + "[^/]*", i + 1
         else:
             out, i = out + re.escape(glob[i]), i + 1
-    return re.compile(f"^{out}$")
+    return re.compile(f"^{out}$", re.DOTALL)
 
 
 def build_function_apps() -> dict[str, Any]:

@@ -81,6 +81,18 @@ def get_client(project_id: str) -> "Client":
     return _client
 
 
+def valid_id(doc_id: str) -> bool:
+    """Whether Firestore accepts this as a document id. Ids that come from a URL may not:
+    such a document cannot exist, so reading it finds nothing (rather than failing)."""
+    return (
+        isinstance(doc_id, str)
+        and 0 < len(doc_id.encode()) <= 1500
+        and "/" not in doc_id
+        and doc_id not in (".", "..")
+        and not (doc_id.startswith("__") and doc_id.endswith("__"))
+    )
+
+
 def to_doc(model: BaseModel) -> dict[str, Any]:
     # Python mode keeps datetimes as datetimes, so Firestore stores Timestamps (TTL and
     # range queries need them). Plain dates have no Firestore type: they become YYYY-MM-DD.
@@ -112,12 +124,14 @@ class _Repository:
         return self.client.collection(self.collection).document(doc_id)
 
     def _read(self, doc_id: str) -> dict[str, Any] | None:
+        if not valid_id(doc_id):
+            return None
         count(reads=1)
         snapshot = self._ref(doc_id).get(transaction=self.tx)
         return snapshot.to_dict() if snapshot.exists else None
 
     def _read_many(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        refs = [self._ref(i) for i in dict.fromkeys(doc_ids)]  # unique, order kept
+        refs = [self._ref(i) for i in dict.fromkeys(doc_ids) if valid_id(i)]  # unique, order kept
         if not refs:
             return {}
         count(reads=len(refs))

@@ -15,7 +15,7 @@ from typing import Any
 
 from common.domain.notifications import Delivery
 
-from .firestore import _Repository, count, from_doc, to_doc
+from .firestore import _Repository, count, from_doc, to_doc, valid_id
 
 
 def _filter(field: str, op: str, value: Any):
@@ -67,7 +67,8 @@ class FirestoreNotifications(_Repository):
             docs = self._inbox(nip).where(filter=_filter("read_at", "==", None)).stream()
             refs = [d.reference for d in docs]
         else:
-            refs = [r.reference for r in self.client.get_all([self._inbox(nip).document(i) for i in ids]) if r.exists and r.to_dict().get("read_at") is None]
+            wanted = [self._inbox(nip).document(i) for i in ids if valid_id(i)]
+            refs = [r.reference for r in self.client.get_all(wanted) if r.exists and r.to_dict().get("read_at") is None] if wanted else []
         for start in range(0, len(refs), 400):
             batch = self.client.batch()
             for ref in refs[start : start + 400]:
@@ -88,6 +89,8 @@ class FirestoreNotifications(_Repository):
         self._devices(nip).document(device["id"]).set(device)
 
     def remove_device(self, nip: str, device_id: str) -> bool:
+        if not valid_id(device_id):
+            return False
         ref = self._devices(nip).document(device_id)
         count(reads=1, writes=1)
         existed = ref.get().exists

@@ -19,7 +19,7 @@ from common.domain.scoring import AsnResult, UnitResult
 from common.domain.training import Training
 from common.services.ports import AuditEntry, ScoringRun, UnitStatus
 
-from .firestore import _Repository, count, from_doc, to_doc
+from .firestore import _Repository, count, from_doc, to_doc, valid_id
 
 
 def _filter(field: str, op: str, value: Any):
@@ -48,6 +48,8 @@ class FirestoreResults(_Repository):
         self._write_many([(self._ref(f"{r.nip}_{r.period}"), {**to_doc(r), "run_id": run_id}) for r in results])
 
     def get_unit(self, unit_id: str, period: str) -> UnitResult | None:
+        if not valid_id(f"{unit_id}_{period}"):
+            return None
         count(reads=1)
         snapshot = self.client.collection("unit_results").document(f"{unit_id}_{period}").get(transaction=self.tx)
         return UnitResult.model_validate(snapshot.to_dict()) if snapshot.exists else None
@@ -98,6 +100,8 @@ class FirestoreRuns(_Repository):
         return self._ref(run_id).collection("units")
 
     def unit_status(self, run_id: str, unit_id: str) -> UnitStatus | None:
+        if not (valid_id(run_id) and valid_id(unit_id)):
+            return None
         count(reads=1)
         snapshot = self._units(run_id).document(unit_id).get(transaction=self.tx)
         return UnitStatus.model_validate(snapshot.to_dict()) if snapshot.exists else None

@@ -108,6 +108,34 @@ class Api:
         self.name = name
         self.routes = routes
         self.deps = deps or Deps()
+        self._own_framework_errors()
+
+    def _own_framework_errors(self) -> None:
+        """Requests that never reach the function (a path Flask's router refuses, e.g. with a
+        newline in it) would get Flask's HTML error page: answer those in our JSON shape too.
+
+        functions-framework exposes the app being built as ``errorhandler`` while it imports
+        the function's module, which is when this runs.
+        """
+        import functions_framework
+
+        register = getattr(functions_framework, "errorhandler", None)
+        if register is None:
+            return
+        for status, code in ((404, "not_found"), (405, "method_not_allowed")):
+            register(status)(lambda error, status=status, code=code: self._framework_error(status, code))
+
+    def _framework_error(self, status: int, code: str) -> Any:
+        import flask
+
+        request = flask.request
+        request_id, _ = self._request_id(request)
+        lang = negotiate(request.headers.get("Accept-Language"))
+        params = {"method": request.method, "allowed": ""}
+        body = {"error": {"code": code, "message": error_message(code, lang, params), "details": [], "request_id": request_id}}
+        response = flask.Response(_dump(body), status=status, mimetype="application/json")
+        response.headers["X-Request-Id"] = request_id
+        return response
 
     # -- entry ---------------------------------------------------------------
     def handle(self, request: Any) -> Any:

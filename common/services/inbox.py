@@ -87,10 +87,12 @@ def inbox(uow: UnitOfWork, caller: Caller, limit: int, cursor: str | None) -> In
                      next_cursor=_cursor(page[-1]) if more and page else None)
 
 
-def mark_read(uow: UnitOfWork, caller: Caller, ids: list[str] | None, now: datetime) -> ReadResult:
+def mark_read(uow: UnitOfWork, caller: Caller, ids: list[str] | None, now: datetime, one: bool = False) -> ReadResult:
+    """Mark items read. ``one``: the caller named a single item, which must exist (404 otherwise);
+    a list may name items already gone, which are simply not counted."""
     nip = _nip(caller)
     marked = uow.notifications.mark_read(nip, ids, now)
-    if ids is not None and len(ids) == 1 and marked == 0 and not any(i["id"] == ids[0] for i in uow.notifications.inbox(nip, 200, None)):
+    if one and marked == 0 and not any(i["id"] == ids[0] for i in uow.notifications.inbox(nip, 200, None)):
         raise NotFound("notification_not_found")
     return ReadResult(marked=marked, unread=uow.notifications.unread(nip))
 

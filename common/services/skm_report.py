@@ -12,7 +12,7 @@ from fractions import Fraction
 from pydantic import BaseModel, Field
 
 from common.domain.errors import NotFound
-from common.domain.ikm import IkmResult, Weights, ikm_from_sums, unsur_mutu
+from common.domain.ikm import IkmResult, Weights, unsur_mutu
 from common.domain.survey import UNSUR, Education, Occupation
 
 from .ports import UnitOfWork
