@@ -8,13 +8,14 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test up down seed status openapi deps prerequisites chromium lock bench clean
+.PHONY: demo test up down seed status openapi infra deps prerequisites chromium lock bench clean
 
 demo: seed
 	@$(PY) -m tools.demo
 
 test: deps prerequisites chromium
 	@$(PY) -m common.api.openapi --check
+	@infra/check.sh
 	@$(PY) -m pytest
 
 up: deps prerequisites
@@ -32,6 +33,11 @@ status: $(PY_STAMP)
 # Benchmarks print their figures and record them in bench/RESULTS.md.
 bench: deps prerequisites
 	@$(PY) -m bench.scoring
+
+# Regenerate what derives from functions/catalog.py and the queries: the Terraform catalog and the indexes.
+infra: $(PY_STAMP)
+	@$(PY) -m tools.infra_catalog --write
+	@$(PY) -m tools.firestore_indexes --write
 
 openapi: $(PY_STAMP)
 	@$(PY) -m common.api.openapi --write

@@ -76,7 +76,6 @@ class Settings(BaseModel):
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     push_enabled: bool = Field(default=False, description="send push through FCM (needs a real Firebase project)")
     notify_chunk: int = Field(default=50, ge=1, le=500, description="recipients per delivery message")
-    digest_hour: int = Field(default=16, ge=0, le=23, description="hour (WIB) of the supervisors' daily digest")
     reminder_days_before: int = Field(default=3, ge=1, le=10, description="days before the deadline of the first reminder")
 
     # The monthly evaluation (see common/domain/scoring.py and findings.py); JSON in the environment

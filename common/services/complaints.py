@@ -45,11 +45,12 @@ def complaint_picture(uow: UnitOfWork, unit_id: str, rule: SpikeRule, now: datet
     last investigation was opened."""
     window = timedelta(days=rule.window_days)
     start = now - window
+    end = now + timedelta(microseconds=1)  # the current window includes a response stored at this very instant
     count = uow.surveys.count_since
-    responses, complaints = count(unit_id, start, now, False), count(unit_id, start, now, True)
+    responses, complaints = count(unit_id, start, end, False), count(unit_id, start, end, True)
     counted_from = max(start, since) if since else start
     if counted_from > start:
-        counted_responses, counted_complaints = count(unit_id, counted_from, now, False), count(unit_id, counted_from, now, True)
+        counted_responses, counted_complaints = count(unit_id, counted_from, end, False), count(unit_id, counted_from, end, True)
     else:
         counted_responses, counted_complaints = responses, complaints
     picture = ComplaintPicture(
@@ -75,7 +76,7 @@ def on_survey_submitted(
     uow.investigations.save_picture(picture)
     if not picture.spike:
         return None
-    complaints = [_ref(r) for r in uow.surveys.complaints(unit_id, picture.counted_from, now, MAX_LISTED_COMPLAINTS)]
+    complaints = [_ref(r) for r in uow.surveys.complaints(unit_id, picture.counted_from, now + timedelta(microseconds=1), MAX_LISTED_COMPLAINTS)]
     events: list[Event] = []
 
     def work(tx: Repositories) -> Investigation | None:

@@ -1,0 +1,212 @@
+"""The one list of Firestore indexes, index exemptions and TTL policies.
+
+Both deployments read what this writes, so they cannot drift apart:
+
+- ``firestore.indexes.json``: the Firebase CLI's format (named by firebase.json);
+- ``infra/generated/firestore.json``: what Terraform creates (``infra/firestore.tf``).
+
+    .venv/bin/python -m tools.firestore_indexes --write   # after changing a query
+    .venv/bin/python -m tools.firestore_indexes --check   # exit 1 when a file is stale
+
+Each composite index names the query it serves (the adapters in
+common/adapters/firestore*.py). Equality filters on one field, and a single
+order by, run on Firestore's automatic single-field indexes and need nothing here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIREBASE_FILE = ROOT / "firestore.indexes.json"
+TERRAFORM_FILE = ROOT / "infra" / "generated" / "firestore.json"
+
+ASC, DESC, CONTAINS = "ASCENDING", "DESCENDING", "CONTAINS"
+
+
+@dataclass(frozen=True)
+class Index:
+    collection: str  # the collection id (a collection group id for subcollections)
+    fields: tuple[tuple[str, str], ...]  # (field path, ASCENDING | DESCENDING | CONTAINS)
+    serves: str  # the query, for the reader
+
+    @property
+    def key(self) -> str:
+        """A stable id for Terraform's for_each: collection and fields, in order."""
+        parts = "+".join(f"{path}:{order[:4].lower()}" for path, order in self.fields)
+        return f"{self.collection}/{parts}"
+
+
+@dataclass(frozen=True)
+class FieldOverride:
+    """A field with its automatic single-field indexes turned off, and maybe a TTL policy."""
+
+    collection: str
+    field: str
+    why: str
+    ttl: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.collection}/{self.field}"
+
+
+UNSUR = [f"U{i}" for i in range(1, 10)]
+
+INDEXES: tuple[Index, ...] = (
+    # -- kept from the first firestore.indexes.json, same order ---------------------------
+    Index("outbox", (("pending", ASC), ("created_at", ASC)), "outbox relay: pending == true, created_at <= t, order by created_at"),
+    Index("surveys", (("unit_id", ASC), ("period", ASC)), "IKM: count of a unit's responses, period in [months]"),
+    Index("surveys", (("unit_id", ASC), ("service_id", ASC), ("period", ASC)), "IKM per service: count, period in [months]"),
+    Index("surveys", (("unit_id", ASC), ("submitted_at", ASC)), "complaint picture: responses of a unit in a time window"),
+    Index("surveys", (("unit_id", ASC), ("complaint", ASC), ("submitted_at", ASC)), "complaint picture: complaints in a window"),
+    Index("surveys", (("unit_id", ASC), ("complaint", ASC), ("submitted_at", DESC)), "an investigation's complaints, newest first"),
+    Index("investigations", (("status", ASC), ("opened_at", DESC)), "investigations by status, newest first"),
+    Index("investigations", (("unit_id", ASC), ("opened_at", DESC)), "a unit's investigations, newest first"),
+    Index("investigations", (("status", ASC), ("unit_id", ASC), ("opened_at", DESC)), "a unit's investigations by status"),
+    # -- sum() of each unsur: the database adds from an index that holds the filter fields
+    #    and the summed field, so the sums are read from the matching range only ------------
+    *(
+        Index("surveys", (("unit_id", ASC), ("period", ASC), (f"answers.{u}", ASC)), f"IKM: sum of {u} over a unit's months")
+        for u in UNSUR
+    ),
+    *(
+        Index("surveys", (("unit_id", ASC), ("service_id", ASC), ("period", ASC), (f"answers.{u}", ASC)), f"IKM per service: sum of {u}")
+        for u in UNSUR
+    ),
+    # -- the SKM report's respondent profile: one count per value (age: a range) ---------------
+    *(
+        Index("surveys", (("unit_id", ASC), ("period", ASC), (f"profile.{field}", ASC)), f"SKM report: count by profile.{field}")
+        for field in ("sex", "education", "occupation", "age")
+    ),
+    # -- the monthly evaluation ----------------------------------------------------------------
+    Index("results", (("unit_id", ASC), ("period", ASC)), "a unit's results for a period"),
+    Index("results", (("supervisor_nip", ASC), ("period", ASC)), "a supervisor's team results for a period"),
+    Index("findings", (("unit_id", ASC), ("status", ASC)), "a unit's unresolved findings: status in [open, in_progress]"),
+    Index("findings", (("owners", CONTAINS), ("opened_at", DESC)), "my findings: owners array-contains me, newest first"),
+    Index("findings", (("owners", CONTAINS), ("status", ASC), ("opened_at", DESC)), "my findings with a status, newest first"),
+    Index("trainings", (("nip", ASC), ("year", ASC)), "trainings of a person (or nip in [30 NIPs]) in a year"),
+    # -- notifications ---------------------------------------------------------------------------
+    Index("deliveries", (("notification_id", ASC), ("nip", ASC)), "delivery records of one notification for one person"),
+    Index("items", (("created_at", DESC), ("id", DESC)), "inbox/{nip}/items: newest first, paged by (created_at, id)"),
+)
+
+TTL_COLLECTIONS = ("idempotency", "rate_limits", "survey_keys", "outbox")
+
+FIELD_OVERRIDES: tuple[FieldOverride, ...] = (
+    # TTL fields: Firestore deletes a document once expire_at has passed. A timestamp that
+    # only grows, indexed, caps a collection's write rate, and nothing queries it.
+    *(FieldOverride(c, "expire_at", "TTL: deleted after this time", ttl=True) for c in TTL_COLLECTIONS),
+    # Large maps, arrays and texts that are only ever read with their document. Fields that
+    # any query filters, orders or sums on (surveys.answers, findings.owners, ...) stay indexed.
+    FieldOverride("reports", "content", "realisasi, narrative and evidence: read by id only"),
+    FieldOverride("reports", "reviews", "every review with its feedback: read by id only"),
+    FieldOverride("revisions", "content", "reports/{id}/revisions snapshots: read by id only"),
+    FieldOverride("revisions", "reviews", "reports/{id}/revisions snapshots: read by id only"),
+    FieldOverride("skp_plans", "indicators", "read by id only"),
+    FieldOverride("units", "services", "the service catalogue: read with its unit"),
+    FieldOverride("idempotency", "result", "a stored response: read by id only"),
+    FieldOverride("outbox", "event", "the event payload: read with its entry"),
+    FieldOverride("survey_keys", "receipt", "read by id only"),
+    FieldOverride("surveys", "feedback", "free text: never queried"),
+    FieldOverride("investigations", "picture", "read with its investigation"),
+    FieldOverride("investigations", "complaints", "read with its investigation"),
+    FieldOverride("investigations", "history", "read with its investigation"),
+    FieldOverride("results", "indicators", "read with its result"),
+    FieldOverride("results", "reasons", "read with its result"),
+    FieldOverride("unit_results", "ikm", "read by id only"),
+    FieldOverride("unit_results", "curve", "read by id only"),
+    FieldOverride("findings", "evidence", "read with its finding"),
+    FieldOverride("findings", "history", "read with its finding"),
+    FieldOverride("scoring_runs", "units", "every unit id of a run: read by id only"),
+    FieldOverride("audit", "inputs", "append-only, read by id"),
+    FieldOverride("audit", "outputs", "append-only, read by id"),
+    FieldOverride("deliveries", "attempts", "read with its delivery record"),
+    FieldOverride("items", "body", "inbox text: read with its item"),
+    FieldOverride("digests", "entries", "grows all day with array-union: read by day"),
+    FieldOverride("tokens", "token", "devices/{nip}/tokens: up to 4 KiB, listed per person only"),
+)
+
+
+def firebase_document() -> dict:
+    """firestore.indexes.json, in the Firebase CLI's format."""
+    return {
+        "indexes": [
+            {
+                "collectionGroup": index.collection,
+                "queryScope": "COLLECTION",
+                "fields": [
+                    {"fieldPath": path, "arrayConfig": order} if order == CONTAINS else {"fieldPath": path, "order": order}
+                    for path, order in index.fields
+                ],
+            }
+            for index in INDEXES
+        ],
+        "fieldOverrides": [
+            {"collectionGroup": o.collection, "fieldPath": o.field, "ttl": o.ttl, "indexes": []} for o in FIELD_OVERRIDES
+        ],
+    }
+
+
+def terraform_document() -> dict:
+    """What infra/firestore.tf iterates over, keyed by stable ids."""
+    return {
+        "_generated_by": "python -m tools.firestore_indexes --write; do not edit",
+        "indexes": {
+            index.key: {
+                "collection": index.collection,
+                "fields": [
+                    {"field_path": path, "order": None if order == CONTAINS else order, "array_config": order if order == CONTAINS else None}
+                    for path, order in index.fields
+                ],
+            }
+            for index in INDEXES
+        },
+        "fields": {o.key: {"collection": o.collection, "field": o.field, "ttl": o.ttl} for o in FIELD_OVERRIDES},
+    }
+
+
+def _check_unique() -> None:
+    for name, keys in (("index", [i.key for i in INDEXES]), ("field override", [o.key for o in FIELD_OVERRIDES])):
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise SystemExit(f"duplicate {name}: {', '.join(duplicates)}")
+
+
+def rendered() -> dict[Path, str]:
+    _check_unique()
+    return {
+        FIREBASE_FILE: json.dumps(firebase_document(), indent=2) + "\n",
+        TERRAFORM_FILE: json.dumps(terraform_document(), indent=2, sort_keys=True) + "\n",
+    }
+
+
+def stale() -> list[Path]:
+    return [path for path, text in rendered().items() if not path.exists() or path.read_text() != text]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true", help="write both files")
+    mode.add_argument("--check", action="store_true", help="exit 1 when a file is not what --write would write")
+    args = parser.parse_args(argv)
+    if args.check:
+        if old := stale():
+            names = ", ".join(str(p.relative_to(ROOT)) for p in old)
+            print(f"stale: {names}; run: python -m tools.firestore_indexes --write", file=sys.stderr)
+            return 1
+        return 0
+    for path, text in rendered().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""What Terraform deploys, from functions/catalog.py and common/settings.py.
+
+Writes ``infra/generated/catalog.json``; the Terraform in ``infra/`` iterates
+over it (``for_each``), so adding a function to the catalog needs no edit of
+any ``.tf`` file, only:
+
+    .venv/bin/python -m tools.infra_catalog --write   # after changing functions/catalog.py or a table below
+    .venv/bin/python -m tools.infra_catalog --check   # exit 1 when the file is stale (a test runs this too)
+
+The tables below are the one place that says what each function needs in
+production beyond the defaults of common/settings.py: the settings it reads
+(from the environment's tfvars, from Terraform itself, or from Secret Manager),
+the project roles it needs besides Firestore, and its size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "infra" / "generated" / "catalog.json"
+
+RUNTIME = "python311"
+TIME_ZONE = "Asia/Jakarta"
+MAX_ACK_DEADLINE = 600  # Pub/Sub's limit: a push not answered by then counts as failed
+
+# -- settings -------------------------------------------------------------------------------
+# Every function gets GOOGLE_CLOUD_PROJECT and PANTAU_ENVIRONMENT, and the tfvars'
+# `common_settings` (PANTAU_<NAME> each). Beyond that, what each function reads:
+#   "tfvars"    a value in the environment's tfvars `settings` map (e.g. the SMTP host);
+#   "terraform" a value Terraform creates (the reCAPTCHA key): infra/functions.tf, local.computed_settings;
+#   "secret"    a Secret Manager secret, mapped in as an environment variable; its value is
+#               added outside Terraform (docs/deploy.md), never kept in the repository.
+TFVARS, TERRAFORM, SECRET = "tfvars", "terraform", "secret"
+
+SECRET_IDS = {  # setting -> Secret Manager secret id
+    "smtp_password": "smtp-password",
+    "survey_salt": "survey-salt",
+}
+
+FUNCTION_SETTINGS: dict[str, dict[str, str]] = {
+    "deliver_notifications": {
+        "smtp_host": TFVARS,
+        "smtp_port": TFVARS,
+        "smtp_tls": TFVARS,
+        "smtp_sender": TFVARS,
+        "smtp_username": TFVARS,
+        "smtp_password": SECRET,
+        "push_enabled": TFVARS,  # "true": FCM needs the real Firebase project Terraform creates
+    },
+    "api_surveys": {
+        "survey_salt": SECRET,
+        "survey_human_check": TFVARS,  # "recaptcha" in dev and prod
+        "recaptcha_site_key": TERRAFORM,
+    },
+}
+
+# -- IAM --------------------------------------------------------------------------------------
+# Every function's own service account gets roles/datastore.user on the project, publisher on
+# exactly the topics in its `publishes`, and secretAccessor on exactly the secrets it reads.
+# Further project roles, each for a reason (infra/iam.tf keeps the allow-list they must be in):
+FUNCTION_ROLES: dict[str, tuple[str, ...]] = {
+    # creates Firebase accounts and sets their custom claims (verifying ID tokens needs no role)
+    "api_admin": ("roles/firebaseauth.admin",),
+    # creates reCAPTCHA Enterprise assessments of survey submissions
+    "api_surveys": ("roles/recaptchaenterprise.agent",),
+    # sends push messages through the FCM HTTP v1 API (cloudmessaging.messages.create)
+    "deliver_notifications": ("roles/firebasecloudmessaging.admin",),
+}
+
+# -- size -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Size:
+    memory: str = "512Mi"
+    cpu: str = "0.3333"  # what Cloud Run gives 512 MiB by default; one request at a time per instance
+    timeout_seconds: int = 60
+    max_instances: int = 10
+
+
+HTTP_SIZE = Size(timeout_seconds=60, max_instances=20)
+TOPIC_SIZE = Size(timeout_seconds=300, max_instances=10)
+SIZES: dict[str, Size] = {
+    # scores one unit in memory (a few hundred ASN); at city size ~150 units are scored side by side
+    "score_unit": Size(memory="1Gi", cpu="1", timeout_seconds=540, max_instances=50),
+    "scoring_start": Size(timeout_seconds=300, max_instances=2),
+    "deliver_notifications": Size(timeout_seconds=300, max_instances=20),
+    "outbox_relay": Size(timeout_seconds=120, max_instances=2),
+    "api_admin": Size(memory="1Gi", cpu="1", timeout_seconds=300, max_instances=5),  # loads of 500 rows
+}
+# Pub/Sub backs off between redeliveries, from MIN to MAX; each failed push counts toward
+# the subscription's max_delivery_attempts (the catalog's max_attempts).
+RETRY_BACKOFF = {"minimum": "10s", "maximum": "600s"}
+
+
+def _account_id(name: str) -> str:
+    account = "fn-" + name.replace("_", "-")
+    if not 6 <= len(account) <= 30:
+        raise SystemExit(f"service account id {account!r} of function {name} must be 6-30 characters: shorten the name")
+    return account
+
+
+def build() -> dict:
+    from common.settings import Settings
+    from functions.catalog import DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS, TRIGGER_TOPICS
+
+    names = {f.name for f in FUNCTIONS}
+    fields = set(Settings.model_fields)
+    problems = [f"{fn}: unknown function" for fn in {*FUNCTION_SETTINGS, *FUNCTION_ROLES, *SIZES} - names]
+    problems += [f"{fn}: unknown setting {s}" for fn, table in FUNCTION_SETTINGS.items() for s in table if s not in fields]
+    problems += [
+        f"{fn}: {s} is a secret but has no id in SECRET_IDS"
+        for fn, table in FUNCTION_SETTINGS.items()
+        for s, source in table.items()
+        if source == SECRET and s not in SECRET_IDS
+    ]
+    problems += [f"{f.name}: triggered by a topic but has no dead_letter topic" for f in FUNCTIONS if f.trigger == "topic" and not f.dead_letter]
+    problems += [f"{f.name}: trigger {f.trigger!r} is neither http nor topic" for f in FUNCTIONS if f.trigger not in ("http", "topic")]
+    problems += [f"{f.name}: a schedule needs a trigger topic" for f in FUNCTIONS if f.schedule and not f.topic]
+    if problems:
+        raise SystemExit("infra catalog: " + "; ".join(sorted(problems)))
+
+    functions = {}
+    for f in FUNCTIONS:
+        size = SIZES.get(f.name, HTTP_SIZE if f.trigger == "http" else TOPIC_SIZE)
+        table = FUNCTION_SETTINGS.get(f.name, {})
+        functions[f.name] = {
+            "description": f.description,
+            "trigger": f.trigger,
+            "entry_point": f.name,  # main.py resolves it lazily to functions/<module>.<name>
+            "service_account_id": _account_id(f.name),
+            "publishes": sorted(set(f.publishes)),
+            "roles": list(FUNCTION_ROLES.get(f.name, ())),
+            "env": {f"PANTAU_{s.upper()}": s for s, source in sorted(table.items()) if source != SECRET},
+            "settings": {s: source for s, source in sorted(table.items()) if source != SECRET},
+            "secrets": {f"PANTAU_{s.upper()}": SECRET_IDS[s] for s, source in sorted(table.items()) if source == SECRET},
+            "memory": size.memory,
+            "cpu": size.cpu,
+            "timeout_seconds": size.timeout_seconds,
+            "max_instances": size.max_instances,
+        }
+
+    push = {}
+    for f in FUNCTIONS:
+        for topic in f.topics:
+            name = f"{f.name}-push" if topic == f.topic else f"{f.name}-{topic}-push"
+            push[name] = {
+                "function": f.name,
+                "topic": topic,
+                "dead_letter": f.dead_letter,
+                "max_attempts": f.max_attempts,
+                "ack_deadline_seconds": min(MAX_ACK_DEADLINE, functions[f.name]["timeout_seconds"]),
+            }
+    consumed = set(TRIGGER_TOPICS)
+    # A dead-letter topic that no function consumes keeps its messages in a pull subscription.
+    hold = {f"{t}-hold": {"topic": t} for t in sorted(set(DEAD_LETTER_TOPICS)) if t not in consumed}
+    topics = set(EVENT_TOPICS) | consumed | set(DEAD_LETTER_TOPICS) | {t for f in FUNCTIONS for t in f.publishes}
+    secrets = {}
+    for fn, table in sorted(FUNCTION_SETTINGS.items()):
+        for s, source in table.items():
+            if source == SECRET:
+                entry = secrets.setdefault(SECRET_IDS[s], {"setting": s, "env": f"PANTAU_{s.upper()}", "readers": []})
+                entry["readers"].append(fn)
+
+    return {
+        "_generated_by": "python -m tools.infra_catalog --write, from functions/catalog.py; do not edit",
+        "runtime": RUNTIME,
+        "time_zone": TIME_ZONE,
+        "retry_backoff": RETRY_BACKOFF,
+        "functions": functions,
+        "topics": sorted(topics),
+        "dead_letter_topics": sorted(set(DEAD_LETTER_TOPICS)),
+        "push_subscriptions": push,
+        "hold_subscriptions": hold,
+        "schedules": {
+            f.name: {"topic": f.topic, "schedule": f.schedule, "time_zone": TIME_ZONE, "job": f.name.replace("_", "-")}
+            for f in FUNCTIONS
+            if f.schedule
+        },
+        "secrets": secrets,
+        "settings": sorted(fields),
+    }
+
+
+def rendered() -> str:
+    return json.dumps(build(), indent=2, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true", help=f"write {OUTPUT.relative_to(ROOT)}")
+    mode.add_argument("--check", action="store_true", help="exit 1 when the file is not what --write would write")
+    args = parser.parse_args(argv)
+    text = rendered()
+    if args.check:
+        if not OUTPUT.exists() or OUTPUT.read_text() != text:
+            print(f"stale: {OUTPUT.relative_to(ROOT)}; run: python -m tools.infra_catalog --write", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(text)
+    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
