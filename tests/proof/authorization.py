@@ -1,0 +1,82 @@
+"""Who may do what: every endpoint against every kind of caller, with the expected answer.
+
+    python -m tests.proof.authorization     # print the table as Markdown (it is in the README)
+
+``ok`` means a 2xx. A status other than 401/403 for a caller who may not act would
+be a leak; one for a caller who may act (404 for an id that does not exist, 409,
+422) shows they got past authorization to the rules behind it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+CALLERS = ["anonymous", "asn", "other_asn", "supervisor", "other_supervisor", "unit_head", "admin", "inspektorat", "expired", "other_project"]
+HEADINGS = {
+    "anonymous": "anonymous", "asn": "the ASN", "other_asn": "another ASN", "supervisor": "their supervisor",
+    "other_supervisor": "another unit's supervisor", "unit_head": "unit head", "admin": "BKPSDM admin",
+    "inspektorat": "inspectorate", "expired": "expired token", "other_project": "token of another project",
+}
+EMPLOYEES = ["asn", "other_asn", "supervisor", "other_supervisor", "unit_head", "admin", "inspektorat"]
+UNSIGNED = {"anonymous": 401, "expired": 401, "other_project": 401}
+
+
+def row(method: str, path: str, allowed: dict[str, object], default: object = 403, body: object = None, note: str = "") -> dict:
+    expected = {**UNSIGNED, **{c: default for c in EMPLOYEES}, **allowed}
+    return {"method": method, "path": path, "expected": expected, "body": body, "note": note}
+
+
+def public(method: str, path: str, body: object = None, note: str = "") -> dict:
+    return {"method": method, "path": path, "expected": {c: "ok" for c in CALLERS}, "body": body, "note": note}
+
+
+def table() -> list[dict]:
+    """Paths use {report}, {unit}, {asn_nip}, {period}: the test fills them in."""
+    everyone = {c: "ok" for c in EMPLOYEES}
+    return [
+        row("GET", "/api/reports/{report}", {"asn": "ok", "supervisor": "ok", "admin": "ok"}, default=404,
+            note="someone else's report is not acknowledged to exist"),
+        row("POST", "/api/reports/{report}/review", {"supervisor": 409}, body="stale_review",
+            note="the supervisor gets past authorization: a stale revision is refused with 409"),
+        row("GET", "/api/team/reports?period={period}", {"supervisor": "ok", "other_supervisor": "ok"}),
+        row("GET", "/api/me/performance", everyone),
+        row("GET", "/api/me/notifications", everyone),
+        row("GET", "/api/findings", everyone),
+        row("PATCH", "/api/findings/none", {c: 404 for c in EMPLOYEES}, body={"status": "in_progress"}),
+        row("POST", "/api/trainings", {"asn": "ok", "admin": "ok"}, body="training_for_asn",
+            note="an ASN records their own training; BKPSDM anyone's"),
+        row("GET", "/api/admin/units", {"admin": "ok"}),
+        row("PUT", "/api/admin/units", {"admin": "ok"}, body="units"),
+        row("GET", "/api/admin/employees?unit_id={unit}", {"admin": "ok"}),
+        row("GET", "/api/admin/deliveries?nip={asn_nip}", {"admin": "ok"}),
+        row("POST", "/api/admin/scoring-runs", {"admin": 422}, body={"period": "2026-13"},
+            note="roles are checked before the body: only the admin learns the period is invalid"),
+        row("GET", "/api/admin/scoring-runs/none", {"admin": 404}),
+        row("GET", "/api/team/results?period={period}", {"supervisor": "ok", "other_supervisor": "ok"}),
+        row("GET", "/api/team/results.xlsx?period={period}", {"supervisor": "ok", "other_supervisor": "ok"}),
+        row("GET", "/api/units/{unit}/results?period={period}", {"unit_head": "ok", "admin": "ok", "inspektorat": "ok"}),
+        row("GET", "/api/units/{unit}/results.csv?period={period}", {"unit_head": "ok", "admin": "ok", "inspektorat": "ok"}),
+        row("GET", "/api/units/{unit}/ikm", everyone),
+        row("GET", "/api/investigations", {"admin": "ok", "inspektorat": "ok"}),
+        row("PATCH", "/api/investigations/none", {"inspektorat": 404}, body={"status": "in_progress"},
+            note="only the inspectorate works investigations"),
+        row("GET", "/api/dashboard/team", {"supervisor": "ok", "other_supervisor": "ok"}),
+        row("GET", "/api/dashboard/units/{unit}", {"unit_head": "ok", "admin": "ok", "inspektorat": "ok"}),
+        row("GET", "/api/dashboard/investigations", {"admin": "ok", "inspektorat": "ok"}),
+        public("GET", "/api/public/units/{unit}/ikm", note="results are published"),
+        public("GET", "/api/public/units/{unit}/survey"),
+        public("POST", "/api/surveys", body="survey", note="anonymous by design; a token is ignored"),
+        public("GET", "/api/openapi.json"),
+    ]
+
+
+def markdown() -> str:
+    lines = ["| endpoint | " + " | ".join(HEADINGS[c] for c in CALLERS) + " |", "|---|" + "---|" * len(CALLERS)]
+    for entry in table():
+        cells = ["ok" if entry["expected"][c] == "ok" else str(entry["expected"][c]) for c in CALLERS]
+        lines.append(f"| `{entry['method']} {entry['path']}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown())

@@ -1,0 +1,202 @@
+"""Delivered more than once, out of order: every event handler, fed each message two or three
+times in shuffled order, ends in the same Firestore state, the same published events and the
+same notifications as one clean delivery.
+
+Each scenario builds two identical worlds in two projects of the Firestore emulator: one
+gets each message once in order, the other the same messages repeated and shuffled. The
+handlers' logic runs as the functions run it (the services behind the thin entrypoints),
+with one fixed clock so the two worlds can be compared document by document.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from common.domain.clock import WIB
+from common.domain.events import Event
+from common.domain.organisation import ServiceType, Unit
+from common.services import administration
+from common.services.complaints import on_survey_submitted
+from common.services.events import relay_outbox
+from common.settings import Settings
+from tests import factories as f
+from tests.fakes import FakePublisher
+from tests.unit.test_notifications import FakeEmail, FakePush
+
+NOW = f.at("2026-11-20 10:00")
+SETTINGS = Settings(project_id="demo-x")
+VOLATILE = {"published_at", "expire_at", "updated_at", "at", "created_at", "opened_at", "as_of", "requested_at", "finished_at"}
+
+
+def world(stack, label: str):
+    """A fresh, empty Firestore project in the emulator, with its own unit of work."""
+    from google.cloud import firestore
+
+    from common.adapters.firestore import FirestoreUnitOfWork
+
+    return FirestoreUnitOfWork(firestore.Client(project=f"demo-redeliver-{label}-{uuid.uuid4().hex[:6]}"))
+
+
+def snapshot(uow, collections: list[str]) -> dict:
+    """Every document of these collections, without the fields that only say when."""
+
+    def clean(value):
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items() if k not in VOLATILE}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return {c: {d.id: clean(d.to_dict()) for d in uow.client.collection(c).stream()} for c in collections}
+
+
+def messy(messages: list, seed: int) -> list:
+    rng = random.Random(seed)
+    repeated = [m for m in messages for _ in range(rng.choice([2, 3]))]
+    rng.shuffle(repeated)
+    return repeated
+
+
+def published(publisher: FakePublisher) -> list:
+    return sorted((e.id, e.type) for e in {e.id: e for e in publisher.published}.values())
+
+
+def test_survey_events(stack):
+    def build(label):
+        uow = world(stack, label)
+        administration.load_units(uow, [Unit(id="kel-a", name="Kelurahan A", services=[ServiceType(id="sk", name="Domisili", standard_days=1)])])
+        from common.services import surveys
+
+        publisher = FakePublisher()
+        served = (NOW - timedelta(days=1)).astimezone(WIB).date().isoformat()
+        for i in range(12):
+            sub = surveys.SurveySubmission.model_validate({"unit_id": "kel-a", "service_id": "sk", "service_date": served,
+                                                           "answers": {f"U{k}": 1 if k == 3 else 3 for k in range(1, 10)}})
+            surveys.submit_survey(uow, publisher, SETTINGS, sub, f"client-{i}", surveys.RateLimit(100, 600), NOW - timedelta(hours=i))
+        return uow, [e for e in publisher.published if e.type == "survey.submitted"]
+
+    clean_uow, events = build("survey-clean")
+    messy_uow, messy_events = build("survey-messy")
+    clean_pub, messy_pub = FakePublisher(), FakePublisher()
+    for event in events:
+        on_survey_submitted(clean_uow, clean_pub, SETTINGS.spike_rule, frozenset(), event.data["unit_id"], NOW)
+    for event in messy(messy_events, 1):
+        on_survey_submitted(messy_uow, messy_pub, SETTINGS.spike_rule, frozenset(), event.data["unit_id"], NOW)
+
+    def investigations(uow):  # ids are drawn at random; compare everything else
+        return sorted((d["unit_id"], d["status"], d["reason"], len(d["complaints"])) for d in snapshot(uow, ["investigations"])["investigations"].values())
+
+    assert investigations(clean_uow) == investigations(messy_uow) == [("kel-a", "open", "surge", 12)]
+    assert snapshot(clean_uow, ["complaint_pictures"]) == snapshot(messy_uow, ["complaint_pictures"])
+    assert [t for _, t in published(clean_pub)] == [t for _, t in published(messy_pub)] == ["investigation.opened"]
+
+
+def scoring_world(stack, label):
+    from common.domain import reports as domain
+
+    uow = world(stack, label)
+    head = f.employee("kel-a")
+    staff = [f.employee("kel-a", supervisor=head.nip) for _ in range(4)]
+    uow.units.put_many([Unit(id="kel-a", name="Kelurahan A", head_nip=head.nip), Unit(id="kel-b", name="Kelurahan B")])
+    uow.employees.put_many([head, *staff])
+    uow.plans.put_many([f.plan(e.nip) for e in [head, *staff]])
+    for person, period, at in ((staff[0], "2026-09", "2026-10-08 09:00"), (staff[0], "2026-10", "2026-11-09 09:00"), (staff[1], "2026-10", "2026-11-03 09:00")):
+        report, _, _ = domain.submit(None, person, f.plan(person.nip), period, f.content(**{"IKI-1": 30, "IKI-3": 4}), f.at(at), 5)
+        if person is staff[1]:
+            report, _ = domain.review(report, person, head.nip, f.review_input(), f.at(at))
+        uow.reports.put(report)
+    return uow, head, staff
+
+
+def test_scoring(stack):
+    from common.services import scoring
+
+    clean_uow, head, staff = scoring_world(stack, "scoring-clean")
+    messy_uow, *_ = scoring_world(stack, "scoring-messy")
+    # Same people in both worlds: copy the second world's documents from the first.
+    for collection in ("employees", "skp_plans", "reports", "units"):
+        for d in clean_uow.client.collection(collection).stream():
+            messy_uow.client.collection(collection).document(d.id).set(d.to_dict())
+    for d in list(messy_uow.client.collection("employees").stream()):
+        if not clean_uow.client.collection("employees").document(d.id).get().exists:
+            d.reference.delete()
+    clean_pub, messy_pub = FakePublisher(), FakePublisher()
+    for uow, publisher, shuffle in ((clean_uow, clean_pub, False), (messy_uow, messy_pub, True)):
+        starts = [("scoring.requested", None)] * (3 if shuffle else 1)
+        for _ in starts:
+            scoring.start_run(uow, publisher, "2026-10", "scheduler", NOW, run_id="2026-10-scheduled")
+        units = [e for e in publisher.published if e.type == "scoring.unit_requested"]
+        for event in (messy(units, 2) if shuffle else units):
+            scoring.score_unit(uow, publisher, SETTINGS, event.data["run_id"], event.data["period"], event.data["unit_id"], NOW)
+    collections = ["results", "unit_results", "findings", "scoring_runs"]
+    assert snapshot(clean_uow, collections) == snapshot(messy_uow, collections)
+    assert published(clean_pub) == published(messy_pub)
+    assert [t for _, t in published(clean_pub)].count("scoring.completed") == 1
+    assert any(t == "finding.opened" for _, t in published(clean_pub))
+
+
+def test_notifications(stack):
+    from common.domain.findings import Finding, FindingKind
+    from common.domain.organisation import Role
+    from common.services.notifications import deliver, plan_digests, plan_for_event
+
+    def build(label):
+        uow = world(stack, label)
+        boss = f.employee("kel-a", nip="198501012010011001", email="boss@uji.example")
+        asn = f.employee("kel-a", nip="199001012015032002", supervisor=boss.nip, email="asn@uji.example")
+        inspector = f.employee("insp", nip="198201012008011003", role=Role.INSPEKTORAT, email="insp@uji.example")
+        uow.units.put_many([Unit(id="kel-a", name="Kelurahan A", head_nip=boss.nip)])
+        uow.employees.put_many([boss, asn, inspector])
+        uow.findings.put(Finding(id="missing_reports:x:2026-10", kind=FindingKind.MISSING_REPORTS, subject_type="asn", subject_id=asn.nip,
+                                 unit_id="kel-a", period="2026-10", title="Laporan tidak masuk", recommendation="Bicarakan.",
+                                 evidence={}, owners=[boss.nip], due=NOW.date(), opened_at=NOW))
+        uow.notifications.put_device(asn.nip, {"id": "d", "token": "fid:device", "platform": "android"})
+        events = [
+            Event.of("report.submitted", key=f"{asn.nip}_2026-10:1", occurred_at=NOW,
+                     data={"report_id": f"{asn.nip}_2026-10", "nip": asn.nip, "supervisor_nip": boss.nip, "revision": 1}),
+            Event.of("report.reviewed", key=f"{asn.nip}_2026-10:1", occurred_at=NOW,
+                     data={"report_id": f"{asn.nip}_2026-10", "nip": asn.nip, "period": "2026-10", "decision": "return"}),
+            Event.of("finding.opened", key="missing_reports:x:2026-10", occurred_at=NOW, data={"finding_id": "missing_reports:x:2026-10"}),
+            Event.of("investigation.opened", key="INV-1", occurred_at=NOW, data={
+                "investigation_id": "INV-1", "unit_id": "kel-a", "reason": "surge", "complaints": 11, "responses": 30, "verify_by": "2026-11-25"}),
+        ]
+        return uow, events
+
+    results = []
+    for label, shuffle in (("notify-clean", False), ("notify-messy", True)):
+        uow, events = build(label)
+        email, push = FakeEmail(), FakePush()
+        notifications = []
+        for event in (messy(events, 3) if shuffle else events):
+            notifications += plan_for_event(uow, event)
+        notifications += plan_digests(uow, NOW.astimezone(WIB).date(), NOW) * (2 if shuffle else 1)
+        for notification in (messy(notifications, 4) if shuffle else notifications):
+            deliver(uow, email, push, notification, NOW)
+        inbox = {nip: sorted(i["id"] for i in uow.notifications.inbox(nip, 100, None)) for nip in ("198501012010011001", "199001012015032002", "198201012008011003")}
+        deliveries = sorted((d.id, d.status.value) for nip in inbox for d in uow.notifications.deliveries(nip=nip))
+        results.append((inbox, deliveries, sorted(email.sent), sorted(map(tuple, push.sent)), snapshot(uow, ["digests"])))
+    assert results[0] == results[1]
+    inbox, deliveries, emails, pushes, _ = results[0]
+    assert len(emails) == 4  # the finding and the digest to the supervisor; the investigation to the inspector and the unit head
+    assert inbox["199001012015032002"] == [f"report_reviewed:199001012015032002_2026-10:1"]
+
+
+def test_the_outbox_relay(stack):
+    def build(label):
+        uow = world(stack, label)
+        events = [Event.of("report.submitted", key=f"r{i}:1", occurred_at=NOW - timedelta(minutes=5), data={"report_id": f"r{i}"}) for i in range(5)]
+        uow.outbox.add(events, NOW - timedelta(minutes=5))
+        return uow
+
+    clean_uow, messy_uow = build("relay-clean"), build("relay-messy")
+    clean_pub, messy_pub = FakePublisher(), FakePublisher()
+    relay_outbox(clean_uow.outbox, clean_pub, NOW, 60, 100)
+    for _ in range(3):
+        relay_outbox(messy_uow.outbox, messy_pub, NOW, 60, 100)
+    assert published(clean_pub) == published(messy_pub)
+    assert len(messy_pub.published) == 5  # the later sweeps found nothing pending
+    assert snapshot(clean_uow, ["outbox"]) == snapshot(messy_uow, ["outbox"])
