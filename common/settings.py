@@ -42,6 +42,7 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     idempotency_ttl_hours: int = Field(default=48, ge=1)
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
+    firestore_timeout_seconds: float = Field(default=10.0, gt=0, description="an unreachable Firestore answers 503 after this, not minutes later")
     outbox_grace_seconds: int = Field(default=60, ge=0, description="age before the relay republishes an event")
     outbox_batch: int = Field(default=200, ge=1, le=500)
     topic_prefix: str = Field(default="", description="prefix for topic names, to share a project between stages")

@@ -19,7 +19,8 @@ def stack():
     from tools.stack import Ports, Stack
 
     state = ROOT / ".local" / f"test-stack-{os.getpid()}"
-    running = Stack(state, project="demo-pantau-test", ports=Ports.free())
+    # Firestore calls give up after 3 s here, so the outage tests see 503s quickly.
+    running = Stack(state, project="demo-pantau-test", ports=Ports.free(), settings={"PANTAU_FIRESTORE_TIMEOUT_SECONDS": "3"})
     info = running.up()
     saved = {k: os.environ.get(k) for k in info.env()}
     os.environ.update(info.env())

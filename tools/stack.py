@@ -374,6 +374,19 @@ class Stack:
         _wait_port(int(info.smtp.rsplit(":", 1)[1]), 30, mailbox)
         return mailbox
 
+    def pause(self, info: StackInfo, name: str) -> None:
+        """Freeze a component (SIGSTOP to its process group): it stops answering, keeps its data.
+        The fault tests use it to play an outage of Firestore without losing what was stored."""
+        self._signal(info, name, signal.SIGSTOP)
+
+    def resume(self, info: StackInfo, name: str) -> None:
+        self._signal(info, name, signal.SIGCONT)
+
+    def _signal(self, info: StackInfo, name: str, sig: int) -> None:
+        for process in info.processes:
+            if process.name == name and _cmdline(process.pid) == process.cmdline:
+                os.killpg(process.pid, sig)
+
     def stop_process(self, info: StackInfo, name: str) -> None:
         for process in [p for p in info.processes if p.name == name]:
             _stop(process)

@@ -65,6 +65,27 @@ def count(reads: int = 0, writes: int = 0) -> None:
         meter.writes += writes
 
 
+_rpc: dict[str, Any] | None = None
+
+
+def rpc() -> dict[str, Any]:
+    """Retry and timeout for every Firestore call: transient errors are retried, but for
+    seconds, not the client's default minute, so an outage becomes a quick 503 the caller
+    can retry and an event handler fails fast for Pub/Sub to redeliver."""
+    global _rpc
+    if _rpc is None:
+        from google.api_core.retry import Retry, if_transient_error
+
+        from common.settings import get_settings
+
+        try:
+            limit = get_settings().firestore_timeout_seconds
+        except RuntimeError:  # a tool without full settings
+            limit = 10.0
+        _rpc = {"retry": Retry(initial=0.2, maximum=2.0, multiplier=2.0, timeout=limit, predicate=if_transient_error), "timeout": limit}
+    return _rpc
+
+
 _client: "Client | None" = None
 _client_lock = threading.Lock()
 
@@ -78,7 +99,26 @@ def get_client(project_id: str) -> "Client":
                 from google.cloud import firestore
 
                 _client = firestore.Client(project=project_id)
+                _bound_transaction_rpcs(_client)
     return _client
+
+
+def _bound_transaction_rpcs(client: "Client") -> None:
+    """Give the transaction RPCs (begin, commit, rollback) the same short limit as every other
+    call. The library calls them itself with its default of a minute and no way to pass one,
+    so their defaults are replaced on this client's transport. If the library's internals
+    change, nothing breaks: calls just keep the library's defaults."""
+    try:
+        from google.api_core import gapic_v1
+
+        transport = client._firestore_api._transport
+        limits = rpc()
+        for name in ("begin_transaction", "commit", "rollback"):
+            method = getattr(transport, name)
+            retry = limits["retry"] if name != "commit" else None  # a commit is not retried blindly
+            transport._wrapped_methods[method] = gapic_v1.method.wrap_method(method, default_retry=retry, default_timeout=limits["timeout"])
+    except AttributeError:
+        pass
 
 
 def valid_id(doc_id: str) -> bool:
@@ -127,7 +167,7 @@ class _Repository:
         if not valid_id(doc_id):
             return None
         count(reads=1)
-        snapshot = self._ref(doc_id).get(transaction=self.tx)
+        snapshot = self._ref(doc_id).get(transaction=self.tx, **rpc())
         return snapshot.to_dict() if snapshot.exists else None
 
     def _read_many(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -135,7 +175,7 @@ class _Repository:
         if not refs:
             return {}
         count(reads=len(refs))
-        return {s.id: s.to_dict() for s in self.client.get_all(refs, transaction=self.tx) if s.exists}
+        return {s.id: s.to_dict() for s in self.client.get_all(refs, transaction=self.tx, **rpc()) if s.exists}
 
     def _query(self, field: str, value: Any) -> list[dict[str, Any]]:
         from google.cloud.firestore_v1.base_query import FieldFilter
@@ -144,7 +184,7 @@ class _Repository:
         return self._stream(query)
 
     def _stream(self, query) -> list[dict[str, Any]]:
-        docs = [s.to_dict() for s in query.stream(transaction=self.tx)]
+        docs = [s.to_dict() for s in query.stream(transaction=self.tx, **rpc())]
         count(reads=max(1, len(docs)))
         return docs
 
@@ -154,7 +194,7 @@ class _Repository:
         if self.tx is not None:
             self.tx.set(ref, data)
         else:
-            ref.set(data)
+            ref.set(data, **rpc())
 
     def _write_many(self, items: list[tuple[Any, dict[str, Any]]]) -> None:
         """Write (ref, data) pairs in batches; inside a transaction, as part of it."""
@@ -167,7 +207,7 @@ class _Repository:
             batch = self.client.batch()
             for ref, data in items[start : start + BATCH_LIMIT]:
                 batch.set(ref, data)
-            batch.commit()
+            batch.commit(**rpc())
 
 
 class FirestoreUnits(_Repository):
@@ -284,13 +324,13 @@ class FirestoreOutbox(_Repository):
 
     def mark_published(self, event_ids: list[str], now: datetime) -> None:
         for event_id in event_ids:
-            self._ref(event_id).update({"pending": False, "published_at": now, "expire_at": now + PUBLISHED_OUTBOX_TTL})
+            self._ref(event_id).update({"pending": False, "published_at": now, "expire_at": now + PUBLISHED_OUTBOX_TTL}, **rpc())
 
     def mark_failed(self, event_ids: list[str], error: str) -> None:
         from google.cloud import firestore
 
         for event_id in event_ids:
-            self._ref(event_id).update({"attempts": firestore.Increment(1), "last_error": error[:500]})
+            self._ref(event_id).update({"attempts": firestore.Increment(1), "last_error": error[:500]}, **rpc())
 
 
 class _Repositories:
@@ -336,8 +376,18 @@ class FirestoreUnitOfWork(_Repositories):
     def transaction(self, work: Callable[[_Repositories], T]) -> T:
         from google.cloud import firestore
 
+        from google.api_core.exceptions import GoogleAPICallError
+
         @firestore.transactional
         def run(transaction: "Transaction") -> T:
             return work(_Repositories(self.client, transaction))
 
-        return run(self.client.transaction(max_attempts=self.max_attempts))
+        try:
+            return run(self.client.transaction(max_attempts=self.max_attempts))
+        except ValueError as error:
+            # When Firestore cannot be reached the library's clean-up fails too ("no
+            # transaction ID ... cannot be rolled back") and hides the real cause: raise that,
+            # so the caller sees an outage (503), not a bug.
+            if isinstance(error.__context__, GoogleAPICallError):
+                raise error.__context__ from None
+            raise

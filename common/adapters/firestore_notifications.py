@@ -15,7 +15,7 @@ from typing import Any
 
 from common.domain.notifications import Delivery
 
-from .firestore import _Repository, count, from_doc, to_doc, valid_id
+from .firestore import _Repository, count, from_doc, rpc, to_doc, valid_id
 
 
 def _filter(field: str, op: str, value: Any):
@@ -48,7 +48,7 @@ class FirestoreNotifications(_Repository):
 
     def put_inbox(self, nip: str, item: dict[str, Any]) -> None:
         count(writes=1)
-        self._inbox(nip).document(item["id"]).set(item)
+        self._inbox(nip).document(item["id"]).set(item, **rpc())
 
     def inbox(self, nip: str, limit: int, before: tuple[datetime, str] | None) -> list[dict[str, Any]]:
         query = self._inbox(nip).order_by("created_at", direction="DESCENDING").order_by("id", direction="DESCENDING")
@@ -58,22 +58,22 @@ class FirestoreNotifications(_Repository):
 
     def unread(self, nip: str) -> int:
         count(reads=1)
-        result = self._inbox(nip).where(filter=_filter("read_at", "==", None)).count(alias="n").get()
+        result = self._inbox(nip).where(filter=_filter("read_at", "==", None)).count(alias="n").get(**rpc())
         return int(result[0][0].value)
 
     def mark_read(self, nip: str, ids: list[str] | None, now: datetime) -> int:
         """Mark the given items (or every unread one) read; returns how many changed."""
         if ids is None:
-            docs = self._inbox(nip).where(filter=_filter("read_at", "==", None)).stream()
+            docs = self._inbox(nip).where(filter=_filter("read_at", "==", None)).stream(**rpc())
             refs = [d.reference for d in docs]
         else:
             wanted = [self._inbox(nip).document(i) for i in ids if valid_id(i)]
-            refs = [r.reference for r in self.client.get_all(wanted) if r.exists and r.to_dict().get("read_at") is None] if wanted else []
+            refs = [r.reference for r in self.client.get_all(wanted, **rpc()) if r.exists and r.to_dict().get("read_at") is None] if wanted else []
         for start in range(0, len(refs), 400):
             batch = self.client.batch()
             for ref in refs[start : start + 400]:
                 batch.update(ref, {"read_at": now})
-            batch.commit()
+            batch.commit(**rpc())
         count(reads=len(refs), writes=len(refs))
         return len(refs)
 
@@ -86,25 +86,25 @@ class FirestoreNotifications(_Repository):
 
     def put_device(self, nip: str, device: dict[str, Any]) -> None:
         count(writes=1)
-        self._devices(nip).document(device["id"]).set(device)
+        self._devices(nip).document(device["id"]).set(device, **rpc())
 
     def remove_device(self, nip: str, device_id: str) -> bool:
         if not valid_id(device_id):
             return False
         ref = self._devices(nip).document(device_id)
         count(reads=1, writes=1)
-        existed = ref.get().exists
-        ref.delete()
+        existed = ref.get(**rpc()).exists
+        ref.delete(**rpc())
         return existed
 
     def preferences(self, nip: str) -> dict[str, Any]:
         count(reads=1)
-        snapshot = self.client.collection("notification_prefs").document(nip).get()
+        snapshot = self.client.collection("notification_prefs").document(nip).get(**rpc())
         return snapshot.to_dict() if snapshot.exists else {}
 
     def put_preferences(self, nip: str, prefs: dict[str, Any]) -> None:
         count(writes=1)
-        self.client.collection("notification_prefs").document(nip).set(prefs)
+        self.client.collection("notification_prefs").document(nip).set(prefs, **rpc())
 
     # -- the daily digest -------------------------------------------------------------
     def add_to_digest(self, supervisor_nip: str, day: str, entry: dict[str, Any]) -> None:
@@ -113,7 +113,7 @@ class FirestoreNotifications(_Repository):
 
         count(writes=1)
         self.client.collection("digests").document(f"{supervisor_nip}_{day}").set(
-            {"supervisor_nip": supervisor_nip, "day": day, "entries": firestore.ArrayUnion([entry])}, merge=True
+            {"supervisor_nip": supervisor_nip, "day": day, "entries": firestore.ArrayUnion([entry])}, merge=True, **rpc()
         )
 
     def digests(self, day: str) -> list[dict[str, Any]]:

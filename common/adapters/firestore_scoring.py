@@ -19,7 +19,7 @@ from common.domain.scoring import AsnResult, UnitResult
 from common.domain.training import Training
 from common.services.ports import AuditEntry, ScoringRun, UnitStatus
 
-from .firestore import _Repository, count, from_doc, to_doc, valid_id
+from .firestore import _Repository, count, from_doc, rpc, to_doc, valid_id
 
 
 def _filter(field: str, op: str, value: Any):
@@ -51,7 +51,7 @@ class FirestoreResults(_Repository):
         if not valid_id(f"{unit_id}_{period}"):
             return None
         count(reads=1)
-        snapshot = self.client.collection("unit_results").document(f"{unit_id}_{period}").get(transaction=self.tx)
+        snapshot = self.client.collection("unit_results").document(f"{unit_id}_{period}").get(transaction=self.tx, **rpc())
         return UnitResult.model_validate(snapshot.to_dict()) if snapshot.exists else None
 
     def put_unit(self, result: UnitResult, run_id: str) -> None:
@@ -103,7 +103,7 @@ class FirestoreRuns(_Repository):
         if not (valid_id(run_id) and valid_id(unit_id)):
             return None
         count(reads=1)
-        snapshot = self._units(run_id).document(unit_id).get(transaction=self.tx)
+        snapshot = self._units(run_id).document(unit_id).get(transaction=self.tx, **rpc())
         return UnitStatus.model_validate(snapshot.to_dict()) if snapshot.exists else None
 
     def put_unit_status(self, run_id: str, status: UnitStatus) -> None:
@@ -116,7 +116,7 @@ class FirestoreRuns(_Repository):
         counts = {}
         for status in ("done", "failed"):
             count(reads=1)
-            result = self._units(run_id).where(filter=_filter("status", "==", status)).count(alias="n").get()
+            result = self._units(run_id).where(filter=_filter("status", "==", status)).count(alias="n").get(**rpc())
             counts[status] = int(result[0][0].value)
         return counts
 

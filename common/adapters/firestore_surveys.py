@@ -19,7 +19,7 @@ from common.domain.events import Event
 from common.domain.survey import UNSUR_CODES, SurveyResponse
 from common.services.ports import OutboxEntry
 
-from .firestore import _Repository, count, from_doc, to_doc
+from .firestore import _Repository, count, from_doc, rpc, to_doc
 
 
 def _filter(field: str, op: str, value: Any):
@@ -36,7 +36,7 @@ class FirestoreSurveys(_Repository):
         if self.tx is not None:
             self.tx.create(ref, to_doc(response))
         else:
-            ref.create(to_doc(response))
+            ref.create(to_doc(response), **rpc())
 
     def create_many(self, responses: list[SurveyResponse], event: Event, now: datetime) -> None:
         batch = self.client.batch()
@@ -44,7 +44,7 @@ class FirestoreSurveys(_Repository):
             batch.create(self._ref(response.receipt), to_doc(response))
         outbox = self.client.collection("outbox").document(event.id)
         batch.set(outbox, {**to_doc(OutboxEntry(event=event, created_at=now)), "pending": True, "topic": event.topic})
-        batch.commit()
+        batch.commit(**rpc())
 
     def get(self, receipt: str) -> SurveyResponse | None:
         return from_doc(SurveyResponse, self._read(receipt))
@@ -74,7 +74,7 @@ class FirestoreSurveys(_Repository):
                 else:
                     agg.sum(f"answers.{alias}", alias=alias)
             count(reads=1)
-            for result in agg.get():
+            for result in agg.get(**rpc()):
                 for item in result:
                     values[item.alias] = int(item.value or 0)
         n = values.pop("n", 0)
@@ -83,12 +83,12 @@ class FirestoreSurveys(_Repository):
     def count_where(self, unit_id: str, months: list[str], field: str, value: Any) -> int:
         count(reads=1)
         query = self._scope(unit_id, months, None).where(filter=_filter(field, "==", value))
-        return int(query.count(alias="n").get()[0][0].value)
+        return int(query.count(alias="n").get(**rpc())[0][0].value)
 
     def count_range(self, unit_id: str, months: list[str], field: str, low: int, high: int) -> int:
         count(reads=1)
         query = self._scope(unit_id, months, None).where(filter=_filter(field, ">=", low)).where(filter=_filter(field, "<", high))
-        return int(query.count(alias="n").get()[0][0].value)
+        return int(query.count(alias="n").get(**rpc())[0][0].value)
 
     def _window(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool):
         query = self.client.collection(self.collection).where(filter=_filter("unit_id", "==", unit_id))
@@ -98,7 +98,7 @@ class FirestoreSurveys(_Repository):
 
     def count_since(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> int:
         count(reads=1)
-        result = self._window(unit_id, start, end, complaints_only).count(alias="n").get()
+        result = self._window(unit_id, start, end, complaints_only).count(alias="n").get(**rpc())
         return int(result[0][0].value)
 
     def complaints(self, unit_id: str, start: datetime, end: datetime, limit: int) -> list[SurveyResponse]:
@@ -149,7 +149,7 @@ class FirestoreInvestigations(_Repository):
         return [Investigation.model_validate(d) for d in self._stream(query)]
 
     def guard(self, unit_id: str) -> dict[str, Any] | None:
-        snapshot = self.client.collection("investigation_guards").document(unit_id).get(transaction=self.tx)
+        snapshot = self.client.collection("investigation_guards").document(unit_id).get(transaction=self.tx, **rpc())
         return snapshot.to_dict() if snapshot.exists else None
 
     def set_guard(self, unit_id: str, guard: dict[str, Any]) -> None:
@@ -157,7 +157,7 @@ class FirestoreInvestigations(_Repository):
         if self.tx is not None:
             self.tx.set(ref, guard)
         else:
-            ref.set(guard)
+            ref.set(guard, **rpc())
 
     def save_picture(self, picture: ComplaintPicture) -> None:
-        self.client.collection("complaint_pictures").document(picture.unit_id).set(to_doc(picture))
+        self.client.collection("complaint_pictures").document(picture.unit_id).set(to_doc(picture), **rpc())

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from common.domain.clock import WIB, utcnow
-from common.domain.organisation import Role, ServiceType, Unit
+from common.domain.organisation import Role, ServiceType
 from common.domain.period import period_of
 from common.services import administration
 from tests import factories as f

@@ -14,7 +14,6 @@ import random
 import uuid
 from datetime import timedelta
 
-import pytest
 
 from common.domain.clock import WIB
 from common.domain.events import Event
@@ -182,7 +181,7 @@ def test_notifications(stack):
     assert results[0] == results[1]
     inbox, deliveries, emails, pushes, _ = results[0]
     assert len(emails) == 4  # the finding and the digest to the supervisor; the investigation to the inspector and the unit head
-    assert inbox["199001012015032002"] == [f"report_reviewed:199001012015032002_2026-10:1"]
+    assert inbox["199001012015032002"] == ["report_reviewed:199001012015032002_2026-10:1"]
 
 
 def test_the_outbox_relay(stack):
