@@ -32,6 +32,8 @@ status: $(PY_STAMP)
 
 # Benchmarks print their figures and record them in bench/RESULTS.md.
 bench: deps prerequisites
+	@$(PY) -m bench.cold_start
+	@$(PY) -m bench.load
 	@$(PY) -m bench.scoring
 
 # Regenerate what derives from functions/catalog.py and the queries: the Terraform catalog and the indexes.

@@ -239,9 +239,10 @@ class FakeRateLimits(_Repo):
         self.rules.read()
         return self.state.rate_limits.get(f"{client}_{window}", 0)
 
-    def put(self, client: str, window: int, count: int, expire_at: datetime) -> None:
+    def hit(self, client: str, window: int, expire_at: datetime) -> None:
         self.rules.write()
-        self.state.rate_limits[f"{client}_{window}"] = count
+        key = f"{client}_{window}"
+        self.state.rate_limits[key] = self.state.rate_limits.get(key, 0) + 1
 
 
 class FakeSurveyKeys(_Repo):

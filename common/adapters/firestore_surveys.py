@@ -2,7 +2,7 @@
 
 Collections:
   surveys/{receipt}                 one response; never updated
-  rate_limits/{client}_{window}     intake count per client fingerprint and window (TTL: expire_at)
+  rate_limits/{random}              one per accepted response: sender fingerprint and window (TTL: expire_at)
   survey_keys/{sha256(client_key)}  first receipt of a client key (TTL: expire_at)
   investigations/{id}               complaint investigations
   investigation_guards/{unit_id}    the unit's open investigation, so one spike opens one
@@ -107,14 +107,19 @@ class FirestoreSurveys(_Repository):
 
 
 class FirestoreRateLimits(_Repository):
+    """rate_limits/{random}: one document per accepted response, keyed by sender and window."""
+
     collection = "rate_limits"
 
     def count(self, client: str, window: int) -> int:
-        data = self._read(f"{client}_{window}")
-        return int(data["count"]) if data else 0
+        count(reads=1)
+        query = self.client.collection(self.collection).where(filter=_filter("key", "==", f"{client}_{window}"))
+        return int(query.count(alias="n").get(**rpc())[0][0].value)
 
-    def put(self, client: str, window: int, count: int, expire_at: datetime) -> None:
-        self._write(f"{client}_{window}", {"count": count, "window": window, "expire_at": expire_at})
+    def hit(self, client: str, window: int, expire_at: datetime) -> None:
+        import uuid
+
+        self._write(uuid.uuid4().hex, {"key": f"{client}_{window}", "expire_at": expire_at})
 
 
 class FirestoreSurveyKeys(_Repository):

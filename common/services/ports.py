@@ -229,8 +229,13 @@ class SurveyRepository(Protocol):
 
 
 class RateLimitStore(Protocol):
-    def count(self, client: str, window: int) -> int: ...
-    def put(self, client: str, window: int, count: int, expire_at: datetime) -> None: ...
+    def count(self, client: str, window: int) -> int:
+        """Responses accepted from this sender in this window."""
+        ...
+
+    def hit(self, client: str, window: int, expire_at: datetime) -> None:
+        """Record one accepted response (its own document: nothing to contend for)."""
+        ...
 
 
 class SurveyKeyStore(Protocol):

@@ -177,16 +177,20 @@ def submit_survey(
     window = int(now.timestamp()) // rate.window_seconds
     window_end = (window + 1) * rate.window_seconds
     key_id = hashlib.sha256(f"survey\n{submission.client_key}".encode()).hexdigest() if submission.client_key else None
+    if key_id and (first := uow.survey_keys.get(key_id)) is not None:
+        return first.model_copy(update={"replayed": True})  # a resend is never refused
+    # The limit is counted from one small document per accepted response, outside the
+    # transaction: no counter document that concurrent requests would fight over. Requests
+    # racing each other may overshoot the limit by a few; a refusal writes nothing.
+    if uow.rate_limits.count(client, window) >= rate.limit:
+        raise RateLimited(retry_after=max(1, window_end - int(now.timestamp())))
 
     def work(tx: Repositories) -> Receipt:
         events.clear()
         if key_id and (first := tx.survey_keys.get(key_id)) is not None:
             return first.model_copy(update={"replayed": True})
-        used = tx.rate_limits.count(client, window)
         unit = tx.units.get(submission.unit_id)
         _check_service(unit, submission, now.astimezone(WIB).date())
-        if used >= rate.limit:
-            raise RateLimited(retry_after=max(1, window_end - int(now.timestamp())))
         response = SurveyResponse(
             receipt=new_receipt(),
             unit_id=submission.unit_id,
@@ -204,7 +208,7 @@ def submit_survey(
         )
         receipt = Receipt(receipt=response.receipt, unit_id=response.unit_id, period=response.period, submitted_at=now)
         tx.surveys.create(response)
-        tx.rate_limits.put(client, window, used + 1, expire_at=datetime.fromtimestamp(window_end, now.tzinfo) + timedelta(hours=1))
+        tx.rate_limits.hit(client, window, expire_at=datetime.fromtimestamp(window_end, now.tzinfo) + timedelta(hours=1))
         if key_id:
             tx.survey_keys.put(key_id, receipt, expire_at=now + timedelta(days=7))
         new = [_submitted_event(response)]
