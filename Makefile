@@ -44,7 +44,12 @@ infra: $(PY_STAMP)
 openapi: $(PY_STAMP)
 	@$(PY) -m common.api.openapi --write
 
-deps: $(PY_STAMP) $(NODE_STAMP)
+WEB_BUNDLE := web/dist/dashboard.js
+deps: $(PY_STAMP) $(NODE_STAMP) $(WEB_BUNDLE)
+
+# The dashboard's and the SKM report's JavaScript: web/src -> web/dist (esbuild bundles Chart.js and Firebase Auth).
+$(WEB_BUNDLE): $(NODE_STAMP) $(shell find web/src -name '*.js' 2>/dev/null)
+	@npm run --silent build -- --log-level=warning
 
 prerequisites: $(PY_STAMP)
 	@$(PY) -c "from tools.stack import check_prerequisites, StackError; import sys; \
@@ -78,4 +83,4 @@ lock: $(PY_STAMP)
 	@$(PY) -m tools.lock
 
 clean: down
-	rm -rf $(VENV) node_modules .local
+	rm -rf $(VENV) node_modules .local web/dist

@@ -18,6 +18,11 @@ class PeriodQuery(BaseModel):
     period: Period | None = Field(default=None, description="default this month (WIB)")
 
 
+class UnitName(BaseModel):
+    id: str
+    name: str
+
+
 class Me(BaseModel):
     nip: str | None
     name: str | None
@@ -26,17 +31,21 @@ class Me(BaseModel):
     supervises: int = Field(description="direct subordinates")
     heads: list[str] = Field(description="units this person heads")
     views: list[str] = Field(description="dashboard views open to this person: team, unit, investigations")
+    units: list[UnitName] = Field(description="the units this person may open: all for BKPSDM and the inspectorate, else those they head")
 
 
 def me(call: Call) -> Me:
     uow, caller = call.deps.uow, call.caller
     employee = uow.employees.get(caller.nip) if caller.nip else None
     team = uow.employees.subordinates(caller.nip) if caller.nip else []
-    heads = [u.id for u in uow.units.all() if caller.nip and u.head_nip == caller.nip]
+    units = uow.units.all()
+    heads = [u.id for u in units if caller.nip and u.head_nip == caller.nip]
+    everyone = caller.role in (Role.ADMIN, Role.INSPEKTORAT)
+    openable = [UnitName(id=u.id, name=u.name) for u in units if everyone or u.id in heads]
     views = (["team"] if team else []) + (["unit"] if heads or caller.role in (Role.ADMIN, Role.INSPEKTORAT) else [])
     views += ["investigations"] if caller.role in (Role.ADMIN, Role.INSPEKTORAT) else []
     return Me(nip=caller.nip, name=employee.name if employee else None, role=caller.role, unit_id=employee.unit_id if employee else None,
-              supervises=len([e for e in team if e.active]), heads=heads, views=views)
+              supervises=len([e for e in team if e.active]), heads=heads, views=views, units=openable)
 
 
 def _period(call: Call) -> str:

@@ -308,14 +308,28 @@ def _classify(error: Exception) -> tuple[int, str, dict[str, Any], list[dict[str
     return 500, "internal", {}, [], {}
 
 
-def _is_transient(error: Exception) -> bool:
-    """Backend errors worth retrying: the store or bus is down, slow, or contended."""
+def _is_transient(error: BaseException) -> bool:
+    """Backend errors worth retrying: the store or bus is down, slow, or contended.
+
+    Libraries sometimes wrap the cause (a failed clean-up after an unreachable server
+    raises its own error), so the whole chain of causes is looked at.
+    """
     try:
         from google.api_core import exceptions as gexc
     except ImportError:  # pragma: no cover - always installed with the clients
         return False
-    transient = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.Aborted, gexc.RetryError, gexc.TooManyRequests, gexc.InternalServerError)
-    return isinstance(error, transient) or (isinstance(error, ValueError) and "Failed to commit transaction" in str(error))
+    transient = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.Aborted, gexc.RetryError, gexc.TooManyRequests,
+                 gexc.InternalServerError, gexc.Cancelled, gexc.Unknown, gexc.GatewayTimeout)
+    seen = 0
+    current: BaseException | None = error
+    while current is not None and seen < 10:
+        if isinstance(current, transient) or isinstance(current, TimeoutError):
+            return True
+        if isinstance(current, ValueError) and "Failed to commit transaction" in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
 
 
 def _localise_detail(detail: dict[str, Any], lang: str) -> dict[str, Any]:

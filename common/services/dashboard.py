@@ -197,8 +197,10 @@ class UnitCount(BaseModel):
 
 
 class InvestigationDashboard(BaseModel):
-    investigations: list[Investigation]
+    investigations: list[Investigation] = Field(description="newest first; each lists up to 50 of the complaints behind it "
+                                                "(picture.counted_complaints says how many there were)")
     by_unit: list[UnitCount]
+    unit_names: dict[str, str] = Field(default_factory=dict, description="unit id -> name, for the units listed")
     overdue: list[str] = Field(description="ids of open or in-progress investigations past a due date")
 
 
@@ -215,7 +217,9 @@ def investigation_dashboard(uow: UnitOfWork, caller: Caller, now: datetime) -> I
         due = item.due.verify_by if item.status is InvestigationStatus.OPEN else item.due.follow_up_by
         if item.status is not InvestigationStatus.CLOSED and due < today:
             overdue.append(item.id)
-    return InvestigationDashboard(investigations=items, by_unit=sorted(units.values(), key=lambda u: u.unit_id), overdue=overdue)
+    names = {u.id: u.name for u in uow.units.get_many(units).values()}
+    return InvestigationDashboard(investigations=items, by_unit=sorted(units.values(), key=lambda u: u.unit_id), overdue=overdue,
+                                  unit_names=names)
 
 
 def default_period(now: datetime) -> str:

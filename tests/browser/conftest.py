@@ -119,3 +119,131 @@ def stored_surveys(uow, unit_id: str) -> list[dict]:
 
     query = uow.client.collection("surveys").where(filter=FieldFilter("unit_id", "==", unit_id))
     return [{"receipt": doc.id, **doc.to_dict()} for doc in query.stream()]
+
+
+# -- the dashboard and the SKM report: the seeded demo organisation ---------------------------
+
+LAPTOP = {"width": 1280, "height": 800}
+PHONE_LARGE = {"width": 390, "height": 844}
+
+
+@dataclass
+class Demo:
+    """The demo organisation of Medan Belawan, seeded into the test stack and scored for last month."""
+
+    stack: object
+    period: str  # last month, the one the scoring run scored
+    accounts: list[dict]
+
+    def one(self, role: str, **where) -> dict:
+        return next(a for a in self.accounts if a["role"] == role and all(a.get(k) == v for k, v in where.items()))
+
+    def team_of(self, nip: str) -> list[dict]:
+        return [a for a in self.accounts if a["supervisor_nip"] == nip]
+
+    def api(self, account: dict, language: str | None = None):
+        from tools.client import Api, sign_in
+
+        return Api(self.stack.api, sign_in(self.stack.auth, account["email"], account["password"]), language)
+
+
+@pytest.fixture(scope="session")
+def demo(stack, uow) -> Demo:
+    """Seeds the demo data set (tools/seed.py) once, then scores last month as the monthly job
+    would, so there are results, curve checks, findings and the Belawan Bahari investigation."""
+    import json
+    import time
+
+    from common.adapters.pubsub import PubSubPublisher
+    from common.domain.clock import utcnow
+    from common.domain.period import period_of, previous_period
+    from common.services.scoring import run_progress, start_run
+    from common.settings import Settings
+    from tools.seed import seed
+
+    state = Path(stack.state_dir)
+    seed(stack, state)
+    accounts = json.loads((state / "demo-accounts.json").read_text())
+    period = previous_period(period_of(utcnow()))
+    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "uji-dasbor", utcnow())
+    deadline = time.monotonic() + 180
+    while run.status == "running":
+        if time.monotonic() > deadline:
+            pytest.fail(f"the scoring run of {period} did not finish: {run}", pytrace=False)
+        time.sleep(0.5)
+        run = run_progress(uow, run.id)
+    assert run.status == "completed", run
+    return Demo(stack=stack, period=period, accounts=accounts)
+
+
+@pytest.fixture
+def open_page(browser, stack):
+    """Opens pages of a given size (laptop by default), each in its own context, and fails the
+    test on a JavaScript error in any of them."""
+    contexts = []
+    errors: list[str] = []
+
+    def open_(viewport: dict | None = None):
+        context = browser.new_context(
+            base_url=stack.api,
+            viewport=viewport or LAPTOP,
+            locale="id-ID",
+            timezone_id="Asia/Jakarta",
+            accept_downloads=True,
+            user_agent=f"Mozilla/5.0 (X11; Linux x86_64; uji-{uuid.uuid4().hex[:8]}) Chrome/120",
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    try:
+        yield open_
+    finally:
+        for context in contexts:
+            context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+# How the dashboard and the report write numbers (web/src/format.js), computed here on our own:
+# half up on the decimal the API wrote, Indonesian decimal comma, an en dash for a missing value.
+DASH = "\u2013"
+MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+
+
+def _fixed(value, places: int) -> str:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if value is None:
+        return DASH
+    text = str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    whole, _, fraction = text.partition(".")
+    whole = f"{int(whole):,}".replace(",", ".") if whole not in ("-0",) else whole
+    return f"{whole},{fraction}" if fraction else whole
+
+
+def ikm_text(value) -> str:
+    return _fixed(value, 2)
+
+
+def nrr_text(value) -> str:
+    return _fixed(value, 3)
+
+
+def percent_text(ratio) -> str:
+    """A 0..1 ratio as the pages write it: 0.0606 -> 6,1%."""
+    from decimal import Decimal
+
+    if ratio is None:
+        return DASH
+    return _fixed(float(Decimal(repr(ratio)) * 100), 1) + "%"
+
+
+def count_text(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def month_name(period: str) -> str:
+    year, month = period.split("-")
+    return f"{MONTHS_ID[int(month) - 1]} {year}"

@@ -56,6 +56,9 @@ def world(stack, uow, accounts):
 
 def test_who_sees_which_view(world):
     org = world["org"]
+    head_units = org.boss.api.get("/api/dashboard/me").json()["units"]
+    assert head_units == [{"id": org.unit_id, "name": head_units[0]["name"]}]
+    assert any(u["id"] == org.unit_id for u in world["inspector"].get("/api/dashboard/me").json()["units"])
     assert org.boss.api.get("/api/dashboard/me").json()["views"] == ["team", "unit"]
     assert org.team[0].api.get("/api/dashboard/me").json()["views"] == []
     assert org.admin.api.get("/api/dashboard/me").json()["views"] == ["unit", "investigations"]
@@ -94,7 +97,7 @@ def test_the_unit_view_for_the_head_and_bkpsdm_only(world):
 def test_the_inspectorates_view(world):
     data = world["inspector"].get("/api/dashboard/investigations")
     assert data.status_code == 200
-    assert set(data.json()) == {"investigations", "by_unit", "overdue"}
+    assert set(data.json()) == {"investigations", "by_unit", "overdue", "unit_names"}
     assert world["org"].team[0].api.get("/api/dashboard/investigations").status_code == 403
 
 

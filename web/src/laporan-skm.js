@@ -1,0 +1,168 @@
+/* The SKM publication report of one unit (web/laporan-skm.html, /laporan-skm/{unit_id}).
+ * Public, no sign-in: GET /api/public/units/{id}/skm?period= laid out the way offices publish
+ * it, printable on A4 (the print CSS hides everything but the report), with the PDF beside it.
+ * Plain DOM code; bundled by esbuild only to share format.js with the dashboard.
+ */
+import { h } from './dom.js';
+import { DASH, formatConverted, formatCount, formatDateTime, formatIkm, formatNrr, formatPercent, lastMonths, periodName } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const match = location.pathname.match(/^\/laporan-skm\/([^/]+)/);
+const unitId = match ? decodeURIComponent(match[1]) : params.get('unit') || '';
+const MUTU = { A: 'Sangat Baik', B: 'Baik', C: 'Kurang Baik', D: 'Tidak Baik' };
+const GROUPS = [['sex', 'Jenis kelamin'], ['age', 'Usia (tahun)'], ['education', 'Pendidikan terakhir'], ['occupation', 'Pekerjaan utama']];
+let loading = 0;
+
+function cells(tag, values, numeric = []) {
+  return values.map((v, i) => {
+    const el = h(tag, { class: numeric.includes(i) ? 'num' : null });
+    if (v instanceof Node) el.append(v);
+    else el.textContent = v === null || v === undefined ? DASH : String(v);
+    return el;
+  });
+}
+
+function reportTable(id, caption, head, rows, numeric, foot) {
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
+    h('table', { id, 'data-testid': id },
+      h('caption', { text: caption }),
+      h('thead', {}, h('tr', {}, head.map((label, i) => h('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null, text: label })))),
+      h('tbody', {}, rows.map((row) => (row instanceof Node ? row : h('tr', {}, cells('td', row, numeric))))),
+      foot || null));
+}
+
+function fillPicker() {
+  const months = lastMonths(12);
+  const year = Number(months[0].slice(0, 4));
+  const month = Number(months[0].slice(5, 7));
+  const groups = { Bulan: months, Triwulan: [], Semester: [], Tahun: [] };
+  for (const y of [year, year - 1]) {
+    for (let q = 4; q >= 1; q--) if (y < year || (q - 1) * 3 < month) groups.Triwulan.push(y + '-Q' + q);
+    for (let s = 2; s >= 1; s--) if (y < year || (s - 1) * 6 < month) groups.Semester.push(y + '-S' + s);
+    groups.Tahun.push(String(y));
+  }
+  const select = $('period');
+  for (const [label, codes] of Object.entries(groups)) {
+    select.append(h('optgroup', { label }, codes.map((code) => h('option', { value: code, text: periodName(code) + (code === months[0] ? ' (bulan ini)' : '') }))));
+  }
+  const wanted = params.get('period');
+  if (wanted && ![...select.options].some((o) => o.value === wanted) && /^\d{4}(-(\d{2}|Q[1-4]|S[12]))?$/.test(wanted)) {
+    select.append(h('option', { value: wanted, text: periodName(wanted) }));
+  }
+  select.value = wanted && [...select.options].some((o) => o.value === wanted) ? wanted : months[0];
+}
+
+function fatal(message) {
+  $('picker').hidden = true;
+  $('report').hidden = true;
+  $('page-alert').textContent = message;
+}
+
+async function load() {
+  const period = $('period').value;
+  const ticket = ++loading;
+  const q = '?period=' + encodeURIComponent(period);
+  $('pdf-link').href = '/api/public/units/' + encodeURIComponent(unitId) + '/skm.pdf' + q;
+  $('report').setAttribute('aria-busy', 'true');
+  $('status').textContent = 'Memuat laporan ' + periodName(period) + '…';
+  $('page-alert').textContent = '';
+  let response, body;
+  try {
+    response = await fetch('/api/public/units/' + encodeURIComponent(unitId) + '/skm' + q, { headers: { Accept: 'application/json', 'Accept-Language': 'id' } });
+    body = await response.json().catch(() => null);
+  } catch {
+    if (ticket === loading) {
+      $('status').textContent = '';
+      $('page-alert').textContent = 'Laporan belum dapat dimuat karena koneksi internet terputus. Periksa sinyal, lalu tekan "Tampilkan" lagi.';
+    }
+    return;
+  }
+  if (ticket !== loading) return;
+  $('status').textContent = '';
+  if (response.status === 404) {
+    $('unit-name').textContent = 'Unit layanan tidak ditemukan';
+    fatal('Maaf, unit layanan dengan kode "' + unitId + '" tidak kami temukan. Periksa kembali tautan yang digunakan.');
+    return;
+  }
+  if (!response.ok || !body) {
+    const message = body && body.error && body.error.message;
+    $('page-alert').textContent = (message || 'Laporan belum dapat dimuat karena gangguan pada server.') + ' Silakan coba lagi.';
+    return;
+  }
+  history.replaceState(null, '', location.pathname + q);
+  show(body);
+}
+
+function show(data) {
+  const r = data.result;
+  const label = periodName(data.period);
+  document.title = 'Laporan SKM ' + label + ' – ' + data.unit_name;
+  $('unit-name').textContent = data.unit_name;
+  $('report-unit').textContent = data.unit_name;
+  $('report-period').textContent = label + (data.months.length > 1 ? ' (' + periodName(data.months[0]) + ' – ' + periodName(data.months[data.months.length - 1]) + ')' : '');
+  $('generated').textContent = formatDateTime(data.generated_at);
+  $('ikm').textContent = formatIkm(r.ikm);
+  $('mutu').textContent = r.mutu ? r.mutu + ' (' + (r.mutu_label || MUTU[r.mutu]) + ')' : 'Belum ada data';
+  $('n').textContent = formatCount(r.n) + ' orang';
+  const sample = r.sample || {};
+  $('sample').textContent = sample.required ? formatCount(sample.required) + ' responden (populasi ' + formatCount(sample.population) + ' orang, tabel Krejcie-Morgan)' : 'belum dapat dihitung';
+
+  // The sample warning is printed too: readers must know how far to trust the figures.
+  const warning = $('sample-warning');
+  warning.hidden = false;
+  if (r.n === 0) warning.textContent = 'Belum ada responden pada periode ini, sehingga IKM belum dapat dihitung.';
+  else if (!sample.required) warning.textContent = 'Jumlah sampel minimum belum dapat dihitung karena jumlah pengguna layanan (populasi) unit ini belum ditetapkan.';
+  else if (sample.reached === false) {
+    warning.textContent = 'Perhatian: jumlah responden (' + formatCount(r.n) + ' orang) masih di bawah sampel minimum (' + formatCount(sample.required) +
+      ' responden untuk populasi ' + formatCount(sample.population) + ' orang). Hasil ini belum dapat dianggap mewakili seluruh pengguna layanan.';
+  } else warning.hidden = true;
+
+  const names = Object.fromEntries(data.unsur.map((u) => [u.code, u.name]));
+  const weakest = r.weakest || [];
+  $('weakest').textContent = weakest.length
+    ? 'Unsur dengan nilai terendah: ' + weakest.map((c) => names[c] + ' (' + c + ')').join(', ') + '. Unsur ini menjadi prioritas rencana tindak lanjut.'
+    : 'Belum ada unsur yang dapat dinilai.';
+
+  // Respondents: one small table per question, with the share of all respondents.
+  $('respondents').replaceChildren(...GROUPS.map(([key, title]) => {
+    const rows = (data.respondents[key] || []).map((c) => [c.label, formatCount(c.count), r.n ? formatPercent(c.count / r.n) : DASH]);
+    return reportTable('respondents-' + key, title, ['Kategori', 'Jumlah', '%'], rows.length ? rows : [['Belum ada data', DASH, DASH]], [1, 2]);
+  }));
+
+  const rows = data.unsur.map((u, i) => {
+    const low = weakest.includes(u.code);
+    return h('tr', { class: low ? 'weakest' : null, 'data-code': u.code },
+      ...cells('td', [String(i + 1), u.code], [0]),
+      h('th', { scope: 'row' }, u.name, low ? h('span', { class: 'tag', text: 'Terendah' }) : null),
+      ...cells('td', [formatNrr(u.nrr), formatNrr(u.weighted), formatConverted(u.converted), u.mutu ? u.mutu + ' (' + MUTU[u.mutu] + ')' : DASH], [0, 1, 2]));
+  });
+  const foot = h('tfoot', {}, h('tr', {},
+    h('th', { scope: 'row', colspan: '4', text: 'IKM unit pelayanan = Σ (NRR × 1/9) × 25' }),
+    h('td', { class: 'num', colspan: '2', id: 'ikm-total', text: formatIkm(r.ikm) }),
+    h('td', { text: r.mutu ? r.mutu + ' (' + (r.mutu_label || MUTU[r.mutu]) + ')' : DASH })));
+  $('unsur').replaceChildren(reportTable('unsur-table', 'Nilai rata-rata (NRR) per unsur pelayanan', ['No', 'Kode', 'Unsur pelayanan', 'NRR', 'NRR × 1/9', 'Nilai konversi', 'Mutu'], rows, [0, 3, 4, 5], foot));
+
+  const services = data.services.map((s) => [s.name, formatCount(s.result.n), formatIkm(s.result.ikm), s.result.mutu ? s.result.mutu + ' (' + s.result.mutu_label + ')' : 'Belum ada data']);
+  $('services').replaceChildren(reportTable('services-table', 'IKM per jenis layanan', ['Jenis layanan', 'Responden', 'IKM', 'Mutu'],
+    services.length ? services : [['Belum ada jenis layanan', DASH, DASH, DASH]], [1, 2]));
+
+  const plan = data.plan.map((p, i) => [String(i + 1), p.code + ' ' + p.name, formatNrr(p.nrr), p.action, p.responsible, p.timeline]);
+  $('plan').replaceChildren(reportTable('plan-table', 'Rencana tindak lanjut', ['No', 'Unsur', 'NRR', 'Kegiatan', 'Penanggung jawab', 'Waktu'],
+    plan.length ? plan : [['–', 'Belum ada data survei pada periode ini', DASH, DASH, DASH, DASH]], [0, 2]));
+
+  $('sign-unit').textContent = data.unit_name;
+  $('place-date').textContent = 'Medan Belawan, ' + formatDateTime(data.generated_at).replace(/ \d{2}\.\d{2} WIB$/, '');
+  $('report').removeAttribute('aria-busy');
+  $('report').hidden = false;
+}
+
+if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(unitId)) {
+  $('unit-name').textContent = 'Alamat tidak lengkap';
+  fatal('Alamat halaman ini tidak memuat kode unit layanan.');
+} else {
+  fillPicker();
+  $('picker').addEventListener('submit', (event) => { event.preventDefault(); load(); });
+  $('print').addEventListener('click', () => window.print());
+  load();
+}
