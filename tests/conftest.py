@@ -16,7 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def stack():
+    import signal
+
     from tools.stack import Ports, Stack
+
+    # A CI timeout or `kill` sends SIGTERM: turn it into an interrupt so the stack below is
+    # still stopped (pytest runs fixture teardown on KeyboardInterrupt, not on a bare SIGTERM).
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
     state = ROOT / ".local" / f"test-stack-{os.getpid()}"
     # Firestore calls give up after 3 s here, so the outage tests see 503s quickly.

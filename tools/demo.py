@@ -190,6 +190,9 @@ def main() -> int:
 
     print(
         f"\nThe stack keeps running. API {info.api} (OpenAPI at {info.api}/api/openapi.json)."
+        f"\nDashboard {info.api}/dashboard: sign in as any seeded supervisor, lurah, BKPSDM or inspectorate account."
+        f"\nSurvey form {info.api}/survei/kel-belawan-1, results {info.api}/hasil/kel-belawan-bahari, "
+        f"SKM report {info.api}/laporan-skm/kel-belawan-bahari. E-mails sent: {Path(info.mail_dir)}."
         f"\nAccounts for every seeded person: {state / 'demo-accounts.json'} (password {accounts[0]['password']})."
         f"\nLogs: {Path(info.state_dir) / 'logs'}.  Stop everything with `make down`."
     )
