@@ -47,7 +47,7 @@ openapi: $(PY_STAMP)
 WEB_BUNDLE := web/dist/dashboard.js
 deps: $(PY_STAMP) $(NODE_STAMP) $(WEB_BUNDLE)
 
-# The dashboard's and the SKM report's JavaScript: web/src -> web/dist (esbuild bundles Chart.js and Firebase Auth).
+# The dashboard's, the SKM report's and the results page's JavaScript: web/src -> web/dist (esbuild bundles Chart.js and Firebase Auth).
 $(WEB_BUNDLE): $(NODE_STAMP) $(shell find web/src -name '*.js' 2>/dev/null)
 	@npm run --silent build -- --log-level=warning
 

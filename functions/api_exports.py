@@ -8,11 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
-from common.domain.errors import Invalid
-from common.domain.ikm import months_of
 from common.domain.period import Period, period_of
 from common.services import results
 from common.services.skm_report import SkmReport, skm_report
+from common.services.surveys import months_for
 
 
 class SkmQuery(BaseModel):
@@ -29,11 +28,7 @@ class PeriodQuery(BaseModel):
 
 def _skm(call: Call) -> SkmReport:
     label = call.query.period or period_of(call.deps.now(), WIB)
-    try:
-        months = months_of(label)
-    except ValueError:
-        raise Invalid("ikm_period_invalid") from None
-    return skm_report(call.deps.uow, call.path["unit_id"], label, months, call.deps.now())
+    return skm_report(call.deps.uow, call.path["unit_id"], label, months_for(label), call.deps.now())
 
 
 def skm_json(call: Call) -> Reply:

@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
 from common.domain.errors import Invalid
-from common.domain.ikm import Weights, months_between, months_of
+from common.domain.ikm import Weights, months_between
 from common.domain.period import period_of
-from common.services.surveys import IkmReport, ikm_report
+from common.services.surveys import IkmReport, ikm_report, months_for
 
 
 class IkmQuery(BaseModel):
@@ -24,15 +24,15 @@ class IkmQuery(BaseModel):
 
 def _months(call: Call) -> tuple[str, list[str]]:
     query: IkmQuery = call.query
-    try:
-        if query.from_ or query.to:
+    if query.from_ or query.to:
+        try:
             if query.period or not (query.from_ and query.to):
                 raise ValueError
             return f"{query.from_}..{query.to}", months_between(query.from_, query.to)
-        label = query.period or period_of(call.deps.now(), WIB)
-        return label, months_of(label)
-    except ValueError:
-        raise Invalid("ikm_period_invalid") from None
+        except ValueError:
+            raise Invalid("ikm_period_invalid") from None
+    label = query.period or period_of(call.deps.now(), WIB)
+    return label, months_for(label)
 
 
 def staff(call: Call) -> IkmReport:

@@ -6,16 +6,14 @@ with backoff; what was already sent is not sent again.
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 from functools import cached_property
 
 import functions_framework
 
 from common.api.deps import Deps
+from common.api.push import receive
 from common.domain.notifications import Notification
-from common.logs import configure, request_id_var
 from common.services.notifications import deliver
 
 log = logging.getLogger("pantau.deliver_notifications")
@@ -38,15 +36,8 @@ class NotifyDeps(Deps):
 deps = NotifyDeps()
 
 
-def notification_of(cloud_event) -> tuple[str, Notification]:
-    event = json.loads(base64.b64decode(cloud_event.data["message"]["data"]))
-    return event["id"], Notification.model_validate(event["data"])
-
-
 @functions_framework.cloud_event
 def deliver_notifications(cloud_event) -> None:
-    configure(deps.settings.log_level)
-    message_id, notification = notification_of(cloud_event)
-    request_id_var.set(message_id)
+    notification = Notification.model_validate(receive(cloud_event, deps.settings.log_level).data)
     tally = deliver(deps.uow, deps.email, deps.push, notification, deps.now())
     log.info("notification delivered", extra={"notification": notification.id, "tally": tally})

@@ -7,9 +7,9 @@ import logging
 import functions_framework
 
 from common.api.deps import Deps
-from common.logs import configure, request_id_var
+from common.api.push import receive
+from common.domain.notifications import Notification
 from common.services.notifications import give_up
-from functions.deliver_notifications import notification_of
 
 log = logging.getLogger("pantau.notifications_dead_letter")
 deps = Deps()
@@ -17,9 +17,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def notifications_dead_letter(cloud_event) -> None:
-    configure(deps.settings.log_level)
-    message_id, notification = notification_of(cloud_event)
-    request_id_var.set(message_id)
-    attempts = (cloud_event.data["message"].get("attributes") or {}).get("CloudPubSubDeadLetterSourceDeliveryCount", "?")
-    closed = give_up(deps.uow, notification, attempts, deps.now())
+    pushed = receive(cloud_event, deps.settings.log_level)
+    notification = Notification.model_validate(pushed.data)
+    closed = give_up(deps.uow, notification, pushed.delivery_attempts, deps.now())
     log.error("notification given up", extra={"notification": notification.id, "deliveries_failed": closed})

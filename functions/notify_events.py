@@ -7,15 +7,13 @@ once per person and channel; a submitted report joins the day's digest once.
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 
 import functions_framework
 
 from common.api.deps import Deps
+from common.api.push import receive
 from common.domain.events import Event
-from common.logs import configure, request_id_var
 from common.services.notifications import plan_for_event, publish_notifications
 
 log = logging.getLogger("pantau.notify_events")
@@ -24,9 +22,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def notify_events(cloud_event) -> None:
-    configure(deps.settings.log_level)
-    event = Event.model_validate(json.loads(base64.b64decode(cloud_event.data["message"]["data"])))
-    request_id_var.set(event.id)
+    event = Event.model_validate(receive(cloud_event, deps.settings.log_level).body)
     notifications = plan_for_event(deps.uow, event)
     messages = publish_notifications(deps.publisher, notifications, deps.settings.notify_chunk)
     log.info("notifications queued", extra={"event": event.id, "notifications": [n.id for n in notifications], "messages": messages})

@@ -11,7 +11,7 @@ import logging
 import functions_framework
 
 from common.api.deps import Deps
-from common.logs import configure, request_id_var
+from common.api.push import receive
 from common.services.events import relay_outbox
 
 log = logging.getLogger("pantau.outbox_relay")
@@ -20,8 +20,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def outbox_relay(cloud_event) -> None:
-    configure(deps.settings.log_level)
-    request_id_var.set(cloud_event["id"])
+    receive(cloud_event, deps.settings.log_level)
     counts = relay_outbox(
         deps.uow.outbox, deps.publisher, deps.now(), deps.settings.outbox_grace_seconds, deps.settings.outbox_batch
     )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 
 import functions_framework
 
 from common.api.deps import Deps
-from common.logs import configure, request_id_var
+from common.api.push import receive
 from common.services.scoring import mark_unit_failed
 
 log = logging.getLogger("pantau.scoring_dead_letter")
@@ -18,10 +16,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def scoring_dead_letter(cloud_event) -> None:
-    configure(deps.settings.log_level)
-    message = cloud_event.data["message"]
-    event = json.loads(base64.b64decode(message["data"]))
-    request_id_var.set(event.get("id"))
-    attempts = (message.get("attributes") or {}).get("CloudPubSubDeadLetterSourceDeliveryCount", "?")
-    data = event["data"]
-    mark_unit_failed(deps.uow, deps.publisher, data["run_id"], data["unit_id"], f"gave up after {attempts} delivery attempts", deps.now())
+    pushed = receive(cloud_event, deps.settings.log_level)
+    data = pushed.data
+    reason = f"gave up after {pushed.delivery_attempts} delivery attempts"
+    mark_unit_failed(deps.uow, deps.publisher, data["run_id"], data["unit_id"], reason, deps.now())

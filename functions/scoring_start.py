@@ -7,14 +7,12 @@ message starts nothing new.
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 
 import functions_framework
 
 from common.api.deps import Deps
-from common.logs import configure, request_id_var
+from common.api.push import receive
 from common.services.scoring import SCHEDULER, scheduled_period, start_run
 
 log = logging.getLogger("pantau.scoring_start")
@@ -23,11 +21,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def scoring_start(cloud_event) -> None:
-    configure(deps.settings.log_level)
-    request_id_var.set(cloud_event["id"])
-    raw = base64.b64decode(cloud_event.data["message"].get("data") or b"") or b"{}"
-    message = json.loads(raw)
-    data = message.get("data", message) if isinstance(message, dict) else {}
+    data = receive(cloud_event, deps.settings.log_level).data
     period = data.get("period") or scheduled_period(deps.now())
     run = start_run(deps.uow, deps.publisher, period, data.get("requested_by", SCHEDULER), deps.now(), run_id=f"{period}-scheduled")
     log.info("scoring run started", extra={"run_id": run.id, "period": period, "units": run.total})

@@ -8,8 +8,8 @@ import logging
 import functions_framework
 
 from common.api.deps import Deps
+from common.api.push import receive
 from common.domain.clock import WIB
-from common.logs import configure, request_id_var
 from common.services.notifications import plan_digests, publish_notifications
 
 log = logging.getLogger("pantau.send_digests")
@@ -18,8 +18,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def send_digests(cloud_event) -> None:
-    configure(deps.settings.log_level)
-    request_id_var.set(cloud_event["id"])
+    receive(cloud_event, deps.settings.log_level)
     now = deps.now()
     notifications = plan_digests(deps.uow, now.astimezone(WIB).date(), now)
     messages = publish_notifications(deps.publisher, notifications, deps.settings.notify_chunk)

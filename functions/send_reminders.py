@@ -8,7 +8,7 @@ import logging
 import functions_framework
 
 from common.api.deps import Deps
-from common.logs import configure, request_id_var
+from common.api.push import receive
 from common.services.notifications import plan_reminders, publish_notifications
 
 log = logging.getLogger("pantau.send_reminders")
@@ -17,8 +17,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def send_reminders(cloud_event) -> None:
-    configure(deps.settings.log_level)
-    request_id_var.set(cloud_event["id"])
+    receive(cloud_event, deps.settings.log_level)
     notifications = plan_reminders(deps.uow, deps.settings, deps.now())
     messages = publish_notifications(deps.publisher, notifications, deps.settings.notify_chunk)
     log.info("reminders queued", extra={"notifications": [n.id for n in notifications], "messages": messages})

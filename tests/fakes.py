@@ -390,6 +390,9 @@ class FakeNotifications(_Repo):
             items = [i for i in items if (i["created_at"], i["id"]) < before]
         return items[:limit]
 
+    def has_inbox_item(self, nip: str, item_id: str) -> bool:
+        return item_id in self.state.inbox.get(nip, {})
+
     def unread(self, nip: str) -> int:
         return sum(i["read_at"] is None for i in self.state.inbox.get(nip, {}).values())
 
@@ -412,6 +415,9 @@ class FakeNotifications(_Repo):
 
     def preferences(self, nip: str) -> dict[str, Any]:
         return dict(self.state.prefs.get(nip, {}))
+
+    def preferences_many(self, nips) -> dict[str, dict[str, Any]]:
+        return {n: dict(self.state.prefs[n]) for n in nips if n in self.state.prefs}
 
     def put_preferences(self, nip: str, prefs: dict[str, Any]) -> None:
         self.state.prefs[nip] = dict(prefs)

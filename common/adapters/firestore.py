@@ -374,9 +374,8 @@ class FirestoreUnitOfWork(_Repositories):
         return metered()
 
     def transaction(self, work: Callable[[_Repositories], T]) -> T:
-        from google.cloud import firestore
-
         from google.api_core.exceptions import GoogleAPICallError
+        from google.cloud import firestore
 
         @firestore.transactional
         def run(transaction: "Transaction") -> T:

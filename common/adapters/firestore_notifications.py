@@ -56,6 +56,12 @@ class FirestoreNotifications(_Repository):
             query = query.start_after({"created_at": before[0], "id": before[1]})
         return self._stream(query.limit(limit))
 
+    def has_inbox_item(self, nip: str, item_id: str) -> bool:
+        if not valid_id(item_id):
+            return False
+        count(reads=1)
+        return self._inbox(nip).document(item_id).get(**rpc()).exists
+
     def unread(self, nip: str) -> int:
         count(reads=1)
         result = self._inbox(nip).where(filter=_filter("read_at", "==", None)).count(alias="n").get(**rpc())
@@ -101,6 +107,13 @@ class FirestoreNotifications(_Repository):
         count(reads=1)
         snapshot = self.client.collection("notification_prefs").document(nip).get(**rpc())
         return snapshot.to_dict() if snapshot.exists else {}
+
+    def preferences_many(self, nips) -> dict[str, dict[str, Any]]:
+        refs = [self.client.collection("notification_prefs").document(n) for n in dict.fromkeys(nips) if valid_id(n)]
+        if not refs:
+            return {}
+        count(reads=len(refs))
+        return {s.id: s.to_dict() for s in self.client.get_all(refs, **rpc()) if s.exists}
 
     def put_preferences(self, nip: str, prefs: dict[str, Any]) -> None:
         count(writes=1)

@@ -325,8 +325,6 @@ def _is_transient(error: BaseException) -> bool:
     while current is not None and seen < 10:
         if isinstance(current, transient) or isinstance(current, TimeoutError):
             return True
-        if isinstance(current, ValueError) and "Failed to commit transaction" in str(current):
-            return True
         current = current.__cause__ or current.__context__
         seen += 1
     return False

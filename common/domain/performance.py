@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 
 from .period import period_of, periods_of_year, report_deadline
 from .ratings import Predikat, Rating
-from .scoring import AsnResult, Outcome
 from .reports import Decision, Report
+from .scoring import AsnResult, Outcome
 from .skp import Indicator, SkpPlan, capaian, category
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .organisation import ServiceType, UnitId  # noqa: F401  (ServiceType re-exported)
+from .organisation import UnitId
 
 Score = Annotated[int, Field(ge=1, le=4)]
 UnsurCode = Literal["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9"]

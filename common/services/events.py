@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from common.domain.events import Event
 
-from .ports import Outbox, PublishError, Publisher
+from .ports import Outbox, Publisher, PublishError
 
 log = logging.getLogger(__name__)
 

@@ -178,17 +178,21 @@ def publish_notifications(publisher: Publisher, notifications: list[Notification
 # -- step 2: delivering ---------------------------------------------------------------
 
 def deliver(uow: UnitOfWork, email: EmailSender, push: PushSender, notification: Notification, now: datetime) -> dict[str, int]:
-    people = uow.employees.get_many(r.nip for r in notification.recipients)
+    nips = [r.nip for r in notification.recipients]
+    people = uow.employees.get_many(nips)
+    prefs = uow.notifications.preferences_many(nips)  # one batched read, not one per person
     tally: dict[str, int] = {}
     retry: list[str] = []
     for recipient in notification.recipients:
         person = people.get(recipient.nip)
-        prefs = uow.notifications.preferences(recipient.nip)
-        lang = prefs.get("language") or (person.language.value if person else "id")
-        opted_out = {Channel(c) for c in prefs.get("opt_out", [])}
+        mine = prefs.get(recipient.nip, {})
+        lang = mine.get("language") or (person.language.value if person else "id")
+        opted_out = {Channel(c) for c in mine.get("opt_out", [])}
         message = render(notification, lang)
+        # Read once: the claim decides from them whether push can reach anyone, the send uses them.
+        devices = uow.notifications.devices(recipient.nip) if Channel.PUSH in recipient.channels and push.configured else []
         for channel in recipient.channels:
-            outcome = _deliver_one(uow, email, push, notification, recipient.nip, person, channel, message, opted_out, now)
+            outcome = _deliver_one(uow, email, push, notification, recipient.nip, person, channel, message, opted_out, devices, now)
             tally[outcome.value] = tally.get(outcome.value, 0) + 1
             if outcome is DeliveryStatus.RETRYING:
                 retry.append(delivery_id(notification.id, recipient.nip, channel))
@@ -197,7 +201,7 @@ def deliver(uow: UnitOfWork, email: EmailSender, push: PushSender, notification:
     return tally
 
 
-def _deliver_one(uow, email, push, notification, nip, person, channel, message, opted_out, now) -> DeliveryStatus:
+def _deliver_one(uow, email, push, notification, nip, person, channel, message, opted_out, devices, now) -> DeliveryStatus:
     did = delivery_id(notification.id, nip, channel)
 
     def claim(tx: Repositories) -> tuple[Delivery, bool]:
@@ -211,7 +215,7 @@ def _deliver_one(uow, email, push, notification, nip, person, channel, message, 
             failed = record.model_copy(update={"status": DeliveryStatus.FAILED, "reason": "interrupted: outcome unknown, not resent", "updated_at": now})
             tx.notifications.put_delivery(failed)
             return failed, False
-        reason = skip_reason(channel, notification.mandatory, opted_out) or _unreachable(channel, person, email, push, uow, nip)
+        reason = skip_reason(channel, notification.mandatory, opted_out) or _unreachable(channel, person, email, push, devices)
         base = dict(id=did, notification_id=notification.id, kind=notification.kind, nip=nip, channel=channel, updated_at=now)
         if reason:
             skipped = Delivery(**base, status=DeliveryStatus.SKIPPED, reason=reason, attempts=attempts)
@@ -225,7 +229,7 @@ def _deliver_one(uow, email, push, notification, nip, person, channel, message, 
     if not mine:
         return record.status
     try:
-        _send(uow, email, push, notification, nip, person, channel, message)
+        _send(uow, email, push, notification, nip, person, channel, message, devices)
     except _Permanent as error:
         return _record(uow, record, DeliveryStatus.FAILED, now, str(error))
     except Exception as error:  # anything else may pass: retry
@@ -238,7 +242,7 @@ class _Permanent(Exception):
     pass
 
 
-def _unreachable(channel: Channel, person, email: EmailSender, push: PushSender, uow: UnitOfWork, nip: str) -> str | None:
+def _unreachable(channel: Channel, person, email: EmailSender, push: PushSender, devices: list[dict]) -> str | None:
     if person is None:
         return "no_employee_record"
     if channel is Channel.EMAIL:
@@ -249,12 +253,12 @@ def _unreachable(channel: Channel, person, email: EmailSender, push: PushSender,
     if channel is Channel.PUSH:
         if not push.configured:
             return "push_not_configured"
-        if not uow.notifications.devices(nip):
+        if not devices:
             return "no_device"
     return None
 
 
-def _send(uow, email, push, notification: Notification, nip, person, channel: Channel, message) -> None:
+def _send(uow, email, push, notification: Notification, nip, person, channel: Channel, message, devices: list[dict]) -> None:
     if channel is Channel.INBOX:
         uow.notifications.put_inbox(nip, {
             "id": notification.id, "kind": notification.kind.value, "title": message.title, "body": message.body,
@@ -268,7 +272,6 @@ def _send(uow, email, push, notification: Notification, nip, person, channel: Ch
         except PermanentSendError as error:
             raise _Permanent(str(error)) from error
     else:
-        devices = uow.notifications.devices(nip)
         outcome = push.send([d["token"] for d in devices], message.title, notification.link, notification.id)
         for device in devices:
             if device["token"] in outcome.invalid_tokens:

@@ -11,8 +11,7 @@ from common.domain.reports import report_id
 from common.domain.training import jp_in_year
 from common.settings import Settings
 
-from .ports import UnitOfWork
-from .ports import Caller
+from .ports import Caller, UnitOfWork
 
 
 def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: int, now: datetime) -> PerformanceView:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from common.domain.clock import WIB
 from common.domain.errors import Invalid, NotFound, RateLimited
 from common.domain.events import Event
-from common.domain.ikm import IkmResult, Weights, ikm_from_sums
+from common.domain.ikm import IkmResult, Weights, ikm_from_sums, months_of
 from common.domain.organisation import ServiceType, Unit
 from common.domain.period import period_of
 from common.domain.survey import (
@@ -327,6 +327,14 @@ class IkmReport(BaseModel):
     result: IkmResult
     unsur: list[UnsurRef]
     services: list[ServiceIkm]
+
+
+def months_for(period: str) -> list[str]:
+    """The months of a period written YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY, or a clear 422."""
+    try:
+        return months_of(period)
+    except ValueError:
+        raise Invalid("ikm_period_invalid") from None
 
 
 def ikm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], weights: Weights) -> IkmReport:

@@ -94,12 +94,10 @@ def test_survey_events(stack):
     assert [t for _, t in published(clean_pub)] == [t for _, t in published(messy_pub)] == ["investigation.opened"]
 
 
-def scoring_world(stack, label):
+def scoring_world(stack, label, head, staff):
     from common.domain import reports as domain
 
     uow = world(stack, label)
-    head = f.employee("kel-a")
-    staff = [f.employee("kel-a", supervisor=head.nip) for _ in range(4)]
     uow.units.put_many([Unit(id="kel-a", name="Kelurahan A", head_nip=head.nip), Unit(id="kel-b", name="Kelurahan B")])
     uow.employees.put_many([head, *staff])
     uow.plans.put_many([f.plan(e.nip) for e in [head, *staff]])
@@ -108,21 +106,16 @@ def scoring_world(stack, label):
         if person is staff[1]:
             report, _ = domain.review(report, person, head.nip, f.review_input(), f.at(at))
         uow.reports.put(report)
-    return uow, head, staff
+    return uow
 
 
 def test_scoring(stack):
     from common.services import scoring
 
-    clean_uow, head, staff = scoring_world(stack, "scoring-clean")
-    messy_uow, *_ = scoring_world(stack, "scoring-messy")
-    # Same people in both worlds: copy the second world's documents from the first.
-    for collection in ("employees", "skp_plans", "reports", "units"):
-        for d in clean_uow.client.collection(collection).stream():
-            messy_uow.client.collection(collection).document(d.id).set(d.to_dict())
-    for d in list(messy_uow.client.collection("employees").stream()):
-        if not clean_uow.client.collection("employees").document(d.id).get().exists:
-            d.reference.delete()
+    head = f.employee("kel-a")
+    staff = [f.employee("kel-a", supervisor=head.nip) for _ in range(4)]
+    clean_uow = scoring_world(stack, "scoring-clean", head, staff)
+    messy_uow = scoring_world(stack, "scoring-messy", head, staff)  # the same people in both worlds
     clean_pub, messy_pub = FakePublisher(), FakePublisher()
     for uow, publisher, shuffle in ((clean_uow, clean_pub, False), (messy_uow, messy_pub, True)):
         starts = [("scoring.requested", None)] * (3 if shuffle else 1)

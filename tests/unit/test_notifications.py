@@ -170,6 +170,7 @@ def test_the_dead_letter_records_why(world):
     assert service.give_up(uow, n, "8", NOW) == 1
     record = uow.notifications.delivery(f"{n.id}|{boss.nip}|email")
     assert record.status == "failed" and record.reason.startswith("gave up after 8 delivery attempts; last error: TransientSendError")
+    assert service.give_up(uow, n, "8", NOW) == 0  # the dead letter delivered twice: nothing more to close
 
 
 def test_investigations_reach_the_inspectorate_and_the_unit_head_by_email(world):

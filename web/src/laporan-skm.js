@@ -1,18 +1,15 @@
 /* The SKM publication report of one unit (web/laporan-skm.html, /laporan-skm/{unit_id}).
  * Public, no sign-in: GET /api/public/units/{id}/skm?period= laid out the way offices publish
  * it, printable on A4 (the print CSS hides everything but the report), with the PDF beside it.
- * Plain DOM code; bundled by esbuild only to share format.js with the dashboard.
+ * Plain DOM code; bundled by esbuild to share format.js with the dashboard and public-page.js
+ * with the results page.
  */
-import { h } from './dom.js';
-import { DASH, formatConverted, formatCount, formatDateTime, formatIkm, formatNrr, formatPercent, lastMonths, periodName } from './format.js';
+import { $, h } from './dom.js';
+import { DASH, formatConverted, formatCount, formatDateTime, formatIkm, formatNrr, formatPercent, periodName } from './format.js';
+import { startPublicPage } from './public-page.js';
 
-const $ = (id) => document.getElementById(id);
-const params = new URLSearchParams(location.search);
-const match = location.pathname.match(/^\/laporan-skm\/([^/]+)/);
-const unitId = match ? decodeURIComponent(match[1]) : params.get('unit') || '';
 const MUTU = { A: 'Sangat Baik', B: 'Baik', C: 'Kurang Baik', D: 'Tidak Baik' };
 const GROUPS = [['sex', 'Jenis kelamin'], ['age', 'Usia (tahun)'], ['education', 'Pendidikan terakhir'], ['occupation', 'Pekerjaan utama']];
-let loading = 0;
 
 function cells(tag, values, numeric = []) {
   return values.map((v, i) => {
@@ -32,70 +29,9 @@ function reportTable(id, caption, head, rows, numeric, foot) {
       foot || null));
 }
 
-function fillPicker() {
-  const months = lastMonths(12);
-  const year = Number(months[0].slice(0, 4));
-  const month = Number(months[0].slice(5, 7));
-  const groups = { Bulan: months, Triwulan: [], Semester: [], Tahun: [] };
-  for (const y of [year, year - 1]) {
-    for (let q = 4; q >= 1; q--) if (y < year || (q - 1) * 3 < month) groups.Triwulan.push(y + '-Q' + q);
-    for (let s = 2; s >= 1; s--) if (y < year || (s - 1) * 6 < month) groups.Semester.push(y + '-S' + s);
-    groups.Tahun.push(String(y));
-  }
-  const select = $('period');
-  for (const [label, codes] of Object.entries(groups)) {
-    select.append(h('optgroup', { label }, codes.map((code) => h('option', { value: code, text: periodName(code) + (code === months[0] ? ' (bulan ini)' : '') }))));
-  }
-  const wanted = params.get('period');
-  if (wanted && ![...select.options].some((o) => o.value === wanted) && /^\d{4}(-(\d{2}|Q[1-4]|S[12]))?$/.test(wanted)) {
-    select.append(h('option', { value: wanted, text: periodName(wanted) }));
-  }
-  select.value = wanted && [...select.options].some((o) => o.value === wanted) ? wanted : months[0];
-}
-
-function fatal(message) {
-  $('picker').hidden = true;
-  $('report').hidden = true;
-  $('page-alert').textContent = message;
-}
-
-async function load() {
-  const period = $('period').value;
-  const ticket = ++loading;
-  const q = '?period=' + encodeURIComponent(period);
-  $('pdf-link').href = '/api/public/units/' + encodeURIComponent(unitId) + '/skm.pdf' + q;
-  $('report').setAttribute('aria-busy', 'true');
-  $('status').textContent = 'Memuat laporan ' + periodName(period) + '…';
-  $('page-alert').textContent = '';
-  let response, body;
-  try {
-    response = await fetch('/api/public/units/' + encodeURIComponent(unitId) + '/skm' + q, { headers: { Accept: 'application/json', 'Accept-Language': 'id' } });
-    body = await response.json().catch(() => null);
-  } catch {
-    if (ticket === loading) {
-      $('status').textContent = '';
-      $('page-alert').textContent = 'Laporan belum dapat dimuat karena koneksi internet terputus. Periksa sinyal, lalu tekan "Tampilkan" lagi.';
-    }
-    return;
-  }
-  if (ticket !== loading) return;
-  $('status').textContent = '';
-  if (response.status === 404) {
-    $('unit-name').textContent = 'Unit layanan tidak ditemukan';
-    fatal('Maaf, unit layanan dengan kode "' + unitId + '" tidak kami temukan. Periksa kembali tautan yang digunakan.');
-    return;
-  }
-  if (!response.ok || !body) {
-    const message = body && body.error && body.error.message;
-    $('page-alert').textContent = (message || 'Laporan belum dapat dimuat karena gangguan pada server.') + ' Silakan coba lagi.';
-    return;
-  }
-  history.replaceState(null, '', location.pathname + q);
-  show(body);
-}
-
-function show(data) {
+function show(data, period, unitId) {
   const r = data.result;
+  $('pdf-link').href = '/api/public/units/' + encodeURIComponent(unitId) + '/skm.pdf?period=' + encodeURIComponent(period);
   const label = periodName(data.period);
   document.title = 'Laporan SKM ' + label + ' – ' + data.unit_name;
   $('unit-name').textContent = data.unit_name;
@@ -157,12 +93,11 @@ function show(data) {
   $('report').hidden = false;
 }
 
-if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(unitId)) {
-  $('unit-name').textContent = 'Alamat tidak lengkap';
-  fatal('Alamat halaman ini tidak memuat kode unit layanan.');
-} else {
-  fillPicker();
-  $('picker').addEventListener('submit', (event) => { event.preventDefault(); load(); });
-  $('print').addEventListener('click', () => window.print());
-  load();
-}
+startPublicPage({
+  prefix: 'laporan-skm',
+  noun: 'laporan',
+  content: $('report'),
+  url: (unitId, period) => '/api/public/units/' + encodeURIComponent(unitId) + '/skm?period=' + encodeURIComponent(period),
+  show,
+});
+$('print').addEventListener('click', () => window.print());
