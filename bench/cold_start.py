@@ -19,7 +19,6 @@ import platform
 import statistics
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +80,7 @@ def main() -> int:
         print(f"{function.name:26} build {b * 1000:7.1f} ms   libraries {l * 1000:7.1f} ms   ratio {b / l:4.2f}", flush=True)
 
     lines = [
-        f"## Cold start ({date.today().isoformat()})",
+        f"## Cold start ({_today()})",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
         f"Command: `python -m bench.cold_start --runs {args.runs}`; medians of {args.runs} fresh processes each.",
@@ -99,6 +98,12 @@ def main() -> int:
 
     _record(args.results, "## Cold start", "\n".join(lines))
     return 0
+
+
+def _today() -> str:
+    from common.domain.clock import today_wib
+
+    return today_wib().isoformat()
 
 
 if __name__ == "__main__":

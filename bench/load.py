@@ -21,7 +21,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
 import requests
@@ -144,7 +143,7 @@ def main() -> int:
         assert after == accepted_surveys + flood_accepted
 
         lines = [
-            f"## Load ({date.today().isoformat()})",
+            f"## Load ({_today()})",
             "",
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; the local stack (emulators, "
             "one gateway process with threads) and the client on the same machine, over loopback.",
@@ -172,6 +171,12 @@ def main() -> int:
         os.killpg(floor.pid, 15)
         stack.down()
     return 0
+
+
+def _today() -> str:
+    from common.domain.clock import today_wib
+
+    return today_wib().isoformat()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import random
 import sys
 import time
 from datetime import date, datetime, time as clock_time, timedelta
+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,7 +180,7 @@ def main() -> int:
         employees = sum(s.employees or 0 for s in statuses)
         per_unit = sorted(s.reads or 0 for s in statuses)
         lines = [
-            f"## Scoring run ({date.today().isoformat()})",
+            f"## Scoring run ({_today()})",
             "",
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
             "Firestore and Pub/Sub emulators from the Google Cloud CLI, functions behind functions-framework on one local gateway "
@@ -213,6 +214,12 @@ def _record(path: Path, heading: str, section: str) -> None:
     parts = text.split("\n## ")
     kept = [parts[0]] + ["## " + p for p in parts[1:] if not ("## " + p).startswith(heading)]
     path.write_text("\n".join(p.rstrip("\n") + "\n" for p in kept) + "\n" + section)
+
+
+def _today() -> str:
+    from common.domain.clock import today_wib
+
+    return today_wib().isoformat()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from common.domain.findings import FindingRule
 from common.domain.scoring import UnitRule
@@ -48,6 +48,9 @@ class Settings(BaseModel):
     topic_prefix: str = Field(default="", description="prefix for topic names, to share a project between stages")
     auth_check_revoked: bool = Field(default=False, description="also check revocation and disabled accounts (one Auth API call per request)")
     log_level: str = "INFO"
+    clock_offset_seconds: float = Field(
+        default=0.0, description="seconds added to the real time; the local stack and the tests only (PANTAU_NOW sets it)"
+    )
 
     # The public survey
     survey_rate_limit: int = Field(default=20, ge=1, description="responses per client per window (a kiosk is one client)")
@@ -89,6 +92,12 @@ class Settings(BaseModel):
         if not value:
             raise ValueError("set GOOGLE_CLOUD_PROJECT (or PANTAU_PROJECT_ID)")
         return value
+
+    @model_validator(mode="after")
+    def _real_time_outside_the_local_stack(self) -> "Settings":
+        if self.clock_offset_seconds and self.environment not in (Environment.LOCAL, Environment.TEST):
+            raise ValueError("clock_offset_seconds is for the local stack and the tests; dev and prod run on the real time")
+        return self
 
     @property
     def emulated(self) -> bool:
@@ -144,4 +153,8 @@ def _from_environment(environ: dict[str, str]) -> Settings:
 
 @cache
 def get_settings() -> Settings:
-    return _from_environment(dict(os.environ))
+    settings = _from_environment(dict(os.environ))
+    from common.domain import clock
+
+    clock.install(clock.Clock(settings.clock_offset_seconds))  # the process's one clock, configured once with the rest
+    return settings

@@ -1,6 +1,12 @@
 """Shared fixtures. Tests that need Firestore, Pub/Sub or Auth get a real local
 stack: emulators and the gateway, started once per session on free ports with
-its own project id, so a running demo is never touched."""
+its own project id, so a running demo is never touched.
+
+"Now" comes from one clock: the ``clock`` fixture, which the test process and every
+process of the test stack share. It is the real time unless ``PANTAU_NOW`` moves it,
+e.g. ``PANTAU_NOW=2027-01-01T00:05:00+07:00 make test`` runs the suite on New Year's
+night; no test may depend on which day it runs.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,31 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config):
+    from common.domain import clock
+    from tools.stack import requested_clock
+
+    clock.install(requested_clock())  # before any test or fixture reads the time
+
+
 @pytest.fixture(scope="session")
-def stack():
+def clock():
+    """The one clock of the test session and its stack: ``clock.now()`` (UTC), ``clock.today()`` (WIB)."""
+    from common.domain.clock import current
+
+    return current()
+
+
+@pytest.fixture
+def this_month(clock) -> str:
+    """The current period (YYYY-MM in WIB) by the clock."""
+    from common.domain.period import period_of
+
+    return period_of(clock.now())
+
+
+@pytest.fixture(scope="session")
+def stack(clock):
     import signal
 
     from tools.stack import Ports, Stack
@@ -29,7 +58,7 @@ def stack():
 
     state = ROOT / ".local" / f"test-stack-{os.getpid()}"
     # Firestore calls give up after 3 s here, so the outage tests see 503s quickly.
-    running = Stack(state, project="demo-pantau-test", ports=Ports.free(), settings={"PANTAU_FIRESTORE_TIMEOUT_SECONDS": "3"})
+    running = Stack(state, project="demo-pantau-test", ports=Ports.free(), settings={"PANTAU_FIRESTORE_TIMEOUT_SECONDS": "3"}, clock=clock)
     info = running.up()
     saved = {k: os.environ.get(k) for k in info.env()}
     os.environ.update(info.env())

@@ -11,6 +11,8 @@ import copy
 from datetime import datetime
 from typing import Any, Callable, Iterable, TypeVar
 
+from pydantic import BaseModel
+
 from common.domain.complaints import ComplaintPicture, Investigation
 from common.domain.events import Event
 from common.domain.organisation import Employee, Unit
@@ -452,6 +454,17 @@ class _Repositories:
         self.notifications = FakeNotifications(state, guard)
 
 
+def _stage(state: _State) -> _State:
+    """A copy to run a transaction on. The models are values (services replace them, never
+    change them in place), so their collections are copied shallowly; plain nested dicts deeply."""
+    staged = _State.__new__(_State)
+    for name, collection in state.__dict__.items():
+        values = collection.values()
+        shallow = all(isinstance(v, BaseModel) for v in values)
+        staged.__dict__[name] = dict(collection) if shallow else copy.deepcopy(collection)
+    return staged
+
+
 class FakeUnitOfWork(_Repositories):
     def __init__(self) -> None:
         self.state = _State()
@@ -465,7 +478,7 @@ class FakeUnitOfWork(_Repositories):
         return contextlib.nullcontext(SimpleNamespace(reads=0, writes=0))
 
     def transaction(self, work: Callable[[Any], T]) -> T:
-        staged = copy.deepcopy(self.state)
+        staged = _stage(self.state)
         result = work(_Repositories(staged, transactional=True))
         # Commit: swap the staged state in, so a failure above leaves no trace.
         self.state.__dict__.update(staged.__dict__)

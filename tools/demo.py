@@ -67,9 +67,9 @@ def scoring_demo(info: StackInfo, accounts: list[dict], by_nip: dict, asn: dict)
     import time
 
     from common.domain.clock import utcnow
-    from common.domain.period import period_of, previous_period
+    from tools.demo_data import scoring_period
 
-    period = previous_period(period_of(utcnow()))
+    period = scoring_period(utcnow())  # last month, or the one before while last month's reports still come in
     admin = next(a for a in accounts if a["role"] == "admin")
     api = Api(info.api, sign_in(info.auth, admin["email"], admin["password"]))
     run = check(api.post("/api/admin/scoring-runs", json={"period": period}), 202)
@@ -84,9 +84,11 @@ def scoring_demo(info: StackInfo, accounts: list[dict], by_nip: dict, asn: dict)
         sys.stdout.flush()
     print(f"\n   {run['status']} in {time.monotonic() - started:.1f}s")
 
-    # Someone whose report was reviewed, so there is a predikat to show.
+    # Someone whose report was reviewed, so there is a predikat to show (the data set has one: tests/unit/test_demo_data.py).
     team = check(api.get(f"/api/units/{asn['unit']}/results", params={"period": period}), 200)["results"]
-    scored = next(r for r in team if r["outcome"] == "scored")
+    scored = next((r for r in team if r["outcome"] == "scored"), None)
+    if scored is None:
+        raise SystemExit(f"nobody in {asn['unit']} was scored for {period}: the demo data set lacks a reviewed report")
     person = by_nip[scored["nip"]]
     person_api = Api(info.api, sign_in(info.auth, person["email"], person["password"]))
     view = check(person_api.get("/api/me/performance"), 200)
@@ -119,8 +121,11 @@ def form_date() -> str:
 
 
 def main() -> int:
+    from common.domain import clock
+
     state = DEFAULT_STATE
     info = StackInfo.load(state / "stack.json")
+    clock.install(info.clock())  # the stack's clock (PANTAU_NOW moves it), so the demo and the functions agree on the day
     accounts = json.loads((state / "demo-accounts.json").read_text())
     by_nip = {a["nip"]: a for a in accounts}
 

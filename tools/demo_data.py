@@ -1,9 +1,13 @@
 """A realistic, reproducible demo organisation for Kecamatan Medan Belawan.
 
 Kantor Camat and its six kelurahan, a few hundred ASN with supervisors and
-SKP plans, and the last four months of reports and reviews (plus the current
+SKP plans, and the last five months of reports and reviews (plus the current
 month, partly reported), produced by the same domain functions the API uses.
-Pure: ``build(today)`` returns data; tools/seed.py writes it.
+Pure: ``build(now)`` returns data; tools/seed.py writes it.
+
+Valid on any day: nothing is dated after ``now``, SKP plans cover every year the
+history reaches (in January, last year's too), and ``scoring_period(now)`` names
+the month the demo scores, the latest one whose reports are in and reviewed.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from common.domain import reports as domain
 from common.domain.clock import WIB
 from common.domain.organisation import Employee, EmploymentStatus, Role, ServiceType, Unit
-from common.domain.period import period_of, previous_period, report_deadline
+from common.domain.period import period_of, period_start, previous_period, report_deadline
 from common.domain.ratings import BerAkhlak, Rating
 from common.domain.reports import RealisasiEntry, Report, ReportContent, ReviewInput
 from common.domain.skp import Aspect, Direction, Indicator, SkpPlan, capaian, default_hasil_kerja
@@ -36,6 +40,9 @@ from common.domain.survey import (
 
 DEMO_PASSWORD = "Belawan-Demo-2026"
 EMAIL_DOMAIN = "belawan.example"
+DEADLINE_DAY = 5  # the demo runs on the default deadline (Settings.report_deadline_day)
+HISTORY_MONTHS = 5  # complete months before the current one
+REVIEW_ALLOWANCE = timedelta(days=7)  # supervisors review within a week of the deadline, in the data set
 
 KELURAHAN_SERVICES = [
     ServiceType(id="sk-domisili", name="Surat Keterangan Domisili", standard_days=1),
@@ -197,7 +204,26 @@ def _email(name: str, nip: str) -> str:
     return f"{slug}.{nip[-4:]}@{EMAIL_DOMAIN}"
 
 
-def build(today: date, seed: int = 2026) -> Dataset:
+def history_periods(now: datetime) -> list[str]:
+    """The months the history covers, oldest first, ending with the current one."""
+    periods = [period_of(now)]
+    for _ in range(HISTORY_MONTHS):
+        periods.insert(0, previous_period(periods[0]))
+    return periods
+
+
+def scoring_period(now: datetime) -> str:
+    """The month the demo scores: the latest whose deadline passed a week ago or more, so its
+    reports are in and most are reviewed (on 2 December that is October, from 13 December November)."""
+    period = previous_period(period_of(now))
+    while report_deadline(period, DEADLINE_DAY) + REVIEW_ALLOWANCE > now:
+        period = previous_period(period)
+    return period
+
+
+def build(now: datetime, seed: int = 2026) -> Dataset:
+    """The demo organisation as it stands at ``now`` (an aware instant)."""
+    today = now.astimezone(WIB).date()
     rng = random.Random(seed)
     names = _Names(rng)
     people: list[Person] = []
@@ -271,10 +297,11 @@ def build(today: date, seed: int = 2026) -> Dataset:
     by_id["bkpsdm-medan"] = by_id["bkpsdm-medan"].model_copy(update={"head_nip": kaban.employee.nip})
     by_id["inspektorat-medan"] = by_id["inspektorat-medan"].model_copy(update={"head_nip": irban.employee.nip})
 
-    plans = [_plan(p, today.year) for p in people]
+    years = sorted({int(period[:4]) for period in history_periods(now)})
+    plans = [_plan(p, year) for year in years for p in people]
     dataset = Dataset(units=list(by_id.values()), people=people, plans=plans)
-    dataset.reports = _history(dataset, today, rng)
-    dataset.surveys = _surveys(dataset.units, today, rng)
+    dataset.reports = _history(dataset, now, rng)
+    dataset.surveys = _surveys(dataset.units, now, rng)
     dataset.trainings = _trainings(dataset.people, today, rng)
     return dataset
 
@@ -332,47 +359,55 @@ def _moment(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(rng.randint(7, 16), rng.randint(0, 59)), tzinfo=WIB)
 
 
-def _history(dataset: Dataset, today: date, rng: random.Random) -> list[Report]:
-    """Four complete months before the current one, plus the current month so far."""
-    now = datetime.combine(today, time(12), tzinfo=WIB)
-    current = period_of(now)
-    periods = [current]
-    for _ in range(4):
-        periods.insert(0, previous_period(periods[0]))
-    plans = {p.nip: p for p in dataset.plans}
+def _moment_since(start: datetime, now: datetime, rng: random.Random) -> datetime:
+    """A moment in office hours between ``start`` and ``now`` (on the first morning of a
+    month, when office hours have not come yet, any moment of that short span)."""
+    first, last = start.astimezone(WIB).date(), now.astimezone(WIB).date()
+    moment = _moment(first + timedelta(days=rng.randint(0, (last - first).days)), rng)
+    if not start <= moment <= now:
+        moment = start + (now - start) * rng.random()
+    return moment
+
+
+def _history(dataset: Dataset, now: datetime, rng: random.Random) -> list[Report]:
+    """HISTORY_MONTHS months before the current one, plus the current month so far.
+    Nothing happens after ``now``: a report or review that would come later has not come yet."""
+    periods = history_periods(now)
+    current = periods[-1]
+    waiting_period = previous_period(current)  # the month most recently due, still being reviewed
+    plans = {(p.nip, p.year): p for p in dataset.plans}
     supervisors = {p.employee.nip: p for p in dataset.people}
     states: list[Report] = []
     for person in dataset.people:
-        employee, plan = person.employee, plans[person.employee.nip]
+        employee = person.employee
         for period in periods:
-            if int(period[:4]) != plan.year:
-                continue  # the demo plans cover this year only
-            deadline = report_deadline(period, 5)
-            next_month_first = (deadline - timedelta(days=5)).date()
+            plan = plans[(employee.nip, int(period[:4]))]
+            deadline = report_deadline(period, DEADLINE_DAY)
+            next_month_first = (deadline - timedelta(days=DEADLINE_DAY)).date()
             if period == current:
                 if rng.random() > 0.35:
                     continue  # most people report after the month ends
-                submitted = _moment(today - timedelta(days=rng.randint(0, 3)), rng)
+                submitted = _moment_since(period_start(period), now, rng)
             elif rng.random() > 0.97:
                 continue  # missing
             elif rng.random() < person.diligence:
-                submitted = _moment(next_month_first + timedelta(days=rng.randint(0, 4)), rng)
+                submitted = _moment(next_month_first + timedelta(days=rng.randint(0, DEADLINE_DAY - 1)), rng)
             else:
-                submitted = _moment(next_month_first + timedelta(days=rng.randint(5, 14)), rng)
+                submitted = _moment(next_month_first + timedelta(days=rng.randint(DEADLINE_DAY, 14)), rng)
             if submitted > now:
-                submitted = now - timedelta(hours=1)
+                continue  # not sent yet
             content = ReportContent(
                 realisasi=[RealisasiEntry(indicator_id=i.id, value=_realisasi(i, person.level, rng)) for i in plan.indicators],
                 narrative=NARRATIVES[person.work],
                 evidence=[f"https://drive.{EMAIL_DOMAIN}/bukti/{employee.nip}/{period}"],
             )
-            report, _, _ = domain.submit(None, employee, plan, period, content, submitted, 5)
+            report, _, _ = domain.submit(None, employee, plan, period, content, submitted, DEADLINE_DAY)
             states.append(report)
             supervisor = supervisors.get(employee.supervisor_nip or "")
             if supervisor is None:
                 continue  # the camat and agency heads are reviewed outside this system
             reviewed_at = submitted + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
-            if reviewed_at > now or (period == periods[-2] and rng.random() < 0.15):
+            if reviewed_at > now or (period == waiting_period and rng.random() < 0.15):
                 continue  # still waiting for the supervisor
             if rng.random() < 0.1:
                 report, _ = domain.review(
@@ -384,7 +419,7 @@ def _history(dataset: Dataset, today: date, rng: random.Random) -> list[Report]:
                 if resubmitted > now:
                     continue
                 fixed = content.model_copy(update={"narrative": content.narrative + " Bukti dukung telah diperbaiki."})
-                report, _, _ = domain.submit(report, employee, plan, period, fixed, resubmitted, 5)
+                report, _, _ = domain.submit(report, employee, plan, period, fixed, resubmitted, DEADLINE_DAY)
                 states.append(report)
                 reviewed_at = resubmitted + timedelta(days=rng.randint(1, 3))
                 if reviewed_at > now:
@@ -440,9 +475,9 @@ def _score(mean: float, rng: random.Random) -> int:
     return max(1, min(4, round(rng.gauss(mean, 0.6))))
 
 
-def _surveys(units: list[Unit], today: date, rng: random.Random) -> list[SurveyResponse]:
+def _surveys(units: list[Unit], now: datetime, rng: random.Random) -> list[SurveyResponse]:
     """About five months of responses per office; a surge of complaints at Belawan Bahari this month."""
-    now = datetime.combine(today, time(12), tzinfo=WIB)
+    today = now.astimezone(WIB).date()
     responses = []
     for unit in units:
         if not unit.services:

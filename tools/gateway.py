@@ -156,12 +156,14 @@ def run_scheduler(project: str, stop: threading.Event) -> None:
 
     from functions.catalog import FUNCTIONS
 
+    from common.domain.clock import utcnow
+
     jobs = [f for f in FUNCTIONS if f.schedule and f.topic]
     publisher = pubsub_v1.PublisherClient()
     zone = ZoneInfo("Asia/Jakarta")
     last_minute = None
     while not stop.wait(1.0):
-        now = datetime.now(zone).replace(second=0, microsecond=0)
+        now = utcnow().astimezone(zone).replace(second=0, microsecond=0)  # the stack's clock, as the functions read it
         if now == last_minute:
             continue
         last_minute = now
@@ -183,8 +185,10 @@ def main() -> None:
     parser.add_argument("--state", type=Path, required=True)
     args = parser.parse_args()
     from common.logs import configure
+    from common.settings import get_settings
 
     configure()
+    get_settings()  # installs the stack's clock (PANTAU_CLOCK_OFFSET_SECONDS) before the scheduler reads it
     firebase = json.loads((ROOT / "firebase.json").read_text())
     info = json.loads((args.state / "stack.json").read_text())
     hosting_port = int(info["api"].rsplit(":", 1)[1])

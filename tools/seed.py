@@ -23,7 +23,7 @@ def seed(info: StackInfo, state: Path) -> dict:
     os.environ.update(info.env())
     from common.adapters.firebase_auth import FirebaseAccounts
     from common.adapters.firestore import FirestoreUnitOfWork, get_client
-    from common.domain.clock import today_wib
+    from common.domain import clock
     from common.services import administration
     from common.settings import Settings
     from tools import demo_data
@@ -31,7 +31,9 @@ def seed(info: StackInfo, state: Path) -> dict:
     started = time.perf_counter()
     settings = Settings(project_id=info.project)
     uow = FirestoreUnitOfWork(get_client(info.project))
-    dataset = demo_data.build(today_wib())
+    clock.install(info.clock())  # the stack's clock: the data set is as of the stack's "now"
+    now = clock.utcnow()
+    dataset = demo_data.build(now)
 
     # Units first without heads, so employees can reference them; then heads.
     administration.load_units(uow, [u.model_copy(update={"head_nip": None}) for u in dataset.units])
@@ -50,14 +52,13 @@ def seed(info: StackInfo, state: Path) -> dict:
         uow.trainings.add(training)
     # As the survey-submitted handler would: bring each office's complaint picture up to date.
     from common.adapters.pubsub import PubSubPublisher
-    from common.domain.clock import utcnow
     from common.services.complaints import on_survey_submitted
 
     opened = [
         investigation.id
         for unit in dataset.units
         if unit.services
-        and (investigation := on_survey_submitted(uow, PubSubPublisher(settings), settings.spike_rule, settings.holiday_dates, unit.id, utcnow()))
+        and (investigation := on_survey_submitted(uow, PubSubPublisher(settings), settings.spike_rule, settings.holiday_dates, unit.id, now))
     ]
 
     accounts_path = state / "demo-accounts.json"

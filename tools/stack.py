@@ -42,6 +42,31 @@ class StackError(RuntimeError):
     pass
 
 
+def requested_start(environ: dict[str, str] | None = None):
+    """``PANTAU_NOW`` (an ISO instant with its zone, e.g. 2027-01-01T00:05:00+07:00): the moment
+    a new stack's clock starts at, to see the system on another day. Unset: the real time."""
+    from datetime import datetime
+
+    raw = (environ if environ is not None else os.environ).get("PANTAU_NOW", "").strip()
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise StackError(f"PANTAU_NOW={raw!r} is not an ISO date-time such as 2027-01-01T00:05:00+07:00") from None
+    if moment.tzinfo is None:
+        raise StackError(f"PANTAU_NOW={raw!r} needs its time zone, e.g. 2027-01-01T00:05:00+07:00")
+    return moment
+
+
+def requested_clock(environ: dict[str, str] | None = None):
+    """The clock ``PANTAU_NOW`` asks for (from this instant on), or the real time."""
+    from common.domain.clock import Clock
+
+    start = requested_start(environ)
+    return Clock.starting_at(start) if start is not None else Clock()
+
+
 @dataclass
 class Ports:
     firestore: int
@@ -92,6 +117,7 @@ class StackInfo:
     processes: list[Process] = field(default_factory=list)
     smtp: str = ""  # host:port of the local mailbox
     mail_dir: str = ""
+    clock_offset_seconds: float = 0.0  # the stack's clock runs this far from the real time (PANTAU_NOW)
 
     def env(self) -> dict[str, str]:
         """What a client of this stack needs in its environment."""
@@ -100,7 +126,14 @@ class StackInfo:
             "FIRESTORE_EMULATOR_HOST": self.firestore,
             "PUBSUB_EMULATOR_HOST": self.pubsub,
             "FIREBASE_AUTH_EMULATOR_HOST": self.auth,
+            "PANTAU_CLOCK_OFFSET_SECONDS": repr(self.clock_offset_seconds),
         }
+
+    def clock(self):
+        """The stack's clock: a client (the seed, the demo, a test) reads "now" from the same one."""
+        from common.domain.clock import Clock
+
+        return Clock(self.clock_offset_seconds)
 
     @classmethod
     def load(cls, path: Path) -> "StackInfo":
@@ -254,6 +287,7 @@ class Stack:
         ports: Ports | None = None,
         python: str | None = None,
         settings: dict[str, str] | None = None,
+        clock=None,
     ) -> None:
         if not project.startswith("demo-"):
             raise StackError("local project ids start with demo- so nothing can reach a real Google project")
@@ -262,6 +296,7 @@ class Stack:
         self.ports = ports or Ports.from_firebase_json()
         self.python = python or sys.executable
         self.settings = settings or {}  # PANTAU_* settings for the functions, e.g. an SMTP server for tests
+        self.clock = clock  # the stack's clock (common.domain.clock.Clock); None: the real time
         self.info_path = state / "stack.json"
 
     def running(self) -> StackInfo | None:
@@ -297,6 +332,8 @@ class Stack:
             smtp=f"{host}:{ports.mail}",
             mail_dir=str(self.state / "mail"),
         )
+        if self.clock is not None:
+            info.clock_offset_seconds = self.clock.offset_seconds
         try:
             self._start_emulators(info, ports)
             self.start_mailbox(info)
@@ -409,10 +446,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", default=DEFAULT_PROJECT)
     parser.add_argument("--free-ports", action="store_true", help="pick free ports instead of firebase.json's")
     args = parser.parse_args(argv)
-    stack = Stack(args.state, args.project, Ports.free() if args.free_ports else None)
     try:
+        stack = Stack(args.state, args.project, Ports.free() if args.free_ports else None, clock=requested_clock())
         if args.command == "up":
             info = stack.up()
+            if info.clock_offset_seconds:
+                from common.domain.clock import WIB
+
+                print(f"the stack's clock reads {info.clock().now().astimezone(WIB).isoformat(timespec='seconds')} (PANTAU_NOW)")
             print(f"stack up: API {info.api}  (project {info.project}; details in {stack.info_path.relative_to(ROOT) if stack.info_path.is_relative_to(ROOT) else stack.info_path})")
         elif args.command == "down":
             stack.down()

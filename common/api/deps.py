@@ -13,9 +13,16 @@ from common.settings import Settings, get_settings
 class Deps:
     """Production wiring. Tests pass their own object with the same attributes."""
 
-    def __init__(self, settings: Settings | None = None, now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, settings: Settings | None = None, now: Callable[[], datetime] | None = None) -> None:
         self._settings = settings
-        self.now = now
+        self._now = now
+
+    def now(self) -> datetime:
+        """The process's one clock (tests may pass their own)."""
+        if self._now is not None:
+            return self._now()
+        self.settings  # loading the settings installs the clock they configure
+        return utcnow()
 
     @cached_property
     def settings(self) -> Settings:

@@ -50,6 +50,12 @@ def browser():
             browser.close()
 
 
+def _on_the_stacks_clock(context, stack) -> None:
+    """The page's clock reads the stack's (PANTAU_NOW moves both): the pages work out "today" themselves."""
+    if stack.clock_offset_seconds:
+        context.clock.install(time=stack.clock().now())
+
+
 @pytest.fixture
 def page(browser, stack):
     """A fresh phone-sized page (own storage) on the stack's hosting URL.
@@ -66,6 +72,7 @@ def page(browser, stack):
         timezone_id="Asia/Jakarta",
         user_agent=f"Mozilla/5.0 (Linux; Android 10; uji-{uuid.uuid4().hex[:8]}) Chrome/120 Mobile",
     )
+    _on_the_stacks_clock(context, stack)
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []
@@ -132,7 +139,7 @@ class Demo:
     """The demo organisation of Medan Belawan, seeded into the test stack and scored for last month."""
 
     stack: object
-    period: str  # last month, the one the scoring run scored
+    period: str  # the month the scoring run scored: tools.demo_data.scoring_period, as the demo does
     accounts: list[dict]
 
     def one(self, role: str, **where) -> dict:
@@ -148,24 +155,23 @@ class Demo:
 
 
 @pytest.fixture(scope="session")
-def demo(stack, uow) -> Demo:
-    """Seeds the demo data set (tools/seed.py) once, then scores last month as the monthly job
+def demo(stack, uow, clock) -> Demo:
+    """Seeds the demo data set (tools/seed.py) once, then scores the demo's month as the monthly job
     would, so there are results, curve checks, findings and the Belawan Bahari investigation."""
     import json
     import time
 
     from common.adapters.pubsub import PubSubPublisher
-    from common.domain.clock import utcnow
-    from common.domain.period import period_of, previous_period
     from common.services.scoring import run_progress, start_run
     from common.settings import Settings
+    from tools.demo_data import scoring_period
     from tools.seed import seed
 
     state = Path(stack.state_dir)
     seed(stack, state)
     accounts = json.loads((state / "demo-accounts.json").read_text())
-    period = previous_period(period_of(utcnow()))
-    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "uji-dasbor", utcnow())
+    period = scoring_period(clock.now())
+    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "uji-dasbor", clock.now())
     deadline = time.monotonic() + 180
     while run.status == "running":
         if time.monotonic() > deadline:
@@ -193,6 +199,7 @@ def open_page(browser, stack):
             user_agent=f"Mozilla/5.0 (X11; Linux x86_64; uji-{uuid.uuid4().hex[:8]}) Chrome/120",
         )
         contexts.append(context)
+        _on_the_stacks_clock(context, stack)
         page = context.new_page()
         page.set_default_timeout(20_000)
         page.on("pageerror", lambda error: errors.append(str(error)))

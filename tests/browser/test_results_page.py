@@ -11,7 +11,6 @@ from fractions import Fraction
 
 from playwright.sync_api import Page, expect
 
-from common.domain.clock import today_wib
 from common.domain.survey import UNSUR, UNSUR_CODES
 from tools.client import Api
 
@@ -52,7 +51,7 @@ def post_responses(stack, unit_id: str, unique: str) -> list[str]:
     receipts = []
     for service, answers in RESPONSES:
         reply = api.post("/api/surveys", json={
-            "unit_id": unit_id, "service_id": service, "service_date": today_wib().isoformat(),
+            "unit_id": unit_id, "service_id": service, "service_date": stack.clock().today().isoformat(),
             "answers": answers, "source": "web",
         })
         assert reply.status_code == 201, reply.text
@@ -60,7 +59,7 @@ def post_responses(stack, unit_id: str, unique: str) -> list[str]:
     return receipts
 
 
-def test_results_show_the_ikm_nrr_and_the_sample_warning(page: Page, stack, survey_unit, unique, screenshots):
+def test_results_show_the_ikm_nrr_and_the_sample_warning(page: Page, stack, survey_unit, unique, screenshots, clock):
     post_responses(stack, survey_unit.id, unique)
     nrr, ikm, mutu = expected([a for _, a in RESPONSES])
     weakest = min(nrr, key=nrr.get)
@@ -68,7 +67,7 @@ def test_results_show_the_ikm_nrr_and_the_sample_warning(page: Page, stack, surv
 
     page.goto(f"/hasil/{survey_unit.id}")
     expect(page.get_by_role("heading", level=1)).to_have_text(survey_unit.name)
-    this_month = today_wib()
+    this_month = clock.today()
     expect(page.get_by_label("Periode", exact=True)).to_have_value(this_month.strftime("%Y-%m"))
     expect(page.get_by_role("heading", name=f"Hasil periode {month_name(this_month)}")).to_be_visible()
     expect(page.locator("#n")).to_have_text("3 orang")

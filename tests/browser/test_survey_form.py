@@ -10,7 +10,6 @@ import pytest
 import requests
 from playwright.sync_api import Page, Route, expect
 
-from common.domain.clock import today_wib
 from common.domain.survey import UNSUR
 
 from .conftest import stored_surveys
@@ -60,13 +59,13 @@ def capture_posts(page: Page) -> list[dict]:
 
 # -- a whole response --------------------------------------------------------------
 
-def test_a_person_fills_everything_and_gets_a_stored_receipt(page: Page, survey_unit, uow, screenshots):
+def test_a_person_fills_everything_and_gets_a_stored_receipt(page: Page, survey_unit, uow, screenshots, clock):
     posts = capture_posts(page)
     open_form(page, survey_unit)
     expect(page.get_by_text("Survei ini anonim.")).to_be_visible()
     expect(page.get_by_text("Jangan menuliskan nama, NIK, nomor telepon, atau alamat e-mail")).to_be_visible()
-    expect(page.get_by_label("Tanggal pelayanan")).to_have_value(today_wib().isoformat())
-    expect(page.get_by_label("Tanggal pelayanan")).to_have_attribute("max", today_wib().isoformat())
+    expect(page.get_by_label("Tanggal pelayanan")).to_have_value(clock.today().isoformat())
+    expect(page.get_by_label("Tanggal pelayanan")).to_have_attribute("max", clock.today().isoformat())
 
     page.get_by_label("Jenis layanan").select_option(label="Surat Keterangan Usaha")
     answer(page, ANSWERS)
@@ -102,7 +101,7 @@ def test_a_person_fills_everything_and_gets_a_stored_receipt(page: Page, survey_
     stored = doc.to_dict()
     assert stored["unit_id"] == survey_unit.id
     assert stored["service_id"] == "sk-usaha"
-    assert stored["service_date"] == today_wib().isoformat()
+    assert stored["service_date"] == clock.today().isoformat()
     assert stored["answers"] == ANSWERS
     assert stored["profile"] == {"sex": "P", "age": 34, "education": "SMA", "occupation": "WIRAUSAHA"}
     assert stored["feedback"] == {"kind": "pengaduan", "text": complaint}
@@ -169,13 +168,13 @@ def test_an_unanswered_question_is_named_focused_and_nothing_is_stored(page: Pag
     assert posts[0]["answers"]["U3"] == 2
 
 
-def test_a_date_in_the_future_is_refused_before_sending(page: Page, survey_unit, uow):
+def test_a_date_in_the_future_is_refused_before_sending(page: Page, survey_unit, uow, clock):
     from datetime import timedelta
 
     posts = capture_posts(page)
     open_form(page, survey_unit)
     fill_required(page)
-    page.get_by_label("Tanggal pelayanan").fill((today_wib() + timedelta(days=1)).isoformat())
+    page.get_by_label("Tanggal pelayanan").fill((clock.today() + timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Kirim").click()
     expect(page.get_by_text("Tanggal pelayanan tidak boleh melewati hari ini.").first).to_be_visible()
     expect(page.get_by_label("Tanggal pelayanan")).to_be_focused()
@@ -183,14 +182,14 @@ def test_a_date_in_the_future_is_refused_before_sending(page: Page, survey_unit,
     assert posts == [] and stored_surveys(uow, survey_unit.id) == []
 
 
-def test_server_side_errors_are_shown_next_to_the_right_field(page: Page, survey_unit, uow):
+def test_server_side_errors_are_shown_next_to_the_right_field(page: Page, survey_unit, uow, clock):
     """A service date older than the survey window (90 days, from the form data) is refused
     in the page; if one slips through anyway, the server's 422 names the field."""
     from datetime import timedelta
 
     open_form(page, survey_unit)
     fill_required(page)
-    old = (today_wib() - timedelta(days=200)).isoformat()
+    old = (clock.today() - timedelta(days=200)).isoformat()
     sent = []
     page.on("request", lambda r: sent.append(r) if r.url.endswith("/api/surveys") else None)
     page.get_by_label("Tanggal pelayanan").fill(old)
@@ -204,7 +203,7 @@ def test_server_side_errors_are_shown_next_to_the_right_field(page: Page, survey
         route.continue_(post_data=json.dumps(body))
 
     page.route("**/api/surveys", backdate)
-    page.get_by_label("Tanggal pelayanan").fill(today_wib().isoformat())
+    page.get_by_label("Tanggal pelayanan").fill(clock.today().isoformat())
     with page.expect_response(lambda r: r.url.endswith("/api/surveys")) as reply:
         page.get_by_role("button", name="Kirim").click()
     assert reply.value.status == 422
@@ -313,7 +312,7 @@ def test_a_lost_reply_then_a_resend_returns_the_same_receipt(page: Page, survey_
     assert [s["receipt"] for s in stored_surveys(uow, survey_unit.id)] == [first]
 
 
-def test_a_rate_limited_send_says_how_long_to_wait_and_keeps_the_answers(page: Page, survey_unit, stack, uow):
+def test_a_rate_limited_send_says_how_long_to_wait_and_keeps_the_answers(page: Page, survey_unit, stack, uow, clock):
     """The real limit: this phone (address + User-Agent) already sent its allowance of responses."""
     from common.settings import Settings
 
@@ -322,7 +321,7 @@ def test_a_rate_limited_send_says_how_long_to_wait_and_keeps_the_answers(page: P
     phone.headers["User-Agent"] = page.evaluate("() => navigator.userAgent")
     for _ in range(Settings(project_id=stack.project).survey_rate_limit):
         reply = phone.post(f"{stack.api}/api/surveys", timeout=30, json={
-            "unit_id": survey_unit.id, "service_id": "sk-usaha", "service_date": today_wib().isoformat(), "answers": ANSWERS,
+            "unit_id": survey_unit.id, "service_id": "sk-usaha", "service_date": clock.today().isoformat(), "answers": ANSWERS,
         })
         assert reply.status_code == 201, reply.text
     already = len(stored_surveys(uow, survey_unit.id))

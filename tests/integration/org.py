@@ -43,9 +43,7 @@ def _member(stack, employee: Employee, language: str | None = None) -> Member:
 def make_org(stack, uow, accounts, unique: str, size: int = 3) -> Org:
     """A unit with a supervisor, ``size`` subordinates with SKP plans for this
     year and last year (so tests may use any recent period), and an admin."""
-    from common.domain.clock import today_wib
-
-    year = today_wib().year
+    year = stack.clock().today().year
     unit_id = f"kel-uji-{unique}"
     administration.load_units(uow, [f.unit(unit_id)])
     boss = f.employee(unit_id, email=f"atasan.{unique}@uji.example")

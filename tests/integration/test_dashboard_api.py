@@ -10,7 +10,6 @@ import time
 import pytest
 import requests
 
-from common.domain.clock import WIB, utcnow
 from common.domain.organisation import Role, ServiceType
 from common.domain.period import period_of
 from common.services import administration
@@ -19,25 +18,24 @@ from tests.integration.org import PASSWORD, make_org
 from tests.integration.test_report_flow import body, review
 from tools.client import Api, sign_in
 
-PERIOD = period_of(utcnow())
-
 
 @pytest.fixture(scope="module")
-def world(stack, uow, accounts):
+def world(stack, uow, accounts, clock):
     from common.adapters.pubsub import PubSubPublisher
     from common.services.scoring import run_progress, start_run
     from common.settings import Settings
 
+    period = period_of(clock.now())
     org = make_org(stack, uow, accounts, "dash", size=3)
     unit = uow.units.get(org.unit_id)
     administration.load_units(uow, [unit.model_copy(update={
         "head_nip": org.boss.nip, "population_served": 100,
         "services": [ServiceType(id="sk-domisili", name="Surat Keterangan Domisili", standard_days=1)]})])
     good, late_one, _silent = org.team
-    rid = good.api.post("/api/reports", json=body(PERIOD, **{"IKI-1": 44, "IKI-2": 95, "IKI-3": 2})).json()["report"]["id"]
+    rid = good.api.post("/api/reports", json=body(period, **{"IKI-1": 44, "IKI-2": 95, "IKI-3": 2})).json()["report"]["id"]
     org.boss.api.post(f"/api/reports/{rid}/review", json=review("accept"))
-    late_one.api.post("/api/reports", json=body(PERIOD, **{"IKI-1": 20}))
-    today = utcnow().astimezone(WIB).date().isoformat()
+    late_one.api.post("/api/reports", json=body(period, **{"IKI-1": 20}))
+    today = clock.today().isoformat()
     for i, score in enumerate([4, 3, 3, 2]):
         answers = {f"U{k}": score for k in range(1, 10)}
         r = requests.post(f"{stack.api}/api/surveys", json={"unit_id": org.unit_id, "service_id": "sk-domisili", "service_date": today,
@@ -46,12 +44,12 @@ def world(stack, uow, accounts):
         assert r.status_code == 201, r.text
     inspector = f.employee(org.unit_id, role=Role.INSPEKTORAT, email="irban.dash@uji.example")
     administration.load_employees(uow, accounts, [inspector], {inspector.email: PASSWORD})
-    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), PERIOD, "test", utcnow())
+    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "test", clock.now())
     deadline = time.monotonic() + 90
     while run.status == "running" and time.monotonic() < deadline:
         time.sleep(0.5)
         run = run_progress(uow, run.id)
-    return {"org": org, "inspector": Api(stack.api, sign_in(stack.auth, inspector.email, PASSWORD))}
+    return {"org": org, "period": period, "inspector": Api(stack.api, sign_in(stack.auth, inspector.email, PASSWORD))}
 
 
 def test_who_sees_which_view(world):
@@ -67,12 +65,12 @@ def test_who_sees_which_view(world):
 
 def test_the_supervisors_view(world):
     org = world["org"]
-    view = org.boss.api.get("/api/dashboard/team", params={"period": PERIOD})
+    view = org.boss.api.get("/api/dashboard/team", params={"period": world["period"]})
     assert view.status_code == 200, view.text
     data = view.json()
     assert data["reports"]["counts"]["accepted"] == 1 and data["reports"]["counts"]["waiting_review"] == 1
     trend = {t["nip"]: t["points"][-1] for t in data["trends"]}
-    assert trend[org.team[0].nip] == {"period": PERIOD, "capaian": 1.0333}  # 44/40 = 1.1, 95/95 = 1, 2/2 = 1: mean 1.0333
+    assert trend[org.team[0].nip] == {"period": world["period"], "capaian": 1.0333}  # 44/40 = 1.1, 95/95 = 1, 2/2 = 1: mean 1.0333
     assert trend[org.team[2].nip]["capaian"] is None
     refused = org.team[0].api.get("/api/dashboard/team")
     assert refused.status_code == 403 and set(refused.json()["error"]) == {"code", "message", "details", "request_id"}
@@ -81,10 +79,10 @@ def test_the_supervisors_view(world):
 def test_the_unit_view_for_the_head_and_bkpsdm_only(world):
     org = world["org"]
     for who in (org.boss.api, org.admin.api, world["inspector"]):
-        response = who.get(f"/api/dashboard/units/{org.unit_id}", params={"period": PERIOD})
+        response = who.get(f"/api/dashboard/units/{org.unit_id}", params={"period": world["period"]})
         assert response.status_code == 200, response.text
     data = response.json()
-    month = next(m for m in data["ikm_by_month"] if m["period"] == PERIOD)
+    month = next(m for m in data["ikm_by_month"] if m["period"] == world["period"])
     assert month["n"] == 4 and month["ikm"] == 75.0 and month["mutu"] == "C"
     assert [u["nrr"] for u in data["unsur"]] == [3.0] * 9
     assert {p["nip"] for p in data["missing"]} == {org.team[2].nip, org.boss.nip}
@@ -105,12 +103,12 @@ def test_the_skm_report_as_pdf_carries_the_ikm_and_mutu(world, stack):
     from pypdf import PdfReader
 
     org = world["org"]
-    data = requests.get(f"{stack.api}/api/public/units/{org.unit_id}/skm", params={"period": PERIOD}, timeout=10).json()
+    data = requests.get(f"{stack.api}/api/public/units/{org.unit_id}/skm", params={"period": world["period"]}, timeout=10).json()
     assert data["result"]["ikm"] == 75.0 and data["result"]["n"] == 4
     assert {c["label"]: c["count"] for c in data["respondents"]["sex"]} == {"Laki-laki": 2, "Perempuan": 2}
     assert [c["count"] for c in data["respondents"]["age"]] == [0, 1, 1, 1, 1]
     assert len(data["plan"]) == 3 and all(p["action"] for p in data["plan"])
-    pdf = requests.get(f"{stack.api}/api/public/units/{org.unit_id}/skm.pdf", params={"period": PERIOD}, timeout=20)
+    pdf = requests.get(f"{stack.api}/api/public/units/{org.unit_id}/skm.pdf", params={"period": world["period"]}, timeout=20)
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT" in text
@@ -124,7 +122,7 @@ def test_results_as_xlsx_and_csv(world):
     from openpyxl import load_workbook
 
     org = world["org"]
-    xlsx = org.admin.api.get(f"/api/units/{org.unit_id}/results.xlsx", params={"period": PERIOD})
+    xlsx = org.admin.api.get(f"/api/units/{org.unit_id}/results.xlsx", params={"period": world["period"]})
     assert xlsx.status_code == 200 and "spreadsheetml" in xlsx.headers["Content-Type"]
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -132,9 +130,9 @@ def test_results_as_xlsx_and_csv(world):
     people = {r[0]: r for r in rows[header + 1 :]}
     assert people[org.team[0].nip][4] == "scored" and people[org.team[0].nip][9] == "baik"
     assert people[org.team[2].nip][4] == "no_report"
-    team_csv = org.boss.api.get("/api/team/results.csv", params={"period": PERIOD})
+    team_csv = org.boss.api.get("/api/team/results.csv", params={"period": world["period"]})
     assert team_csv.status_code == 200 and team_csv.headers["Content-Type"].startswith("text/csv")
     parsed = list(csv.reader(io.StringIO(team_csv.content.decode("utf-8-sig"))))
     assert parsed[0][:2] == ["NIP", "Nama"] and {r[0] for r in parsed[1:]} == {m.nip for m in org.team}
-    assert org.team[0].api.get("/api/team/results.xlsx", params={"period": PERIOD}).status_code == 403
-    assert org.team[0].api.get(f"/api/units/{org.unit_id}/results.csv", params={"period": PERIOD}).status_code == 403
+    assert org.team[0].api.get("/api/team/results.xlsx", params={"period": world["period"]}).status_code == 403
+    assert org.team[0].api.get(f"/api/units/{org.unit_id}/results.csv", params={"period": world["period"]}).status_code == 403

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from common.domain.clock import utcnow
+from common.domain.clock import current
 from common.domain.period import period_of
 from tests.integration.org import make_org
 from tests.integration.test_report_flow import body, review
@@ -45,13 +45,14 @@ def publish(stack, topic: str, event: dict) -> None:
 
 
 def request(notification_id: str, nip: str, channels: list[str], kind: str = "investigation_opened") -> dict:
+    now = current().now().isoformat()
     params = {"unit_name": "Kelurahan Uji", "complaints": 12, "responses": 30, "investigation_id": "INV-UJI", "verify_by": "2026-12-02"}
     if kind == "team_scoring_published":
         params = {"period": "2026-10"}
     return {
-        "id": f"notification.requested:{notification_id}:0", "type": "notification.requested", "occurred_at": utcnow().isoformat(),
+        "id": f"notification.requested:{notification_id}:0", "type": "notification.requested", "occurred_at": now,
         "data": {"id": notification_id, "kind": kind, "params": params, "link": "/investigasi/INV-UJI",
-                 "recipients": [{"nip": nip, "channels": channels}], "created_at": utcnow().isoformat()},
+                 "recipients": [{"nip": nip, "channels": channels}], "created_at": now},
     }
 
 
@@ -60,9 +61,9 @@ def org(stack, uow, accounts, unique):
     return make_org(stack, uow, accounts, unique, size=2)
 
 
-def test_a_review_lands_in_the_asns_inbox(org):
+def test_a_review_lands_in_the_asns_inbox(org, clock):
     asn = org.team[0]
-    report_id = asn.api.post("/api/reports", json=body(period_of(utcnow()))).json()["report"]["id"]
+    report_id = asn.api.post("/api/reports", json=body(period_of(clock.now()))).json()["report"]["id"]
     org.boss.api.post(f"/api/reports/{report_id}/review", json=review("return", feedback="Tambahkan bukti."))
     page = wait_for(lambda: (p := asn.api.get("/api/me/notifications").json())["items"] and p)
     assert page["unread"] == 1
@@ -74,9 +75,9 @@ def test_a_review_lands_in_the_asns_inbox(org):
     assert org.team[1].api.get("/api/me/notifications").json()["items"] == []  # only mine
 
 
-def test_the_supervisor_gets_one_daily_digest_by_email(org, stack):
+def test_the_supervisor_gets_one_daily_digest_by_email(org, stack, clock):
     for member in org.team:
-        assert member.api.post("/api/reports", json=body(period_of(utcnow()))).status_code == 201
+        assert member.api.post("/api/reports", json=body(period_of(clock.now()))).status_code == 201
     time.sleep(2)  # the submissions reach the digest through notify_events
     publish(stack, "digest-tick", {"job": "digest"})
     mails = wait_for(lambda: mails_to(stack, org.boss.employee.email))
@@ -140,7 +141,7 @@ def test_opting_out_of_email_spares_optional_mail_only(org, stack, uow, unique):
     assert skipped.status == "skipped" and skipped.reason == "opted_out"
 
 
-def test_the_dead_letter_records_why_on_each_delivery(org, stack, uow, unique):
+def test_the_dead_letter_records_why_on_each_delivery(org, stack, uow, unique, clock):
     """What Pub/Sub hands the dead-letter topic after the last attempt (routing itself is proven by the scoring run)."""
     message = request(f"investigation_opened:dead-{unique}", org.team[0].nip, ["email"])
     from common.domain.notifications import Attempt, Delivery
@@ -148,7 +149,7 @@ def test_the_dead_letter_records_why_on_each_delivery(org, stack, uow, unique):
     record_id = f"{message['data']['id']}|{org.team[0].nip}|email"
     uow.notifications.put_delivery(Delivery(id=record_id, notification_id=message["data"]["id"], kind="investigation_opened",
                                             nip=org.team[0].nip, channel="email", status="retrying", reason="TransientSendError: timed out",
-                                            attempts=[Attempt(at=utcnow(), outcome="error", error="timed out")], updated_at=utcnow()))
+                                            attempts=[Attempt(at=clock.now(), outcome="error", error="timed out")], updated_at=clock.now()))
     publish(stack, "notifications-dead", message)
     closed = wait_for(lambda: (r := uow.notifications.delivery(record_id)) and r.status == "failed" and r)
     assert closed.reason.startswith("gave up after") and "timed out" in closed.reason
@@ -156,7 +157,7 @@ def test_the_dead_letter_records_why_on_each_delivery(org, stack, uow, unique):
     assert [d["status"] for d in admin_view] == ["failed"]
 
 
-def test_devices_register_and_invalid_tokens_are_dropped(org, uow, settings, mocker):
+def test_devices_register_and_invalid_tokens_are_dropped(org, uow, settings, mocker, clock):
     """FCM cannot run here: firebase-admin's send is mocked; the device store is the real emulator."""
     from firebase_admin import messaging
 
@@ -187,8 +188,8 @@ def test_devices_register_and_invalid_tokens_are_dropped(org, uow, settings, moc
     mocker.patch("firebase_admin.messaging.send_each", side_effect=send_each)
     push = FcmSender(settings.model_copy(update={"push_enabled": True}))
     n = Notification(id=f"scoring_published:push-{asn.nip}", kind=Kind.SCORING_PUBLISHED, params={"period": "2026-10"}, link="/kinerja/2026-10",
-                     recipients=[Recipient(nip=asn.nip, channels=[Channel.PUSH])], created_at=utcnow())
-    deliver(uow, FakeEmail(), push, n, utcnow())
+                     recipients=[Recipient(nip=asn.nip, channels=[Channel.PUSH])], created_at=clock.now())
+    deliver(uow, FakeEmail(), push, n, clock.now())
     assert sorted(d["token"] for d in uow.notifications.devices(asn.nip)) == ["fid:token-fresh-0123456789", "legacy-registration-token-0123"]
     assert uow.notifications.delivery(f"{n.id}|{asn.nip}|push").status == "sent"
     device = uow.notifications.devices(asn.nip)[0]["id"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from common.domain.clock import utcnow
 from common.domain.period import period_of, previous_period
 from tests.integration.bus import Tap
 from tests.integration.org import make_org
@@ -40,9 +39,9 @@ def taps(stack):
         tap.close()
 
 
-def test_submit_return_resubmit_accept_and_see_it(org, uow, taps):
+def test_submit_return_resubmit_accept_and_see_it(org, uow, taps, clock):
     asn, boss = org.team[0], org.boss
-    period = period_of(utcnow())
+    period = period_of(clock.now())
 
     first = asn.api.post("/api/reports", json=body(period), headers={"Idempotency-Key": "flow-submit-0001"})
     assert first.status_code == 201, first.text
@@ -98,17 +97,17 @@ def test_submit_return_resubmit_accept_and_see_it(org, uow, taps):
     assert all(entry["pending"] is False and entry["published_at"] for entry in outbox)
 
 
-def test_after_the_deadline_a_report_is_accepted_and_marked_late(org):
+def test_after_the_deadline_a_report_is_accepted_and_marked_late(org, clock):
     asn = org.team[1]
-    old = previous_period(previous_period(period_of(utcnow())))
+    old = previous_period(previous_period(period_of(clock.now())))
     response = asn.api.post("/api/reports", json=body(old))
     assert response.status_code == 201, response.text
     assert response.json()["report"]["late"] is True
 
 
-def test_the_supervisor_can_read_a_subordinates_report_and_others_cannot(org):
+def test_the_supervisor_can_read_a_subordinates_report_and_others_cannot(org, clock):
     asn, other = org.team[0], org.team[1]
-    report_id = asn.api.post("/api/reports", json=body(period_of(utcnow()))).json()["report"]["id"]
+    report_id = asn.api.post("/api/reports", json=body(period_of(clock.now()))).json()["report"]["id"]
     assert org.boss.api.get(f"/api/reports/{report_id}").status_code == 200
     assert asn.api.get(f"/api/reports/{report_id}").status_code == 200
     assert org.admin.api.get(f"/api/reports/{report_id}").status_code == 200

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from common.domain.clock import WIB, utcnow
+from common.domain.clock import current
 from common.domain.organisation import ServiceType, Unit
 from common.domain.period import period_of
 from common.services import administration
@@ -40,7 +40,7 @@ def unit(uow, unique):
 
 def body(unit: Unit, scores: dict[str, int] | int = 3, **extra) -> dict:
     answers = scores if isinstance(scores, dict) else {f"U{i}": scores for i in range(1, 10)}
-    return {"unit_id": unit.id, "service_id": "sk-domisili", "service_date": utcnow().astimezone(WIB).date().isoformat(), "answers": answers, **extra}
+    return {"unit_id": unit.id, "service_id": "sk-domisili", "service_date": current().today().isoformat(), "answers": answers, **extra}
 
 
 def post(stack, payload: dict, device: str = "198.51.100.7", **kwargs) -> requests.Response:
@@ -49,7 +49,7 @@ def post(stack, payload: dict, device: str = "198.51.100.7", **kwargs) -> reques
     return requests.post(f"{stack.api}/api/surveys", json=payload, headers=headers, timeout=30, **kwargs)
 
 
-def test_a_response_is_stored_and_announced(stack, uow, unit):
+def test_a_response_is_stored_and_announced(stack, uow, unit, clock):
     tap = Tap(stack.project, "survey-submitted")
     try:
         response = post(stack, body(unit, 4, profile={"sex": "P", "age": 41, "education": "SMA", "occupation": "WIRAUSAHA"},
@@ -57,7 +57,7 @@ def test_a_response_is_stored_and_announced(stack, uow, unit):
         assert response.status_code == 201, response.text
         receipt = response.json()["receipt"]
         stored = uow.surveys.get(receipt)
-        assert stored.unit_id == unit.id and stored.period == period_of(utcnow()) and not stored.complaint
+        assert stored.unit_id == unit.id and stored.period == period_of(clock.now()) and not stored.complaint
         assert stored.profile.sex == "P" and stored.served_by == "Loket 1"
         events = tap.pull(lambda seen: any(e["data"].get("receipt") == receipt for e in seen))
         assert [e["data"]["receipt"] for e in events if e["data"].get("receipt") == receipt] == [receipt]
@@ -86,12 +86,12 @@ def test_an_office_without_services_has_no_survey_yet(stack, uow, unique):
     assert response.status_code == 404 and response.json()["error"]["code"] == "survey_not_available"
 
 
-def test_a_resend_with_the_same_key_returns_the_first_receipt(stack, uow, unit, unique):
+def test_a_resend_with_the_same_key_returns_the_first_receipt(stack, uow, unit, unique, clock):
     payload = body(unit, client_key=f"form-{unique}-0001")
     first, second = post(stack, payload), post(stack, payload)
     assert (first.status_code, second.status_code) == (201, 201)
     assert second.json()["receipt"] == first.json()["receipt"] and second.json()["replayed"] is True
-    assert uow.surveys.totals(unit.id, [period_of(utcnow())])[0] == 1
+    assert uow.surveys.totals(unit.id, [period_of(clock.now())])[0] == 1
 
 
 def wait_clear_of_a_rate_window_edge(margin: int = 30) -> None:
@@ -103,7 +103,7 @@ def wait_clear_of_a_rate_window_edge(margin: int = 30) -> None:
         time.sleep(left + 1)
 
 
-def test_the_rate_limit_is_per_sender_and_a_refusal_writes_nothing(stack, uow, unit):
+def test_the_rate_limit_is_per_sender_and_a_refusal_writes_nothing(stack, uow, unit, clock):
     device = "203.0.113.99"
     wait_clear_of_a_rate_window_edge()
     codes = [post(stack, body(unit), device=device).status_code for _ in range(21)]
@@ -112,7 +112,7 @@ def test_the_rate_limit_is_per_sender_and_a_refusal_writes_nothing(stack, uow, u
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
     assert limited.json()["error"]["code"] == "rate_limited"
     assert post(stack, body(unit), device="203.0.113.100").status_code == 201
-    assert uow.surveys.totals(unit.id, [period_of(utcnow())])[0] == 21
+    assert uow.surveys.totals(unit.id, [period_of(clock.now())])[0] == 21
     stored = [d.id for d in uow.client.collection("rate_limits").stream()]
     assert stored and not any("203.0.113" in key for key in stored)  # a salted hash, never the address
 
@@ -164,8 +164,8 @@ def test_ikm_online_matches_the_offline_csv_calculation(stack, unit, tmp_path):
     assert rounded["result"]["ikm"] == 81.4
 
 
-def test_ikm_periods_and_staff_access(stack, uow, accounts, unit, unique):
-    year = utcnow().astimezone(WIB).year
+def test_ikm_periods_and_staff_access(stack, uow, accounts, unit, unique, clock):
+    year = clock.today().year
     for spec in (f"{year}", f"{year}-Q4", f"{year}-S2"):
         assert requests.get(f"{stack.api}/api/public/units/{unit.id}/ikm", params={"period": spec}, timeout=10).status_code == 200
     ranged = requests.get(f"{stack.api}/api/public/units/{unit.id}/ikm", params={"from": f"{year}-01", "to": f"{year}-03"}, timeout=10)

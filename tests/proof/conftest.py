@@ -37,8 +37,7 @@ def _forge(token: str, **changes) -> str:
 
 
 @pytest.fixture(scope="session")
-def callers(stack, uow, accounts) -> Callers:
-    from common.domain.clock import utcnow
+def callers(stack, uow, accounts, clock) -> Callers:
     from common.domain.period import period_of
     from tests.integration.test_report_flow import body
 
@@ -49,7 +48,7 @@ def callers(stack, uow, accounts) -> Callers:
     inspector = f.employee(org.unit_id, role=Role.INSPEKTORAT, email="irban.proof@uji.example")
     administration.load_employees(uow, accounts, [head, inspector], {head.email: PASSWORD, inspector.email: PASSWORD})
     administration.load_units(uow, [unit.model_copy(update={"head_nip": head.nip})])
-    report_id = org.team[0].api.post("/api/reports", json=body(period_of(utcnow()))).json()["report"]["id"]
+    report_id = org.team[0].api.post("/api/reports", json=body(period_of(clock.now()))).json()["report"]["id"]
     asn_token = org.team[0].token
     now = int(time.time())
     tokens = {

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from common.domain.clock import WIB, utcnow
 from common.domain.period import period_of
 from tests.proof.authorization import CALLERS, markdown, table
 
@@ -15,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BERAKHLAK = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
 
 
-def bodies(callers, uow) -> dict:
+def bodies(callers, uow, clock) -> dict:
     unit = uow.units.get(callers.unit_id)
-    today = utcnow().astimezone(WIB).date().isoformat()
+    today = clock.today().isoformat()
     return {
         "stale_review": {"decision": "accept", "hasil_kerja": "sesuai_ekspektasi", "perilaku": {v: "sesuai_ekspektasi" for v in BERAKHLAK},
                          "revision": 999},
@@ -29,20 +28,20 @@ def bodies(callers, uow) -> dict:
 
 
 @pytest.fixture(scope="module")
-def prepared(callers, uow):
+def prepared(callers, uow, clock):
     from common.domain.organisation import ServiceType
     from common.services import administration
 
     unit = uow.units.get(callers.unit_id)
     if not unit.services:
         administration.load_units(uow, [unit.model_copy(update={"services": [ServiceType(id="sk-uji", name="Layanan Uji", standard_days=1)]})])
-    return bodies(callers, uow)
+    return bodies(callers, uow, clock)
 
 
 @pytest.mark.parametrize("entry", table(), ids=lambda e: f"{e['method']} {e['path']}")
-def test_who_may_do_what(stack, callers, prepared, entry):
+def test_who_may_do_what(stack, callers, prepared, entry, clock):
     path = (entry["path"].replace("{report}", callers.report_id).replace("{unit}", callers.unit_id)
-            .replace("{asn_nip}", callers.org.team[0].nip).replace("{period}", period_of(utcnow())))
+            .replace("{asn_nip}", callers.org.team[0].nip).replace("{period}", period_of(clock.now())))
     body = prepared.get(entry["body"], entry["body"]) if isinstance(entry["body"], str) else entry["body"]
     seen = {}
     for i, caller in enumerate(CALLERS):

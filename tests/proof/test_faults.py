@@ -16,7 +16,6 @@ import pytest
 import requests
 from google.cloud.firestore_v1.base_query import FieldFilter
 
-from common.domain.clock import WIB, utcnow
 from common.domain.organisation import ServiceType
 from common.domain.period import period_of
 from common.services import administration
@@ -42,15 +41,15 @@ def wait_for(predicate, timeout: float = 60):
         time.sleep(0.5)
 
 
-def test_requests_during_an_outage_answer_503_and_write_nothing_half(stack, uow, accounts, unique, control):
+def test_requests_during_an_outage_answer_503_and_write_nothing_half(stack, uow, accounts, unique, control, clock):
     stack_control, info = control
     org = make_org(stack, uow, accounts, unique, size=1)
     asn = org.team[0]
     unit = uow.units.get(org.unit_id)
     administration.load_units(uow, [unit.model_copy(update={"services": [ServiceType(id="sk", name="Domisili", standard_days=1)]})])
-    period = period_of(utcnow())
+    period = period_of(clock.now())
     key = {"Idempotency-Key": f"outage-{unique}-0001"}
-    survey = {"unit_id": org.unit_id, "service_id": "sk", "service_date": utcnow().astimezone(WIB).date().isoformat(),
+    survey = {"unit_id": org.unit_id, "service_id": "sk", "service_date": clock.today().isoformat(),
               "answers": {f"U{i}": 3 for i in range(1, 10)}, "client_key": f"outage-{unique}"}
 
     stack_control.pause(info, "firestore")
@@ -84,7 +83,7 @@ def test_requests_during_an_outage_answer_503_and_write_nothing_half(stack, uow,
     assert uow.surveys.totals(org.unit_id, [period])[0] == 1
 
 
-def test_event_handlers_fail_during_an_outage_and_catch_up_after(stack, uow, unique, control):
+def test_event_handlers_fail_during_an_outage_and_catch_up_after(stack, uow, unique, control, clock):
     """A survey-submitted event arriving while Firestore is frozen is redelivered by Pub/Sub until it works."""
     import json
 
@@ -96,7 +95,7 @@ def test_event_handlers_fail_during_an_outage_and_catch_up_after(stack, uow, uni
 
     administration.load_units(uow, [Unit(id=unit_id, name="Kelurahan Gangguan", services=[ServiceType(id="sk", name="Domisili", standard_days=1)])])
     publisher = pubsub_v1.PublisherClient()
-    event = {"id": f"survey.submitted:outage-{unique}", "type": "survey.submitted", "occurred_at": utcnow().isoformat(),
+    event = {"id": f"survey.submitted:outage-{unique}", "type": "survey.submitted", "occurred_at": clock.now().isoformat(),
              "data": {"unit_id": unit_id, "receipt": f"outage-{unique}", "complaint": False}}
     stack_control.pause(info, "firestore")
     try:
@@ -110,16 +109,16 @@ def test_event_handlers_fail_during_an_outage_and_catch_up_after(stack, uow, uni
     assert "survey_events" in log
 
 
-def test_a_scoring_run_survives_an_outage_with_nothing_lost_or_doubled(stack, uow, accounts, unique, control):
+def test_a_scoring_run_survives_an_outage_with_nothing_lost_or_doubled(stack, uow, accounts, unique, control, clock):
     from common.adapters.pubsub import PubSubPublisher
     from common.services.scoring import run_progress, start_run
     from common.settings import Settings
 
     stack_control, info = control
     org = make_org(stack, uow, accounts, unique, size=2)
-    period = period_of(utcnow())
+    period = period_of(clock.now())
     org.team[0].api.post("/api/reports", json=body(period))
-    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "test", utcnow())
+    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "test", clock.now())
     stack_control.pause(info, "firestore")
     time.sleep(5)  # units being pushed now fail and go back to Pub/Sub
     stack_control.resume(info, "firestore")
