@@ -69,20 +69,19 @@ def main() -> int:
     floor = subprocess.Popen([sys.executable, "-m", "bench.floor", "--port", str(floor_port)], cwd=ROOT,
                              env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        from common.adapters.firebase_auth import FirebaseAccounts
         from common.adapters.firestore import FirestoreUnitOfWork, get_client
         from common.domain.clock import WIB, utcnow
         from common.domain.organisation import ServiceType, Unit
         from common.services import administration
-        from common.settings import Settings
         from tests import factories as f
         from tools.client import sign_in
+        from tools.enrol import enrol
 
         uow = FirestoreUnitOfWork(get_client(info.project))
         year = utcnow().astimezone(WIB).year
         administration.load_units(uow, [Unit(id="kel-beban", name="Kelurahan Beban", services=[ServiceType(id="sk", name="Domisili", standard_days=1)])])
         people = [f.employee("kel-beban", email=f"beban{i}@uji.example") for i in range(args.per_level)]
-        administration.load_employees(uow, FirebaseAccounts(Settings(project_id=info.project)), people, {p.email: PASSWORD for p in people})
+        enrol(info, uow, people, PASSWORD, actor="bench", reason="load benchmark")
         administration.load_plans(uow, [f.plan(p.nip, year) for p in people])
         tokens = [sign_in(info.auth, p.email, PASSWORD) for p in people]
         for _ in range(100):  # the floor server is up when it answers

@@ -46,8 +46,11 @@ class Settings(BaseModel):
     outbox_grace_seconds: int = Field(default=60, ge=0, description="age before the relay republishes an event")
     outbox_batch: int = Field(default=200, ge=1, le=500)
     topic_prefix: str = Field(default="", description="prefix for topic names, to share a project between stages")
-    auth_check_revoked: bool = Field(default=False, description="also check revocation and disabled accounts (one Auth API call per request)")
     log_level: str = "INFO"
+    public_base_url: str = Field(
+        default="http://127.0.0.1:5000", pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="where people open the web pages: links in e-mails (the invitation's continue URL)",
+    )
     clock_offset_seconds: float = Field(
         default=0.0, description="seconds added to the real time; the local stack and the tests only (PANTAU_NOW sets it)"
     )

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Annotated, Callable
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from common.api.http import Api, Call, Route
-from common.domain.errors import Invalid
+from common.api.http import Api, Call, Reply, Route
+from common.domain.errors import Conflict, Invalid
+from common.domain.nip import Nip
 from common.domain.notifications import Delivery
-from common.domain.organisation import Employee, Role, Unit, UnitId
+from common.domain.organisation import OVERSIGHT, Employee, Role, Unit, UnitId
 from common.domain.skp import SkpPlan
-from common.services import administration
+from common.services import accounts, administration
+from common.services.accounts import AuditPage, InvitationResult
 from common.services.administration import LoadResult, SupervisorLink
 
 ADMIN = frozenset({Role.ADMIN})
 LOAD_ERRORS = (400, 401, 403, 413, 415, 422)
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
 
 
 class UnitsBody(BaseModel):
@@ -27,6 +30,20 @@ class UnitsBody(BaseModel):
 class EmployeesBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     employees: list[Employee] = Field(min_length=1, max_length=500)
+    reason: Reason | None = Field(default=None, description="why, for the audit log (e.g. the decree: SK Wali Kota No. ...)")
+
+
+class InvitationBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Reason = Field(description="why, for the audit log (e.g. the first link expired)")
+
+
+class AuditQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nip: Nip | None = Field(default=None, description="entries about this person only")
+    since: AwareDatetime | None = Field(default=None, description="from this moment on (ISO 8601 with its zone)")
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=200, description="next_cursor of the previous page")
 
 
 class SupervisorsBody(BaseModel):
@@ -56,7 +73,7 @@ def _within(key: str, work: Callable[[], LoadResult]) -> LoadResult:
     """Name problems by their place in the body (employees.3.unit_id), like schema errors."""
     try:
         return work()
-    except Invalid as error:
+    except (Invalid, Conflict) as error:
         for detail in error.details:
             detail["field"] = f"{key}.{detail['field']}"
         raise
@@ -94,7 +111,24 @@ def list_employees(call: Call) -> EmployeeList:
 
 
 def put_employees(call: Call) -> LoadResult:
-    return _within("employees", lambda: administration.load_employees(call.deps.uow, call.deps.accounts, call.body.employees))
+    d = call.deps
+    return _within("employees", lambda: administration.load_employees(
+        d.uow, d.accounts, d.publisher, d.settings, call.body.employees, _actor(call), call.body.reason, d.now(),
+    ))
+
+
+def _actor(call: Call) -> str:
+    return call.caller.nip or call.caller.uid
+
+
+def resend_invitation(call: Call) -> Reply:
+    result = accounts.resend_invitation(call.deps.uow, call.deps.publisher, _actor(call), call.path["nip"], call.body.reason, call.deps.now())
+    return Reply(result, 202)
+
+
+def read_audit(call: Call) -> AuditPage:
+    q = call.query
+    return accounts.read_audit(call.deps.uow, q.nip, q.since, q.limit, q.cursor)
 
 
 def put_supervisors(call: Call) -> LoadResult:
@@ -121,10 +155,12 @@ api = Api(
         ),
         Route(
             "PUT", "/api/admin/employees", put_employees, "Create or update employees and their accounts",
-            body=EmployeesBody, response=LoadResult, roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",),
+            body=EmployeesBody, response=LoadResult, roles=ADMIN, errors=(*LOAD_ERRORS, 409), tags=("admin",),
             description="Up to 500 employees. NIPs are validated; units and supervisors must exist; supervisor "
-            "chains may not loop. Each employee with an e-mail gets a Firebase account (created when missing) "
-            "whose custom claims carry role, NIP and unit." + _LOAD_NOTE,
+            "chains may not loop. Each employee with an e-mail gets an account the system creates, without a "
+            "password, and an invitation e-mail to set one; an e-mail that belongs to an account the system did not "
+            "create refuses the whole body (409). A changed role, unit or NIP rewrites the account's claims and "
+            "revokes its sessions; active: false disables it. Every change is in the audit log." + _LOAD_NOTE,
         ),
         Route(
             "PUT", "/api/admin/supervisors", put_supervisors, "Set supervisor links", body=SupervisorsBody,
@@ -134,6 +170,19 @@ api = Api(
             "PUT", "/api/admin/skp", put_plans, "Create or replace SKP plans", body=PlansBody, response=LoadResult,
             roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",),
             description="One plan per NIP and year; indicators have an aspect, a monthly target, a unit and a direction." + _LOAD_NOTE,
+        ),
+        Route(
+            "POST", "/api/admin/employees/{nip}/invitation", resend_invitation, "Send an employee a new invitation",
+            body=InvitationBody, response=InvitationResult, status=202, roles=ADMIN,
+            errors=(400, 401, 403, 404, 409, 413, 415, 422), tags=("admin",),
+            description="A new one-time link to set the password, e-mailed in the person's language (the last one stops "
+            "being sent). For someone whose link expired or never arrived. Audited.",
+        ),
+        Route(
+            "GET", "/api/admin/audit", read_audit, "The audit log: every grant and decision about a person",
+            query=AuditQuery, response=AuditPage, roles=frozenset(OVERSIGHT), errors=(401, 403, 422), tags=("admin",),
+            description="Newest first: accounts created, invited, role or unit changed, deactivated, re-activated, sessions "
+            "revoked, and every scoring step, with actor, time, reason, before and after. For BKPSDM and the inspectorate.",
         ),
         Route(
             "GET", "/api/admin/deliveries", list_deliveries, "Delivery records of notifications", query=DeliveryQuery,

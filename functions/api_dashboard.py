@@ -6,10 +6,11 @@ import functions_framework
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.api.http import Api, Call, Route
-from common.domain.organisation import Role
+from common.domain.organisation import OVERSIGHT, Role, heads
 from common.domain.period import Period, period_of
 from common.services import dashboard
 from common.services.dashboard import InvestigationDashboard, TeamDashboard, UnitDashboard
+from common.services.positions import team_of
 
 
 class PeriodQuery(BaseModel):
@@ -37,15 +38,14 @@ class Me(BaseModel):
 def me(call: Call) -> Me:
     uow, caller = call.deps.uow, call.caller
     employee = uow.employees.get(caller.nip) if caller.nip else None
-    team = uow.employees.subordinates(caller.nip) if caller.nip else []
+    team = team_of(uow, caller)
     units = uow.units.all()
-    heads = [u.id for u in units if caller.nip and u.head_nip == caller.nip]
-    everyone = caller.role in (Role.ADMIN, Role.INSPEKTORAT)
-    openable = [UnitName(id=u.id, name=u.name) for u in units if everyone or u.id in heads]
-    views = (["team"] if team else []) + (["unit"] if heads or caller.role in (Role.ADMIN, Role.INSPEKTORAT) else [])
-    views += ["investigations"] if caller.role in (Role.ADMIN, Role.INSPEKTORAT) else []
-    return Me(nip=caller.nip, name=employee.name if employee else None, role=caller.role, unit_id=employee.unit_id if employee else None,
-              supervises=len([e for e in team if e.active]), heads=heads, views=views, units=openable)
+    heading = [u.id for u in units if heads(u, caller.nip, caller.unit_id)]
+    everyone = caller.role in OVERSIGHT
+    openable = [UnitName(id=u.id, name=u.name) for u in units if everyone or u.id in heading]
+    views = (["team"] if team else []) + (["unit"] if heading or everyone else []) + (["investigations"] if everyone else [])
+    return Me(nip=caller.nip, name=employee.name if employee else None, role=caller.role, unit_id=caller.unit_id,
+              supervises=len(team), heads=heading, views=views, units=openable)
 
 
 def _period(call: Call) -> str:

@@ -37,7 +37,22 @@ FUNCTIONS: tuple[Function, ...] = (
         description="ASN submit monthly reports; supervisors list their team's reports and review them",
     ),
     Function("api_me", "functions.api_me", "http", description="the e-performance view of the signed-in ASN"),
-    Function("api_admin", "functions.api_admin", "http", description="BKPSDM loads units, employees, supervisor links and SKP plans"),
+    Function(
+        "api_admin",
+        "functions.api_admin",
+        "http",
+        publishes=("account-invited",),
+        description="BKPSDM loads units, employees (and their accounts), supervisor links and SKP plans; the audit log",
+    ),
+    Function(
+        "send_invitations",
+        "functions.send_invitations",
+        "topic",
+        topic="account-invited",
+        description="e-mails a new account's owner the one-time link to set their password",
+        dead_letter="account-invited-dead",
+        max_attempts=8,
+    ),
     Function("api_docs", "functions.api_docs", "http", description="serves the OpenAPI document"),
     Function(
         "api_surveys",
@@ -149,7 +164,7 @@ FUNCTIONS: tuple[Function, ...] = (
         topic="outbox-sweep",
         schedule="* * * * *",
         publishes=("report-submitted", "report-reviewed", "survey-submitted", "investigation-opened",
-                   "scoring-unit", "scoring-completed", "finding-opened"),
+                   "scoring-unit", "scoring-completed", "finding-opened", "account-invited"),
         description="publishes events whose publish failed after their write",
         dead_letter="outbox-sweep-dead",
     ),
@@ -160,7 +175,7 @@ BY_NAME = {f.name: f for f in FUNCTIONS}
 # Topics that carry domain events, and the topics that trigger functions.
 EVENT_TOPICS = (
     "report-submitted", "report-reviewed", "survey-submitted", "investigation-opened",
-    "scoring-unit", "scoring-completed", "finding-opened", "notifications",
+    "scoring-unit", "scoring-completed", "finding-opened", "notifications", "account-invited",
 )
 TRIGGER_TOPICS = tuple(t for f in FUNCTIONS for t in f.topics)
 DEAD_LETTER_TOPICS = tuple(f.dead_letter for f in FUNCTIONS if f.dead_letter)

@@ -7,7 +7,8 @@
 locals {
   allowed_function_roles = toset([
     "roles/datastore.user",               # every function: Firestore reads and writes
-    "roles/firebaseauth.admin",           # api_admin: create accounts, set custom claims
+    "roles/firebaseauth.admin",           # api_admin, send_invitations: create accounts, set claims, invitation links
+    "roles/firebaseauth.viewer",          # every API function: the revocation check reads the account
     "roles/recaptchaenterprise.agent",    # api_surveys: reCAPTCHA Enterprise assessments
     "roles/firebasecloudmessaging.admin", # deliver_notifications: FCM send
   ])

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from pydantic import BaseModel
 
+from common.domain.accounts import Account, AuthRecord
 from common.domain.complaints import ComplaintPicture, Investigation
 from common.domain.events import Event
 from common.domain.organisation import Employee, Unit
@@ -23,7 +24,7 @@ from common.domain.findings import Finding
 from common.domain.notifications import Delivery
 from common.domain.scoring import AsnResult, UnitResult
 from common.domain.training import Training
-from common.services.ports import AuditEntry, IdempotencyRecord, OutboxEntry, PublishError, ScoringRun, UnitStatus
+from common.services.ports import AccountError, AuditEntry, IdempotencyRecord, OutboxEntry, PublishError, ScoringRun, UnitStatus
 
 T = TypeVar("T")
 
@@ -34,6 +35,7 @@ class ReadAfterWrite(AssertionError):
 
 class _State:
     def __init__(self) -> None:
+        self.accounts: dict[str, Account] = {}
         self.units: dict[str, Unit] = {}
         self.employees: dict[str, Employee] = {}
         self.plans: dict[str, SkpPlan] = {}
@@ -77,6 +79,24 @@ class _Guard:
 class _Repo:
     def __init__(self, state: _State, guard: _Guard) -> None:
         self.state, self.rules = state, guard
+
+
+class FakeAccountRecords(_Repo):
+    def get_many(self, nips: Iterable[str]) -> dict[str, Account]:
+        self.rules.read()
+        return {n: self.state.accounts[n] for n in nips if n in self.state.accounts}
+
+    def put_many(self, accounts: list[Account]) -> None:
+        self.rules.write()
+        self.state.accounts.update({a.nip: a for a in accounts})
+
+    def delete(self, nip: str) -> None:
+        self.rules.write()
+        self.state.accounts.pop(nip, None)
+
+    def with_employee(self, nip: str) -> tuple[Employee | None, Account | None]:
+        self.rules.read()
+        return self.state.employees.get(nip), self.state.accounts.get(nip)
 
 
 class FakeUnits(_Repo):
@@ -365,6 +385,18 @@ class FakeTrainings(_Repo):
 
 
 class FakeAudit(_Repo):
+    def append_many(self, entries: list[AuditEntry]) -> None:
+        for entry in entries:
+            self.append(entry)
+
+    def find(self, nip: str | None, since: datetime | None, limit: int, before: tuple[datetime, str] | None) -> list[AuditEntry]:
+        self.rules.read()
+        found = [e for e in self.state.audit.values() if (nip is None or e.nip == nip) and (since is None or e.at >= since)]
+        found.sort(key=lambda e: (e.at, e.id), reverse=True)
+        if before is not None:
+            found = [e for e in found if (e.at, e.id) < before]
+        return found[:limit]
+
     def append(self, entry: AuditEntry) -> None:
         self.rules.write()
         self.state.audit[entry.id] = entry
@@ -436,6 +468,7 @@ class FakeNotifications(_Repo):
 class _Repositories:
     def __init__(self, state: _State, transactional: bool) -> None:
         guard = _Guard(transactional)
+        self.accounts = FakeAccountRecords(state, guard)
         self.units = FakeUnits(state, guard)
         self.employees = FakeEmployees(state, guard)
         self.plans = FakePlans(state, guard)
@@ -498,11 +531,47 @@ class FakePublisher:
 
 
 class FakeAccounts:
-    def __init__(self) -> None:
-        self.accounts: dict[str, dict[str, Any]] = {}
+    """Firebase Auth in memory: accounts by uid, with the calls the services make."""
 
-    def ensure_account(self, email: str, display_name: str, claims: dict[str, Any], password: str | None = None) -> tuple[str, bool]:
-        created = email not in self.accounts
-        account = self.accounts.setdefault(email, {"uid": f"uid-{len(self.accounts) + 1}"})
-        account.update(display_name=display_name, claims=claims, password=password)
-        return account["uid"], created
+    def __init__(self) -> None:
+        self.users: dict[str, AuthRecord] = {}
+        self.revoked: list[str] = []
+        self.links: list[str] = []
+        self.calls: list[str] = []
+
+    def sign_up(self, email: str) -> AuthRecord:
+        """An account somebody made for themselves from a client, before BKPSDM loaded them."""
+        user = AuthRecord(uid=f"self-{len(self.users) + 1}", email=email.lower(), disabled=False, has_password=True)
+        self.users[user.uid] = user
+        return user
+
+    def lookup(self, uids: Iterable[str], emails: Iterable[str]) -> tuple[dict[str, AuthRecord], dict[str, AuthRecord]]:
+        self.calls.append("lookup")
+        wanted = {e.lower() for e in emails}
+        by_uid = {u: self.users[u] for u in uids if u in self.users}
+        by_email = {user.email: user for user in self.users.values() if user.email in wanted}
+        return by_uid, by_email
+
+    def create(self, uid: str, email: str, display_name: str, disabled: bool) -> None:
+        self.calls.append("create")
+        if any(u.email == email.lower() for u in self.users.values() if u.uid != uid):
+            raise AccountError(f"the e-mail {email} was taken meanwhile")
+        self.users.setdefault(uid, AuthRecord(uid=uid, email=email.lower(), disabled=disabled))
+
+    def update(self, uid: str, *, email: str | None = None, display_name: str | None = None, disabled: bool | None = None) -> None:
+        self.calls.append("update")
+        changes = {k: v for k, v in {"email": email.lower() if email else None, "disabled": disabled}.items() if v is not None}
+        self.users[uid] = self.users[uid].model_copy(update=changes)
+
+    def set_claims(self, uid: str, claims: dict[str, Any]) -> None:
+        self.calls.append("set_claims")
+        self.users[uid] = self.users[uid].model_copy(update={"claims": dict(claims)})
+
+    def revoke_sessions(self, uid: str) -> None:
+        self.calls.append("revoke")
+        self.revoked.append(uid)
+
+    def invitation_link(self, email: str, continue_url: str | None) -> str:
+        link = f"https://auth.example/action?mode=resetPassword&oobCode=code-{len(self.links) + 1}&email={email}"
+        self.links.append(link)
+        return link

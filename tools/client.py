@@ -19,6 +19,36 @@ def sign_in(auth_host: str, email: str, password: str) -> str:
     return response.json()["idToken"]
 
 
+def sign_up(auth_host: str, email: str, password: str) -> str:
+    """Sign up from a client with the public web API key, as anyone on the internet can
+    (the production project closes sign-up; the Auth emulator cannot): an ID token."""
+    response = requests.post(
+        f"http://{auth_host}/identitytoolkit.googleapis.com/v1/accounts:signUp",
+        params={"key": "demo-api-key"},
+        json={"email": email, "password": password, "returnSecureToken": True},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return response.json()["idToken"]
+
+
+def accept_invitation(auth_host: str, link: str, password: str) -> None:
+    """Set an account's password through its invitation link, as the owner's browser does on
+    the page the link opens (Firebase's action handler: accounts:resetPassword with its oobCode)."""
+    from urllib.parse import parse_qs, urlparse
+
+    codes = parse_qs(urlparse(link).query).get("oobCode")
+    if not codes:
+        raise ValueError("not an invitation link (no oobCode)")
+    response = requests.post(
+        f"http://{auth_host}/identitytoolkit.googleapis.com/v1/accounts:resetPassword",
+        params={"key": "demo-api-key"},
+        json={"oobCode": codes[0], "newPassword": password},
+        timeout=10,
+    )
+    response.raise_for_status()
+
+
 class Api:
     def __init__(self, base: str, token: str | None = None, language: str | None = None) -> None:
         self.base = base.rstrip("/")

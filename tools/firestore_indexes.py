@@ -93,6 +93,9 @@ INDEXES: tuple[Index, ...] = (
     # -- notifications ---------------------------------------------------------------------------
     Index("deliveries", (("notification_id", ASC), ("nip", ASC)), "delivery records of one notification for one person"),
     Index("items", (("created_at", DESC), ("id", DESC)), "inbox/{nip}/items: newest first, paged by (created_at, id)"),
+    # -- accounts ----------------------------------------------------------------------------------
+    Index("audit", (("at", DESC), ("id", DESC)), "the audit log: newest first, paged by (at, id), from a time on"),
+    Index("audit", (("nip", ASC), ("at", DESC), ("id", DESC)), "one person's audit entries: newest first, from a time on"),
 )
 
 TTL_COLLECTIONS = ("idempotency", "rate_limits", "survey_keys", "outbox")
@@ -123,8 +126,8 @@ FIELD_OVERRIDES: tuple[FieldOverride, ...] = (
     FieldOverride("findings", "evidence", "read with its finding"),
     FieldOverride("findings", "history", "read with its finding"),
     FieldOverride("scoring_runs", "units", "every unit id of a run: read by id only"),
-    FieldOverride("audit", "inputs", "append-only, read by id"),
-    FieldOverride("audit", "outputs", "append-only, read by id"),
+    FieldOverride("audit", "inputs", "append-only, read with its entry"),
+    FieldOverride("audit", "outputs", "append-only, read with its entry"),
     FieldOverride("deliveries", "attempts", "read with its delivery record"),
     FieldOverride("items", "body", "inbox text: read with its item"),
     FieldOverride("digests", "entries", "grows all day with array-union: read by day"),

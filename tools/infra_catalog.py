@@ -52,6 +52,15 @@ FUNCTION_SETTINGS: dict[str, dict[str, str]] = {
         "smtp_password": SECRET,
         "push_enabled": TFVARS,  # "true": FCM needs the real Firebase project Terraform creates
     },
+    "send_invitations": {
+        "smtp_host": TFVARS,
+        "smtp_port": TFVARS,
+        "smtp_tls": TFVARS,
+        "smtp_sender": TFVARS,
+        "smtp_username": TFVARS,
+        "smtp_password": SECRET,
+        "public_base_url": TERRAFORM,  # where the invitation's link continues to: the Hosting site
+    },
     "api_surveys": {
         "survey_salt": SECRET,
         "survey_human_check": TFVARS,  # "recaptcha" in dev and prod
@@ -63,9 +72,17 @@ FUNCTION_SETTINGS: dict[str, dict[str, str]] = {
 # Every function's own service account gets roles/datastore.user on the project, publisher on
 # exactly the topics in its `publishes`, and secretAccessor on exactly the secrets it reads.
 # Further project roles, each for a reason (infra/iam.tf keeps the allow-list they must be in):
+# Every request with a sign-in token is verified with the revocation check, which reads the
+# account from Firebase Auth (firebaseauth.users.get): each function that verifies tokens.
+TOKEN_CHECK = ("roles/firebaseauth.viewer",)
 FUNCTION_ROLES: dict[str, tuple[str, ...]] = {
-    # creates Firebase accounts and sets their custom claims (verifying ID tokens needs no role)
+    **{name: TOKEN_CHECK for name in (
+        "api_reports", "api_me", "api_ikm", "api_investigations", "api_scoring", "api_findings", "api_dashboard", "api_exports",
+    )},
+    # creates Firebase accounts, sets their custom claims, disables them and revokes their sessions
     "api_admin": ("roles/firebaseauth.admin",),
+    # makes the one-time password link of an invitation (generate_password_reset_link)
+    "send_invitations": ("roles/firebaseauth.admin",),
     # creates reCAPTCHA Enterprise assessments of survey submissions
     "api_surveys": ("roles/recaptchaenterprise.agent",),
     # sends push messages through the FCM HTTP v1 API (cloudmessaging.messages.create)

@@ -21,12 +21,12 @@ from tools.stack import DEFAULT_STATE, StackInfo
 
 def seed(info: StackInfo, state: Path) -> dict:
     os.environ.update(info.env())
-    from common.adapters.firebase_auth import FirebaseAccounts
     from common.adapters.firestore import FirestoreUnitOfWork, get_client
     from common.domain import clock
     from common.services import administration
     from common.settings import Settings
     from tools import demo_data
+    from tools.enrol import enrol
 
     started = time.perf_counter()
     settings = Settings(project_id=info.project)
@@ -37,13 +37,10 @@ def seed(info: StackInfo, state: Path) -> dict:
 
     # Units first without heads, so employees can reference them; then heads.
     administration.load_units(uow, [u.model_copy(update={"head_nip": None}) for u in dataset.units])
-    passwords = {p.employee.email: demo_data.DEMO_PASSWORD for p in dataset.people if p.employee.email}
-    # Supervisors before their staff, so every link points at someone who exists.
+    # Supervisors before their staff, so every link points at someone who exists. Each account is
+    # created and invited as in production; the demo password is set through each invitation link.
     employees = sorted(dataset.employees, key=lambda e: _depth(e, {x.nip: x for x in dataset.employees}))
-    loaded = administration.load_employees(uow, FirebaseAccounts(settings), employees, passwords)
-    failed = [a for a in loaded.accounts if a.state == "failed"]
-    if failed:
-        raise RuntimeError(f"{len(failed)} accounts could not be set up, e.g. {failed[0].email}: {failed[0].error}")
+    loaded = enrol(info, uow, employees, demo_data.DEMO_PASSWORD, actor="seed", reason="demo data set (tools/seed.py)")
     administration.load_units(uow, dataset.units)
     administration.load_plans(uow, dataset.plans)
     uow.reports.put_many(dataset.reports)

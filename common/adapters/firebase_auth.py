@@ -1,24 +1,26 @@
-"""Firebase Auth: verifying ID tokens and managing accounts with firebase-admin.
+"""Firebase Auth with firebase-admin: verifying ID tokens, and the accounts the system creates.
 
-Production verifies each token's signature against Google's keys. The Auth
-emulator issues unsigned tokens and firebase-admin then skips the signature
-and expiry checks entirely, so against the emulator we check expiry ourselves
-and compare the token with the account it names: a token whose claims were
-edited, or that names no account, is refused as it would be in production.
+One code path in every environment. Each token's times are checked here (in production
+this repeats the library's check; against the Auth emulator, whose tokens are unsigned and
+whose times the library does not check, it is the check), then it is verified with the
+revocation check (firebase-admin reads the account: a disabled account or revoked
+sessions are refused at once).
+Who the token names is then checked against the employee record by
+``common.services.accounts.resolve_caller``, in every environment alike.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from typing import Any
+from typing import Any, Iterable
 
-from common.domain.organisation import Role
-from common.services.ports import Caller
+from common.domain.accounts import AuthRecord
+from common.services.ports import AccountError, TokenIdentity
 from common.settings import Settings
 
 CLOCK_SKEW_SECONDS = 10
+LOOKUP_BATCH = 100  # firebase-admin's get_users takes at most 100 identifiers a call
 _app_lock = threading.Lock()
 
 
@@ -42,93 +44,129 @@ def _app(settings: Settings):
             return firebase_admin.initialize_app(options={"projectId": settings.project_id})
 
 
-def _emulated() -> bool:
-    return bool(os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"))
-
-
 class FirebaseTokenVerifier:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def verify(self, token: str) -> Caller:
+    def verify(self, token: str) -> TokenIdentity:
         from firebase_admin import auth, exceptions
 
         app = _app(self.settings)
         try:
-            claims = auth.verify_id_token(
-                token, app=app, check_revoked=self.settings.auth_check_revoked, clock_skew_seconds=CLOCK_SKEW_SECONDS
-            )
-            if _emulated():
-                self._check_emulator_token(claims, app)
+            # Times first, so an expired token is called expired (the revocation check would
+            # otherwise call a token from before the last sign-in revoked).
+            _check_times(_unverified_claims(token), time.time())
+            claims = auth.verify_id_token(token, app=app, check_revoked=True, clock_skew_seconds=CLOCK_SKEW_SECONDS)
         except auth.ExpiredIdTokenError:
             raise TokenRejected("token_expired") from None
         except auth.RevokedIdTokenError:
             raise TokenRejected("token_revoked") from None
         except auth.UserDisabledError:
             raise TokenRejected("account_disabled") from None
+        except auth.UserNotFoundError:
+            raise TokenRejected("token_invalid") from None  # names an account that does not exist
         except auth.CertificateFetchError as error:
             raise AuthUnavailable(str(error)) from error
         except (auth.InvalidIdTokenError, ValueError):
             raise TokenRejected("token_invalid") from None
         except exceptions.FirebaseError as error:
             raise AuthUnavailable(str(error)) from error
-        return caller_from_claims(claims)
-
-    @staticmethod
-    def _check_emulator_token(claims: dict[str, Any], app) -> None:
-        from firebase_admin import auth
-
-        now = time.time()
-        if claims.get("exp", 0) + CLOCK_SKEW_SECONDS < now:
-            raise auth.ExpiredIdTokenError("token expired", cause=None)
-        if claims.get("iat", now + 3600) - CLOCK_SKEW_SECONDS > now:
-            raise auth.InvalidIdTokenError("token issued in the future")
-        try:
-            user = auth.get_user(claims["uid"], app=app)
-        except auth.UserNotFoundError:
-            raise auth.InvalidIdTokenError("no such account") from None
-        if user.disabled:
-            raise auth.UserDisabledError("account disabled")
-        granted = user.custom_claims or {}
-        for key in ("role", "nip", "unit"):
-            if claims.get(key) != granted.get(key):
-                raise auth.InvalidIdTokenError("claims differ from the account")
+        return identity_from_claims(claims)
 
 
-def caller_from_claims(claims: dict[str, Any]) -> Caller:
+def _unverified_claims(token: str) -> dict[str, Any]:
+    """The payload as sent, for the time check only: the signature is verified right after."""
+    import base64
+    import json
+
     try:
-        role = Role(claims.get("role", Role.ASN))
-    except ValueError:
-        role = Role.ASN  # an unknown role grants nothing beyond an ordinary account
-    nip = claims.get("nip")
-    return Caller(uid=claims["uid"], nip=nip if isinstance(nip, str) else None, role=role)
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError, UnicodeDecodeError) as error:
+        raise ValueError("not a JWT") from error
+    if not isinstance(claims, dict):
+        raise ValueError("not a JWT")
+    return claims
+
+
+def _check_times(claims: dict[str, Any], now: float) -> None:
+    from firebase_admin import auth
+
+    if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] + CLOCK_SKEW_SECONDS < now:
+        raise auth.ExpiredIdTokenError("token expired", cause=None)
+    if not isinstance(claims.get("iat"), (int, float)) or claims["iat"] - CLOCK_SKEW_SECONDS > now:
+        raise auth.InvalidIdTokenError("token issued in the future")
+
+
+def identity_from_claims(claims: dict[str, Any]) -> TokenIdentity:
+    text = lambda key: claims.get(key) if isinstance(claims.get(key), str) else None  # noqa: E731
+    return TokenIdentity(uid=claims["uid"], nip=text("nip"), role=text("role"), unit=text("unit"))
+
+
+def _record(user) -> AuthRecord:
+    return AuthRecord(
+        uid=user.uid,
+        email=user.email,
+        disabled=bool(user.disabled),
+        claims=dict(user.custom_claims or {}),
+        has_password=any(p.provider_id == "password" for p in (user.provider_data or [])),
+    )
 
 
 class FirebaseAccounts:
-    """Creates accounts and sets custom claims (role, NIP, unit)."""
+    """Creates accounts without passwords, sets custom claims, revokes sessions, makes invitation links."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def ensure_account(
-        self, email: str, display_name: str, claims: dict[str, Any], password: str | None = None
-    ) -> tuple[str, bool]:
+    def lookup(self, uids: Iterable[str], emails: Iterable[str]) -> tuple[dict[str, AuthRecord], dict[str, AuthRecord]]:
         from firebase_admin import auth
 
         app = _app(self.settings)
-        created = False
+        wanted = [auth.UidIdentifier(u) for u in dict.fromkeys(uids)] + [auth.EmailIdentifier(e.lower()) for e in dict.fromkeys(emails)]
+        by_uid: dict[str, AuthRecord] = {}
+        by_email: dict[str, AuthRecord] = {}
+        for start in range(0, len(wanted), LOOKUP_BATCH):
+            for user in auth.get_users(wanted[start : start + LOOKUP_BATCH], app=app).users:
+                record = _record(user)
+                by_uid[record.uid] = record
+                if record.email:
+                    by_email[record.email.lower()] = record
+        return by_uid, by_email
+
+    def create(self, uid: str, email: str, display_name: str, disabled: bool) -> None:
+        from firebase_admin import auth
+
         try:
-            user = auth.get_user_by_email(email, app=app)
-        except auth.UserNotFoundError:
-            fields: dict[str, Any] = {"email": email, "display_name": display_name}
-            if password:
-                fields["password"] = password
-            user = auth.create_user(app=app, **fields)
-            created = True
-        owner = (user.custom_claims or {}).get("nip")
-        if owner and owner != claims.get("nip"):
-            raise ValueError(f"email {email} already belongs to NIP {owner}")
-        if password and not created:
-            auth.update_user(user.uid, password=password, app=app)
-        auth.set_custom_user_claims(user.uid, claims, app=app)
-        return user.uid, created
+            auth.create_user(uid=uid, email=email, display_name=display_name, email_verified=False, disabled=disabled, app=_app(self.settings))
+        except auth.UidAlreadyExistsError:
+            pass  # created by an earlier, interrupted load: the plan that follows sets the rest
+        except auth.EmailAlreadyExistsError as error:
+            raise AccountError(f"the e-mail {email} was taken meanwhile") from error
+
+    def update(self, uid: str, *, email: str | None = None, display_name: str | None = None, disabled: bool | None = None) -> None:
+        from firebase_admin import auth
+
+        fields = {k: v for k, v in {"email": email, "display_name": display_name, "disabled": disabled}.items() if v is not None}
+        if not fields:
+            return
+        try:
+            auth.update_user(uid, app=_app(self.settings), **fields)
+        except auth.EmailAlreadyExistsError as error:
+            raise AccountError(f"the e-mail {email} was taken meanwhile") from error
+
+    def set_claims(self, uid: str, claims: dict[str, Any]) -> None:
+        from firebase_admin import auth
+
+        auth.set_custom_user_claims(uid, claims, app=_app(self.settings))
+
+    def revoke_sessions(self, uid: str) -> None:
+        from firebase_admin import auth
+
+        auth.revoke_refresh_tokens(uid, app=_app(self.settings))
+
+    def invitation_link(self, email: str, continue_url: str | None) -> str:
+        from firebase_admin import auth
+
+        settings = auth.ActionCodeSettings(url=continue_url) if continue_url else None
+        return auth.generate_password_reset_link(email, action_code_settings=settings, app=_app(self.settings))

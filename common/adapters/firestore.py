@@ -4,6 +4,7 @@ Collections (document id in brackets):
   units/{unit_id}                 employees/{nip}
   skp_plans/{nip}_{year}          reports/{nip}_{period}
   reports/{id}/revisions/{n}      immutable snapshot of each revision and its review
+  accounts/{nip}                  the sign-in account the system created for the employee
   idempotency/{sha256}            first results of keyed requests (TTL: expire_at)
   outbox/{event_id}               events written with the change that caused them
 Survey collections are described in firestore_surveys.py.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from pydantic import BaseModel
 
+from common.domain.accounts import Account
 from common.domain.events import Event
 from common.domain.organisation import Employee, Unit
 from common.domain.reports import Report
@@ -252,6 +254,33 @@ class FirestoreEmployees(_Repository):
         self._write_many([(self._ref(e.nip), to_doc(e)) for e in employees])
 
 
+class FirestoreAccounts(_Repository):
+    """``accounts/{nip}``: the accounts the system created, and their last invitation."""
+
+    collection = "accounts"
+
+    def get_many(self, nips: Iterable[str]) -> dict[str, Account]:
+        return {k: Account.model_validate(v) for k, v in self._read_many(nips).items()}
+
+    def put_many(self, accounts: list[Account]) -> None:
+        self._write_many([(self._ref(a.nip), to_doc(a)) for a in accounts])
+
+    def delete(self, nip: str) -> None:
+        count(writes=1)
+        if self.tx is not None:
+            self.tx.delete(self._ref(nip))
+        else:
+            self._ref(nip).delete(**rpc())
+
+    def with_employee(self, nip: str) -> tuple[Employee | None, Account | None]:
+        if not valid_id(nip):
+            return None, None
+        employee, account = self.client.collection("employees").document(nip), self._ref(nip)
+        count(reads=2)
+        found = {s.reference.path: s.to_dict() for s in self.client.get_all([employee, account], transaction=self.tx, **rpc()) if s.exists}
+        return from_doc(Employee, found.get(employee.path)), from_doc(Account, found.get(account.path))
+
+
 class FirestorePlans(_Repository):
     collection = "skp_plans"
 
@@ -335,6 +364,7 @@ class FirestoreOutbox(_Repository):
 
 class _Repositories:
     def __init__(self, client: "Client", transaction: "Transaction | None" = None) -> None:
+        self.accounts = FirestoreAccounts(client, transaction)
         self.units = FirestoreUnits(client, transaction)
         self.employees = FirestoreEmployees(client, transaction)
         self.plans = FirestorePlans(client, transaction)

@@ -12,6 +12,7 @@ Collections:
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Iterable
 
 from common.domain.findings import Finding, FindingStatus
@@ -151,3 +152,17 @@ class FirestoreAudit(_Repository):
 
     def append(self, entry: AuditEntry) -> None:
         self._write(entry.id, to_doc(entry))
+
+    def append_many(self, entries: list[AuditEntry]) -> None:
+        self._write_many([(self._ref(e.id), to_doc(e)) for e in entries])
+
+    def find(self, nip: str | None, since: datetime | None, limit: int, before: tuple[datetime, str] | None) -> list[AuditEntry]:
+        query = self.client.collection(self.collection)
+        if nip is not None:
+            query = query.where(filter=_filter("nip", "==", nip))
+        if since is not None:
+            query = query.where(filter=_filter("at", ">=", since))
+        query = query.order_by("at", direction="DESCENDING").order_by("id", direction="DESCENDING")
+        if before is not None:
+            query = query.start_after({"at": before[0], "id": before[1]})
+        return [AuditEntry.model_validate(d) for d in self._stream(query.limit(limit))]

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
-from common.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited
+from common.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, Unauthenticated
 from common.domain.organisation import Role
 from common.logs import configure as configure_logging
 from common.logs import request_id_var, trace_var
@@ -33,7 +33,7 @@ from .messages import error_message, field_message, negotiate
 
 log = logging.getLogger("pantau.api")
 
-_STATUS_OF = {Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409, RateLimited: 429}
+_STATUS_OF = {Unauthenticated: 401, Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409, RateLimited: 429}
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{8,128}$")
 
@@ -234,12 +234,20 @@ class Api:
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthenticated", headers={"WWW-Authenticate": 'Bearer realm="pantau"'})
         try:
-            caller = self.deps.verifier.verify(token.strip())
+            identity = self.deps.verifier.verify(token.strip())
         except TokenRejected as rejected:
             raise ApiError(401, rejected.code, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
         except AuthUnavailable:
             log.exception("token verification unavailable")
             raise ApiError(503, "unavailable", headers={"Retry-After": "5"}) from None
+        from common.services.accounts import resolve_caller
+
+        # What the employee record grants now, not what the token says: a role, a unit or a
+        # deactivation takes effect on the next request.
+        try:
+            caller = resolve_caller(self.deps.uow, identity)
+        except Unauthenticated as error:
+            raise ApiError(401, error.code, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
         if route.roles is not None and caller.role not in route.roles:
             raise ApiError(403, "role_required", roles=", ".join(sorted(r.value for r in route.roles)))
         return caller

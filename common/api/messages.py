@@ -165,6 +165,25 @@ ERRORS: dict[str, tuple[str, str]] = {
     "finding_transition": ("Status temuan tidak dapat diubah dari {current} ke {wanted}.", "The finding cannot move from {current} to {wanted}."),
     "resolution_note_required": ("Tuliskan catatan penyelesaian.", "Write a resolution note."),
     "training_not_finished": ("Pelatihan yang belum selesai belum dapat dicatat.", "A training that has not ended cannot be recorded yet."),
+    "account_deactivated": (
+        "Data kepegawaian Anda tidak aktif lagi, sehingga akun ini tidak dapat dipakai. Hubungi BKPSDM bila ini keliru.",
+        "Your employee record is no longer active, so this account cannot be used. Contact BKPSDM if this is a mistake.",
+    ),
+    "email_in_use": (
+        "Data tidak dimuat: alamat e-mail berikut sudah dipakai akun yang tidak dibuat oleh sistem ini atau milik pegawai lain: "
+        "{emails}. Periksa alamatnya; akun yang didaftarkan sendiri tidak pernah diberi peran.",
+        "Nothing was loaded: these e-mail addresses belong to accounts this system did not create, or to another employee: "
+        "{emails}. Check the addresses; an account somebody signed up for themselves is never given a role.",
+    ),
+    "employee_not_found": ("Pegawai dengan NIP {nip} tidak ditemukan.", "No employee with NIP {nip}."),
+    "employee_inactive": (
+        "Pegawai dengan NIP {nip} tidak aktif; aktifkan kembali datanya sebelum mengirim undangan.",
+        "The employee with NIP {nip} is not active; reactivate the record before sending an invitation.",
+    ),
+    "no_account": (
+        "Pegawai dengan NIP {nip} belum memiliki akun (tidak ada alamat e-mail). Muat datanya dengan e-mail terlebih dahulu.",
+        "The employee with NIP {nip} has no account yet (no e-mail address). Load the record with an e-mail first.",
+    ),
     "unavailable": (
         "Layanan sedang sibuk atau terganggu. Coba lagi dalam beberapa saat; data Anda belum tersimpan.",
         "The service is busy or unavailable. Try again in a moment; nothing was saved.",
@@ -224,6 +243,8 @@ FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
     "date_in_future": ("tanggal layanan tidak boleh di masa depan", "the service date cannot be in the future"),
     "date_too_old": ("tanggal layanan paling lama 90 hari yang lalu", "the service date can be at most 90 days ago"),
     "cursor_invalid": ("penanda halaman tidak valid", "the page cursor is not valid"),
+    "email_taken": ("e-mail {value} sudah dipakai akun yang tidak dibuat oleh sistem", "e-mail {value} belongs to an account this system did not create"),
+    "email_taken_by_employee": ("e-mail {value} sudah dipakai akun pegawai NIP {nip}", "e-mail {value} belongs to the account of NIP {nip}"),
     "inbox_required": ("kotak masuk tidak dapat dimatikan", "the inbox cannot be turned off"),
     "required_resolve": ("wajib diisi untuk menyelesaikan temuan", "required to resolve the finding"),
     "required_close": ("wajib diisi untuk menutup investigasi", "required to close the investigation"),

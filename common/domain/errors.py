@@ -22,6 +22,12 @@ class DomainError(Exception):
         super().__init__(f"{self.code} {params}")
 
 
+class Unauthenticated(DomainError):
+    """Who is asking cannot be established from what they sent: sign in again (HTTP 401)."""
+
+    code = "unauthenticated"
+
+
 class Invalid(DomainError):
     """The request is well-formed but breaks a rule (HTTP 422)."""
 

@@ -22,6 +22,7 @@ TOPICS: dict[str, str] = {
     "scoring.completed": "scoring-completed",
     "finding.opened": "finding-opened",
     "notification.requested": "notifications",
+    "account.invited": "account-invited",
 }
 
 

@@ -32,9 +32,10 @@ class Kind(StrEnum):
     TEAM_SCORING_PUBLISHED = "team_scoring_published"
     FINDING_OPENED = "finding_opened"
     INVESTIGATION_OPENED = "investigation_opened"
+    ACCOUNT_INVITED = "account_invited"  # e-mail only, with a one-time link made when it is sent
 
 
-MANDATORY = {Kind.FINDING_OPENED, Kind.INVESTIGATION_OPENED, Kind.REPORT_MISSING}
+MANDATORY = {Kind.FINDING_OPENED, Kind.INVESTIGATION_OPENED, Kind.REPORT_MISSING, Kind.ACCOUNT_INVITED}
 OPTIONAL_CHANNELS = {Channel.PUSH, Channel.EMAIL}
 
 
@@ -167,3 +168,28 @@ def render(notification: Notification, lang: str) -> Rendered:
         return Rendered(title=title.format(**params), body=body.format(**params))
     except KeyError as missing:
         raise ValueError(f"notification {notification.id} lacks {missing} for its template") from None
+
+
+# The invitation is e-mail only and not a Notification: its link is a secret made when the
+# e-mail is sent, so the link never passes through Pub/Sub, the inbox or a delivery record.
+TEMPLATES[Kind.ACCOUNT_INVITED] = (
+    (
+        "Undangan akun Pantau Kinerja Belawan",
+        "Yth. {name},\n\nBKPSDM Kota Medan telah membuatkan akun Pantau Kinerja Belawan untuk Anda, dengan alamat "
+        "e-mail {email}. Untuk mulai memakainya, buat kata sandi Anda melalui tautan berikut:\n\n{link}\n\n"
+        "Tautan ini hanya dapat dipakai satu kali dan berlaku satu jam. Jika sudah kedaluwarsa, minta BKPSDM mengirim "
+        "undangan baru. Jika Anda tidak mengenal undangan ini, abaikan e-mail ini: tanpa kata sandi, akun tidak dapat dipakai.",
+    ),
+    (
+        "Your Pantau Kinerja Belawan account",
+        "Dear {name},\n\nBKPSDM Kota Medan has created a Pantau Kinerja Belawan account for you, with the e-mail "
+        "address {email}. To start using it, set your password through this link:\n\n{link}\n\n"
+        "The link works once and for one hour. If it has expired, ask BKPSDM to send a new invitation. If you do not "
+        "recognise this invitation, ignore this e-mail: without a password the account cannot be used.",
+    ),
+)
+
+
+def render_invitation(name: str, email: str, link: str, lang: str) -> Rendered:
+    title, body = TEMPLATES[Kind.ACCOUNT_INVITED][1 if lang == "en" else 0]
+    return Rendered(title=title, body=body.format(name=name, email=email, link=link))

@@ -75,3 +75,23 @@ class Employee(BaseModel):
     role: Role = Role.ASN
     language: Language = Language.ID
     active: bool = True
+
+
+OVERSIGHT = frozenset({Role.ADMIN, Role.INSPEKTORAT})  # BKPSDM and the inspectorate see every unit
+
+
+def supervises(supervisor_nip: str | None, supervisor_unit: str | None, employee: Employee, employee_unit: Unit | None) -> bool:
+    """Whether someone is, right now, the atasan of ``employee``.
+
+    The supervisor link names them, and they still work where the link makes sense: in the
+    employee's unit, or in the unit above it (the camat supervises the lurah). Someone moved
+    to another unit stops supervising the staff they left, even before BKPSDM relinks them.
+    """
+    if supervisor_nip is None or employee.supervisor_nip != supervisor_nip:
+        return False
+    return supervisor_unit == employee.unit_id or (employee_unit is not None and employee_unit.parent_id == supervisor_unit)
+
+
+def heads(unit: Unit, nip: str | None, unit_of_person: str | None) -> bool:
+    """Whether the person heads ``unit`` now: named as its head, and still working there."""
+    return nip is not None and unit.head_nip == nip and unit_of_person == unit.id

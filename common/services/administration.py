@@ -1,16 +1,17 @@
-"""BKPSDM's loads: units, employees, supervisor links, SKP plans, and account claims.
+"""BKPSDM's loads: units, employees, supervisor links, SKP plans, and the employees' accounts.
 
 A load is checked as a whole before anything is written: one bad row refuses
 the whole file with every problem listed, so a half-loaded organisation never
 exists. Writes are upserts, so a load that fails halfway (a network error
-between batches) is completed by running it again.
+between batches) is completed by running it again. Accounts follow the employee
+records (common/services/accounts.py): created and invited by the system, never
+adopted, never given a password by a load.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
-from enum import StrEnum
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -19,10 +20,10 @@ from common.domain.errors import Invalid
 from common.domain.nip import Nip
 from common.domain.organisation import Employee, Unit
 from common.domain.skp import SkpPlan
+from common.settings import Settings
 
-from .ports import AccountDirectory, UnitOfWork
-
-log = logging.getLogger(__name__)
+from .accounts import AccountOutcome, apply_accounts, plan_accounts
+from .ports import AccountDirectory, Publisher, UnitOfWork
 
 
 class SupervisorLink(BaseModel):
@@ -30,21 +31,6 @@ class SupervisorLink(BaseModel):
 
     nip: Nip
     supervisor_nip: Nip | None
-
-
-class AccountState(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    NO_EMAIL = "no_email"
-    FAILED = "failed"
-
-
-class AccountOutcome(BaseModel):
-    nip: str
-    email: str | None
-    state: AccountState
-    uid: str | None = None
-    error: str | None = None
 
 
 class LoadResult(BaseModel):
@@ -73,19 +59,19 @@ def load_units(uow: UnitOfWork, units: list[Unit]) -> LoadResult:
     return LoadResult(written=len(units))
 
 
-def claims_for(employee: Employee) -> dict[str, Any]:
-    """What the ID token carries. Kept small: Firebase allows 1,000 bytes of claims."""
-    return {"role": employee.role.value, "nip": employee.nip, "unit": employee.unit_id}
-
-
 def load_employees(
-    uow: UnitOfWork, accounts: AccountDirectory | None, employees: list[Employee], passwords: dict[str, str] | None = None
+    uow: UnitOfWork,
+    accounts: AccountDirectory,
+    publisher: Publisher,
+    settings: Settings,
+    employees: list[Employee],
+    actor: str,
+    reason: str | None,
+    now: datetime,
 ) -> LoadResult:
-    """Upsert employees, then create or update their Firebase accounts and claims.
-
-    ``passwords`` (email -> password) is for the local demo only; real accounts
-    sign in through the agency's flow and never get a password from us.
-    """
+    """Upsert employees, and make each one's account follow the record (created and
+    invited, claims rewritten, sessions revoked, disabled or enabled, e-mail moved).
+    An e-mail that belongs to an account the system did not create refuses the load (409)."""
     problems: list[dict[str, Any]] = []
     nips = Counter(e.nip for e in employees)
     emails = Counter(e.email.lower() for e in employees if e.email)
@@ -103,8 +89,10 @@ def load_employees(
     if problems:
         raise Invalid("load_invalid", details=problems)
 
+    previous = uow.employees.get_many(e.nip for e in employees)
+    plans = plan_accounts(uow, accounts, employees, previous)  # 409 before anything is written
     uow.employees.put_many(employees)
-    outcomes = sync_accounts(accounts, employees, passwords or {}) if accounts else []
+    outcomes = apply_accounts(uow, accounts, publisher, settings, plans, actor, reason, now)
     return LoadResult(written=len(employees), accounts=outcomes)
 
 
@@ -158,20 +146,3 @@ def _link_problems(uow: UnitOfWork, links: dict[str, str | None], row_of: dict[s
             seen.add(current)
             current = graph.get(current)
     return problems
-
-
-def sync_accounts(accounts: AccountDirectory, employees: list[Employee], passwords: dict[str, str]) -> list[AccountOutcome]:
-    outcomes = []
-    for e in employees:
-        if not e.email:
-            outcomes.append(AccountOutcome(nip=e.nip, email=None, state=AccountState.NO_EMAIL))
-            continue
-        try:
-            uid, created = accounts.ensure_account(e.email, e.name, claims_for(e), passwords.get(e.email))
-        except Exception as error:  # one bad account must not stop the others; reported per row
-            log.warning("account sync failed", extra={"nip": e.nip, "error": str(error)})
-            outcomes.append(AccountOutcome(nip=e.nip, email=e.email, state=AccountState.FAILED, error=str(error)))
-            continue
-        state = AccountState.CREATED if created else AccountState.UPDATED
-        outcomes.append(AccountOutcome(nip=e.nip, email=e.email, state=state, uid=uid))
-    return outcomes

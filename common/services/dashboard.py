@@ -15,7 +15,7 @@ from common.domain.complaints import Investigation, InvestigationStatus
 from common.domain.errors import Forbidden, NotFound
 from common.domain.findings import Finding, FindingStatus
 from common.domain.ikm import IkmResult, Weights, ikm_from_sums
-from common.domain.organisation import Role
+from common.domain.organisation import OVERSIGHT
 from common.domain.period import parse_period, period_of, periods_of_year
 from common.domain.ratings import Predikat
 from common.domain.reports import report_id
@@ -27,6 +27,7 @@ from common.settings import Settings
 from . import reporting
 from .findings import my_findings
 from .ports import Caller, UnitOfWork
+from .positions import may_see_unit
 from .reporting import TeamReports
 
 # -- the supervisor ---------------------------------------------------------------------
@@ -139,15 +140,11 @@ CURVE_BOUNDS: dict[UnitPredikat, dict[Predikat, tuple[float | None, float | None
 }
 
 
-def may_see_unit(caller: Caller, head_nip: str | None) -> bool:
-    return caller.role in (Role.ADMIN, Role.INSPEKTORAT) or (caller.nip is not None and caller.nip == head_nip)
-
-
 def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str) -> UnitDashboard:
     unit = uow.units.get(unit_id)
     if unit is None:
         raise NotFound("unit_not_found")
-    if not may_see_unit(caller, unit.head_nip):
+    if not may_see_unit(caller, unit):
         raise Forbidden("not_unit_head")
     year = parse_period(period)[0]
     months = [p for p in periods_of_year(year) if p <= period]
@@ -205,7 +202,7 @@ class InvestigationDashboard(BaseModel):
 
 
 def investigation_dashboard(uow: UnitOfWork, caller: Caller, now: datetime) -> InvestigationDashboard:
-    if caller.role not in (Role.INSPEKTORAT, Role.ADMIN):
+    if caller.role not in OVERSIGHT:
         raise Forbidden("role_required", roles="inspektorat, admin")
     items = uow.investigations.list(None, None, 200)
     units: dict[str, UnitCount] = {}

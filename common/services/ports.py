@@ -20,6 +20,7 @@ from common.domain.events import Event
 from common.domain.organisation import Role
 
 if TYPE_CHECKING:  # annotations only: a function imports just the models it uses (cold start)
+    from common.domain.accounts import Account, AuthRecord
     from common.domain.complaints import ComplaintPicture, Investigation
     from common.domain.findings import Finding
     from common.domain.notifications import Delivery
@@ -64,23 +65,36 @@ class UnitStatus(BaseModel):
 
 
 class AuditEntry(BaseModel):
-    """Append-only: who or what did what, when, from which inputs."""
+    """Append-only: who or what did what, when, why, from which inputs (before) to what (after)."""
 
     id: str
     at: datetime
     actor: str
     action: str
     subject: str
+    nip: str | None = Field(default=None, description="the person the entry is about, if any")
+    reason: str | None = None
     inputs: dict[str, Any] = Field(default_factory=dict)
     outputs: dict[str, Any] = Field(default_factory=dict)
 
 
 class Caller(BaseModel):
-    """Who is asking, as the verified ID token says."""
+    """Who is asking: the person the verified ID token names, with what their employee
+    record grants at the time of the request (role, unit). Never the token's own claims."""
 
     uid: str
     nip: str | None = None
     role: Role = Role.ASN
+    unit_id: str | None = None
+
+
+class TokenIdentity(BaseModel):
+    """What a verified ID token says; only a claim until checked against the employee record."""
+
+    uid: str
+    nip: str | None = None
+    role: str | None = None
+    unit: str | None = None
 
 
 class IdempotencyRecord(BaseModel):
@@ -148,7 +162,19 @@ class Outbox(Protocol):
     def mark_failed(self, event_ids: list[str], error: str) -> None: ...
 
 
+class AccountRepository(Protocol):
+    """The system's record of the accounts it created, ``accounts/{nip}``."""
+
+    def get_many(self, nips: Iterable[str]) -> dict[str, Account]: ...
+    def put_many(self, accounts: list[Account]) -> None: ...
+    def delete(self, nip: str) -> None: ...
+    def with_employee(self, nip: str) -> tuple[Employee | None, Account | None]:
+        """The employee record and its account record together, in one read."""
+        ...
+
+
 class Repositories(Protocol):
+    accounts: "AccountRepository"
     units: "UnitRepository"
     employees: "EmployeeRepository"
     plans: "SkpRepository"
@@ -190,13 +216,29 @@ class Publisher(Protocol):
         ...
 
 
-class AccountDirectory(Protocol):
-    """Firebase Auth accounts and their custom claims."""
+class AccountError(Exception):
+    """Firebase Auth refused a change to an account (e.g. the e-mail was taken meanwhile)."""
 
-    def ensure_account(
-        self, email: str, display_name: str, claims: dict[str, Any], password: str | None = None
-    ) -> tuple[str, bool]:
-        """Create the account when missing, set its claims; return (uid, created)."""
+
+class AccountDirectory(Protocol):
+    """Firebase Auth: the sign-in accounts, their custom claims and sessions. It never sets a password."""
+
+    def lookup(self, uids: Iterable[str], emails: Iterable[str]) -> tuple[dict[str, AuthRecord], dict[str, AuthRecord]]:
+        """Accounts by uid and by lower-cased e-mail, in batched calls."""
+        ...
+
+    def create(self, uid: str, email: str, display_name: str, disabled: bool) -> None:
+        """A new account without a password: it signs in only once its owner set one via an invitation."""
+        ...
+
+    def update(self, uid: str, *, email: str | None = None, display_name: str | None = None, disabled: bool | None = None) -> None: ...
+    def set_claims(self, uid: str, claims: dict[str, Any]) -> None: ...
+    def revoke_sessions(self, uid: str) -> None:
+        """Refresh tokens stop working; ID tokens issued before now are refused (the revocation check)."""
+        ...
+
+    def invitation_link(self, email: str, continue_url: str | None) -> str:
+        """A one-time link where the owner sets their password (a secret: never stored or logged)."""
         ...
 
 
@@ -294,6 +336,10 @@ class TrainingRepository(Protocol):
 
 class AuditLog(Protocol):
     def append(self, entry: AuditEntry) -> None: ...
+    def append_many(self, entries: list[AuditEntry]) -> None: ...
+    def find(self, nip: str | None, since: datetime | None, limit: int, before: tuple[datetime, str] | None) -> list[AuditEntry]:
+        """Newest first; about one person when ``nip`` is given; from ``since`` on; a page ending before ``before``."""
+        ...
 
 
 class NotificationStore(Protocol):

@@ -18,6 +18,7 @@ from common.settings import Settings
 from .events import publish_committed
 from .idempotency import IdempotencyKey, run_once
 from .ports import Caller, Publisher, Repositories, UnitOfWork
+from .positions import is_supervisor_of, team_of
 
 
 class SubmitResult(BaseModel):
@@ -90,12 +91,10 @@ def review_report(
 
         def change() -> dict:
             report = tx.reports.get(report_id)
-            if report is None:
+            employee = tx.employees.get(report.nip) if report else None
+            # 404, as for reading it: nobody learns whether a NIP reported in a month.
+            if report is None or employee is None or not is_supervisor_of(tx, caller, employee):
                 raise NotFound("report_not_found")
-            employee = tx.employees.get(report.nip)
-            if employee is None:
-                raise NotFound("report_not_found")
-            # 403, not 404, for someone else's report: a reviewer needs to know why.
             updated, new_events = domain.review(report, employee, caller.nip or "", given, now)
             tx.reports.put(updated)
             tx.outbox.add(new_events, now)
@@ -117,7 +116,7 @@ def read_report(uow: UnitOfWork, caller: Caller, report_id: str) -> Report:
     if caller.role is Role.ADMIN or caller.nip == report.nip:
         return report
     employee = uow.employees.get(report.nip)
-    if employee is not None and caller.nip is not None and employee.supervisor_nip == caller.nip:
+    if employee is not None and is_supervisor_of(uow, caller, employee):
         return report
     # 404 rather than 403: a report id names a person and a month; don't confirm it exists.
     raise NotFound("report_not_found")
@@ -156,9 +155,7 @@ _ORDER = [TeamState.WAITING_REVIEW, TeamState.MISSING, TeamState.NOT_YET, TeamSt
 
 
 def team_reports(uow: UnitOfWork, settings: Settings, caller: Caller, period: str, now: datetime) -> TeamReports:
-    if caller.nip is None:
-        raise Forbidden("not_supervisor")
-    team = [e for e in uow.employees.subordinates(caller.nip) if e.active]
+    team = team_of(uow, caller)
     if not team:
         raise Forbidden("not_supervisor")
     deadline = report_deadline(period, settings.report_deadline_day)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from common.domain.errors import Forbidden, NotFound
-from common.domain.organisation import Role
 from common.domain.scoring import AsnResult, UnitResult
 
 from .ports import Caller, UnitOfWork
+from .positions import may_see_unit, team_of
 
 
 class TeamResults(BaseModel):
@@ -23,9 +23,11 @@ class UnitResults(BaseModel):
 
 
 def team_results(uow: UnitOfWork, caller: Caller, period: str) -> TeamResults:
-    if caller.nip is None or not uow.employees.subordinates(caller.nip):
+    """The results of the people the caller supervises now (not of a team they have left)."""
+    team = {e.nip for e in team_of(uow, caller)}
+    if not team:
         raise Forbidden("not_supervisor")
-    return TeamResults(period=period, results=uow.results.for_supervisor(caller.nip, period))
+    return TeamResults(period=period, results=[r for r in uow.results.for_supervisor(caller.nip, period) if r.nip in team])
 
 
 def unit_results(uow: UnitOfWork, caller: Caller, unit_id: str, period: str) -> UnitResults:
@@ -33,6 +35,6 @@ def unit_results(uow: UnitOfWork, caller: Caller, unit_id: str, period: str) -> 
     unit = uow.units.get(unit_id)
     if unit is None:
         raise NotFound("unit_not_found")
-    if caller.role not in (Role.ADMIN, Role.INSPEKTORAT) and (caller.nip is None or caller.nip != unit.head_nip):
+    if not may_see_unit(caller, unit):
         raise Forbidden("not_unit_head")
     return UnitResults(period=period, unit=uow.results.get_unit(unit_id, period), results=uow.results.for_unit(unit_id, period))

@@ -33,6 +33,11 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # A page's first load on a busy 2-core machine (a cold function, Chart.js) can take longer than
+    # Playwright's 5 s default; waiting longer changes no assertion, only how long it may take.
+    expect.set_options(timeout=15_000)
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail(

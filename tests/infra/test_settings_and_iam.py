@@ -161,10 +161,14 @@ def test_each_function_has_least_privilege(prod: Terraform, function):
 
 
 def test_the_roles_beyond_firestore_go_where_the_code_needs_them():
+    viewer = ("roles/firebaseauth.viewer",)  # the revocation check of every signed-in request reads the account
     assert FUNCTION_ROLES == {
-        "api_admin": ("roles/firebaseauth.admin",),
+        "api_admin": ("roles/firebaseauth.admin",),  # admin covers the viewer's users.get
+        "send_invitations": ("roles/firebaseauth.admin",),
         "api_surveys": ("roles/recaptchaenterprise.agent",),
         "deliver_notifications": ("roles/firebasecloudmessaging.admin",),
+        **{name: viewer for name in ("api_reports", "api_me", "api_ikm", "api_investigations", "api_scoring", "api_findings",
+                                     "api_dashboard", "api_exports")},
     }
 
 

@@ -11,6 +11,7 @@ from common.domain.organisation import Employee, Role
 from common.services import administration
 from tests import factories as f
 from tools.client import Api, sign_in
+from tools.enrol import enrol
 
 PASSWORD = "Rahasia-Uji-2026"
 
@@ -50,8 +51,7 @@ def make_org(stack, uow, accounts, unique: str, size: int = 3) -> Org:
     team = [f.employee(unit_id, supervisor=boss.nip, email=f"asn{i}.{unique}@uji.example") for i in range(size)]
     admin = f.employee(unit_id, role=Role.ADMIN, email=f"admin.{unique}@uji.example")
     everyone = [boss, *team, admin]
-    passwords = {e.email: PASSWORD for e in everyone}
-    administration.load_employees(uow, accounts, everyone, passwords)
+    enrol(stack, uow, everyone, PASSWORD, actor="uji", reason="test organisation")
     administration.load_plans(uow, [f.plan(e.nip, y) for e in [boss, *team] for y in (year - 1, year)])
     return Org(
         unit_id=unit_id,

@@ -28,7 +28,7 @@ def test_admin_loads_employees_and_their_accounts_get_claims(org, stack, uow, un
     staff = f.employee(new_unit, supervisor=head["nip"], email=f"staf.{unique}@uji.example").model_dump(mode="json")
     response = org.admin.api.put("/api/admin/employees", json={"employees": [head, staff]})
     assert response.status_code == 200, response.text
-    assert [a["state"] for a in response.json()["accounts"]] == ["created", "created"]
+    assert [a["actions"] for a in response.json()["accounts"]] == [["account.created", "account.invited"]] * 2
     from firebase_admin import auth
 
     user = auth.get_user_by_email(staff["email"])

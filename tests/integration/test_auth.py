@@ -98,11 +98,10 @@ def test_a_disabled_account_is_refused(stack, uow, accounts, unique):
     assert response.json()["error"]["code"] == "account_disabled"
 
 
-def test_a_signed_in_account_without_an_employee_record_is_403(stack, accounts, unique):
-    from tools.client import sign_in
+def test_a_signed_in_account_without_an_employee_record_is_403(stack, unique):
+    from tools.client import sign_up
 
-    accounts.ensure_account(f"tamu.{unique}@uji.example", "Tamu", {"role": "asn"}, "Rahasia-Uji-2026")
-    token = sign_in(stack.auth, f"tamu.{unique}@uji.example", "Rahasia-Uji-2026")
+    token = sign_up(stack.auth, f"tamu.{unique}@uji.example", "Rahasia-Uji-2026")  # nobody invited it
     response = call_with(stack, token)
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "not_an_employee"

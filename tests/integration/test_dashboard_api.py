@@ -17,6 +17,7 @@ from tests import factories as f
 from tests.integration.org import PASSWORD, make_org
 from tests.integration.test_report_flow import body, review
 from tools.client import Api, sign_in
+from tools.enrol import enrol
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def world(stack, uow, accounts, clock):
                           headers={"X-Forwarded-For": f"10.9.8.{i}"}, timeout=10)
         assert r.status_code == 201, r.text
     inspector = f.employee(org.unit_id, role=Role.INSPEKTORAT, email="irban.dash@uji.example")
-    administration.load_employees(uow, accounts, [inspector], {inspector.email: PASSWORD})
+    enrol(stack, uow, [inspector], PASSWORD)
     run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "test", clock.now())
     deadline = time.monotonic() + 90
     while run.status == "running" and time.monotonic() < deadline:

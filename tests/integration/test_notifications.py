@@ -27,12 +27,17 @@ def wait_for(predicate, timeout: float = 40, every: float = 0.3):
         time.sleep(every)
 
 
-def mails_to(stack, address: str) -> list:
+def mails_to(stack, address: str, invitations: bool = False) -> list:
+    """The messages the local mailbox received for ``address``; without the account invitation
+    every test person gets first, unless asked for."""
+    from common.domain.notifications import TEMPLATES, Kind
+
+    invitation_subjects = {title for title, _ in TEMPLATES[Kind.ACCOUNT_INVITED]}
     folder = Path(stack.mail_dir)
     found = []
     for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        if message["To"] == address:
+        if message["To"] == address and (invitations or message["Subject"] not in invitation_subjects):
             found.append(message)
     return found
 

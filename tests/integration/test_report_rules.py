@@ -75,8 +75,9 @@ def test_only_the_direct_supervisor_may_review(org, stack, uow, accounts, unique
     elsewhere = make_org(stack, uow, accounts, unique + "x", size=1)
     for stranger in (peer, asn, elsewhere.boss, org.admin):
         response = stranger.api.post(f"/api/reports/{report_id}/review", json=review("accept"))
-        assert response.status_code == 403, stranger.nip
-        assert response.json()["error"]["code"] == "not_supervisor"
+        # The same answer as reading it: nobody learns whether this NIP reported this month.
+        assert response.status_code == 404, stranger.nip
+        assert response.json()["error"]["code"] == "report_not_found"
     assert uow.reports.get(report_id).status == "submitted"
 
 

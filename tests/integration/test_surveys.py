@@ -250,9 +250,10 @@ def _inspector(stack, uow, accounts, unique, unit_id):
     from tests import factories as f
     from tests.integration.org import PASSWORD
     from tools.client import Api, sign_in
+    from tools.enrol import enrol
 
     person = f.employee(unit_id, role=Role.INSPEKTORAT, email=f"irban.{unique}@uji.example")
-    administration.load_employees(uow, accounts, [person], {person.email: PASSWORD})
+    enrol(stack, uow, [person], PASSWORD)
     return Api(stack.api, sign_in(stack.auth, person.email, PASSWORD))
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import sys
 
-CALLERS = ["anonymous", "asn", "other_asn", "supervisor", "other_supervisor", "unit_head", "admin", "inspektorat", "expired", "other_project"]
+CALLERS = ["anonymous", "asn", "other_asn", "supervisor", "other_supervisor", "unit_head", "admin", "inspektorat",
+           "deactivated", "expired", "other_project"]
 HEADINGS = {
     "anonymous": "anonymous", "asn": "the ASN", "other_asn": "another ASN", "supervisor": "their supervisor",
     "other_supervisor": "another unit's supervisor", "unit_head": "unit head", "admin": "BKPSDM admin",
-    "inspektorat": "inspectorate", "expired": "expired token", "other_project": "token of another project",
+    "inspektorat": "inspectorate", "deactivated": "deactivated employee (token from before)", "expired": "expired token",
+    "other_project": "token of another project",
 }
 EMPLOYEES = ["asn", "other_asn", "supervisor", "other_supervisor", "unit_head", "admin", "inspektorat"]
-UNSIGNED = {"anonymous": 401, "expired": 401, "other_project": 401}
+UNSIGNED = {"anonymous": 401, "deactivated": 401, "expired": 401, "other_project": 401}
 
 
 def row(method: str, path: str, allowed: dict[str, object], default: object = 403, body: object = None, note: str = "") -> dict:
@@ -38,8 +40,9 @@ def table() -> list[dict]:
             note="anyone signed in may file their own report; the empty body is refused after authentication"),
         row("GET", "/api/reports/{report}", {"asn": "ok", "supervisor": "ok", "admin": "ok"}, default=404,
             note="someone else's report is not acknowledged to exist"),
-        row("POST", "/api/reports/{report}/review", {"supervisor": 409}, body="stale_review",
-            note="the supervisor gets past authorization: a stale revision is refused with 409"),
+        row("POST", "/api/reports/{report}/review", {"supervisor": 409}, default=404, body="stale_review",
+            note="the supervisor gets past authorization: a stale revision is refused with 409; to anyone else the "
+            "report is not acknowledged to exist, as when reading it"),
         row("GET", "/api/team/reports?period={period}", {"supervisor": "ok", "other_supervisor": "ok"}),
         row("GET", "/api/me/performance", everyone),
         row("GET", "/api/me/notifications", everyone),
@@ -60,6 +63,8 @@ def table() -> list[dict]:
         row("PUT", "/api/admin/employees", {"admin": 422}, body={}),
         row("PUT", "/api/admin/supervisors", {"admin": 422}, body={}),
         row("PUT", "/api/admin/skp", {"admin": 422}, body={}),
+        row("POST", "/api/admin/employees/{asn_nip}/invitation", {"admin": "ok"}, body={"reason": "uji hak akses"}),
+        row("GET", "/api/admin/audit", {"admin": "ok", "inspektorat": "ok"}),
         row("GET", "/api/admin/deliveries?nip={asn_nip}", {"admin": "ok"}),
         row("POST", "/api/admin/scoring-runs", {"admin": 422}, body={"period": "2026-13"},
             note="roles are checked before the body: only the admin learns the period is invalid"),

@@ -14,6 +14,7 @@ from common.services import administration
 from tests import factories as f
 from tests.integration.org import PASSWORD, make_org
 from tools.client import sign_in
+from tools.enrol import enrol
 
 
 @dataclass
@@ -46,7 +47,10 @@ def callers(stack, uow, accounts, clock) -> Callers:
     unit = uow.units.get(org.unit_id)
     head = f.employee(org.unit_id, email="kepala.proof@uji.example")
     inspector = f.employee(org.unit_id, role=Role.INSPEKTORAT, email="irban.proof@uji.example")
-    administration.load_employees(uow, accounts, [head, inspector], {head.email: PASSWORD, inspector.email: PASSWORD})
+    gone = f.employee(org.unit_id, email="pergi.proof@uji.example")
+    enrol(stack, uow, [head, inspector, gone], PASSWORD)
+    gone_token = sign_in(stack.auth, gone.email, PASSWORD)
+    enrol(stack, uow, [gone.model_copy(update={"active": False})], PASSWORD, reason="pensiun")  # its token from before stays in hand
     administration.load_units(uow, [unit.model_copy(update={"head_nip": head.nip})])
     report_id = org.team[0].api.post("/api/reports", json=body(period_of(clock.now()))).json()["report"]["id"]
     asn_token = org.team[0].token
@@ -60,6 +64,7 @@ def callers(stack, uow, accounts, clock) -> Callers:
         "unit_head": sign_in(stack.auth, head.email, PASSWORD),
         "admin": org.admin.token,
         "inspektorat": sign_in(stack.auth, inspector.email, PASSWORD),
+        "deactivated": gone_token,
         "expired": _forge(asn_token, iat=now - 7200, exp=now - 3600, auth_time=now - 7200),
         "other_project": _forge(asn_token, aud="demo-another-project", iss="https://securetoken.google.com/demo-another-project"),
     }

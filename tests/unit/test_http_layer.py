@@ -10,8 +10,8 @@ import pytest
 
 from common.adapters.firebase_auth import AuthUnavailable, TokenRejected
 from common.api.http import Api
-from common.domain.organisation import Role
-from common.services.ports import Caller
+from common.domain.accounts import Account
+from common.services.ports import TokenIdentity
 from common.settings import Settings
 from tests import factories as f
 from tests.fakes import FakeAccounts, FakePublisher, FakeUnitOfWork
@@ -20,20 +20,20 @@ NOW = f.at("2026-11-03 10:00")
 
 
 class FakeVerifier:
-    """Tokens are 'caller:<nip>:<role>' here; anything else is rejected like a bad JWT."""
+    """Tokens are 'caller:<nip>:<role>:<unit>' here; anything else is rejected like a bad JWT."""
 
     def __init__(self) -> None:
         self.unavailable = False
 
-    def verify(self, token: str) -> Caller:
+    def verify(self, token: str) -> TokenIdentity:
         if self.unavailable:
             raise AuthUnavailable("keys unreachable")
         if token == "expired":
             raise TokenRejected("token_expired")
         parts = token.split(":")
-        if len(parts) != 3 or parts[0] != "caller":
+        if len(parts) != 4 or parts[0] != "caller":
             raise TokenRejected("token_invalid")
-        return Caller(uid=f"uid-{parts[1]}", nip=parts[1], role=Role(parts[2]))
+        return TokenIdentity(uid=f"uid-{parts[1]}", nip=parts[1], role=parts[2], unit=parts[3])
 
 
 class FakeDeps:
@@ -43,7 +43,15 @@ class FakeDeps:
         self.publisher = FakePublisher()
         self.verifier = FakeVerifier()
         self.accounts = FakeAccounts()
-        self.now = lambda: NOW
+
+    def now(self):
+        return NOW
+
+
+def enrolled(uow, *employees) -> None:
+    """Employee records with the accounts the system made for them (uid-<nip>, as the fake tokens say)."""
+    uow.employees.put_many(list(employees))
+    uow.accounts.put_many([Account(nip=e.nip, uid=f"uid-{e.nip}", email=e.email or "", created_at=NOW) for e in employees])
 
 
 @pytest.fixture
@@ -57,7 +65,7 @@ def deps():
 def org(deps):
     boss = f.employee()
     asn = f.employee(supervisor=boss.nip)
-    deps.uow.employees.put_many([boss, asn])
+    enrolled(deps.uow, boss, asn)
     deps.uow.plans.put_many([f.plan(asn.nip)])
     return boss, asn
 
@@ -70,8 +78,9 @@ def client_for(module_name: str, deps: FakeDeps) -> flask.testing.FlaskClient:
     return app.test_client()
 
 
-def token(employee, role="asn"):
-    return {"Authorization": f"Bearer caller:{employee.nip}:{role}"}
+def token(employee):
+    """A fresh token: its claims are the employee record's."""
+    return {"Authorization": f"Bearer caller:{employee.nip}:{employee.role.value}:{employee.unit_id}"}
 
 
 def report_body(**extra):
@@ -209,3 +218,42 @@ def test_options_lists_the_methods(deps):
     response = client_for("api_reports", deps).options("/api/reports/abc")
     assert response.status_code == 204
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_what_the_record_grants_now_decides_not_the_token(deps, org):
+    """A token is checked against the employee record on every request."""
+    boss, asn = org
+    client = client_for("api_me", deps)
+    assert client.get("/api/me/performance", headers=token(asn)).status_code == 200
+    # A token whose claims differ from the record (issued before a role change, or edited) is refused.
+    stale = {"Authorization": f"Bearer caller:{asn.nip}:admin:{asn.unit_id}"}
+    refused = client.get("/api/me/performance", headers=stale)
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "token_invalid"
+    # A token naming a NIP whose account is another's (the account record holds another uid).
+    deps.uow.accounts.put_many([deps.uow.state.accounts[asn.nip].model_copy(update={"uid": "uid-somebody-else"})])
+    assert client.get("/api/me/performance", headers=token(asn)).status_code == 401
+    # A deactivated record: refused even with a fresh token.
+    deps.uow.accounts.put_many([deps.uow.state.accounts[asn.nip].model_copy(update={"uid": f"uid-{asn.nip}"})])
+    deps.uow.employees.put_many([asn.model_copy(update={"active": False})])
+    gone = client.get("/api/me/performance", headers=token(asn))
+    assert gone.status_code == 403 and gone.get_json()["error"]["code"] == "account_deactivated"
+
+
+def test_a_token_without_an_employee_record_gets_nothing(deps):
+    stranger = {"Authorization": "Bearer caller:199001012020011001:admin:kel-belawan-1"}
+    response = client_for("api_admin", deps).get("/api/admin/units", headers=stranger)
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "not_an_employee"
+
+
+def test_an_admin_demoted_in_the_record_is_refused_on_the_next_request(deps, org):
+    from common.domain.organisation import Role
+
+    admin = f.employee(role=Role.ADMIN)
+    enrolled(deps.uow, admin)
+    client = client_for("api_admin", deps)
+    before = token(admin)
+    assert client.get("/api/admin/units", headers=before).status_code == 200
+    deps.uow.employees.put_many([admin.model_copy(update={"role": Role.ASN})])
+    assert client.get("/api/admin/units", headers=before).status_code == 401  # its claims are not the record's any more
+    demoted = token(admin.model_copy(update={"role": Role.ASN}))
+    assert client.get("/api/admin/units", headers=demoted).status_code == 403

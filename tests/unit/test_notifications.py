@@ -69,7 +69,7 @@ def test_templates_in_both_languages():
     assert render(n, "id").title == "Laporan Oktober 2026 dikembalikan untuk perbaikan"
     assert render(n, "en").title == "Your October 2026 report was returned for revision"
     for kind in Kind:
-        assert render(Notification(id="k", kind=kind, params={k: "1" for k in ("count", "names", "deadline", "title", "recommendation", "due", "unit_name", "complaints", "responses", "investigation_id", "verify_by")} | {"period": "2026-10", "kind": "workload_review", "decision": "accept"}, link="/", recipients=[], created_at=NOW), "id").title
+        assert render(Notification(id="k", kind=kind, params={k: "1" for k in ("count", "names", "deadline", "title", "recommendation", "due", "unit_name", "complaints", "responses", "investigation_id", "verify_by", "name", "email", "link")} | {"period": "2026-10", "kind": "workload_review", "decision": "accept"}, link="/", recipients=[], created_at=NOW), "id").title
 
 
 def test_a_reviewed_report_tells_the_asn_in_their_language(world):

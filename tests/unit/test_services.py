@@ -39,7 +39,12 @@ def org(uow):
 
 
 def caller(employee, role=Role.ASN):
-    return Caller(uid=f"uid-{employee.nip}", nip=employee.nip, role=role)
+    """As the API resolves the caller: from their employee record."""
+    return Caller(uid=f"uid-{employee.nip}", nip=employee.nip, role=role, unit_id=employee.unit_id)
+
+
+def load(uow, employees, accounts=None, publisher=None, now=NOW):
+    return administration.load_employees(uow, accounts or FakeAccounts(), publisher or FakePublisher(), SETTINGS, employees, "uji", None, now)
 
 
 def submit(uow, publisher, who, key=None, content=None, now=NOW, period="2026-10"):
@@ -117,7 +122,7 @@ def test_someone_without_an_employee_record_cannot_submit(uow, publisher, org):
 def test_review_by_the_supervisor_and_not_by_anyone_else(uow, publisher, org):
     boss, (asn, other, _) = org
     report = submit(uow, publisher, asn).report
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # as for reading it: nobody learns whether the report exists
         reporting.review_report(uow, publisher, SETTINGS, caller(other), report.id, f.review_input(), NOW)
     with pytest.raises(NotFound):
         reporting.review_report(uow, publisher, SETTINGS, caller(boss), "nope", f.review_input(), NOW)
@@ -179,7 +184,7 @@ def test_employee_loads_check_everything_before_writing(uow):
     a = f.employee(supervisor=boss.nip)
     stranger = f.employee(unit_id="kel-tidak-ada", supervisor=f.make_nip())
     with pytest.raises(Invalid) as error:
-        administration.load_employees(uow, FakeAccounts(), [boss, a, stranger, a])
+        load(uow, [boss, a, stranger, a])
     codes = {(d["field"], d["code"]) for d in error.value.details}
     assert ("2.unit_id", "unit_unknown") in codes
     assert ("2.supervisor_nip", "employee_unknown") in codes
@@ -190,23 +195,26 @@ def test_employee_loads_check_everything_before_writing(uow):
 def test_supervisor_cycles_are_refused(uow):
     uow.units.put_many([f.unit()])
     a, b = f.employee(), f.employee()
-    administration.load_employees(uow, None, [a, b.model_copy(update={"supervisor_nip": a.nip})])
+    load(uow, [a, b.model_copy(update={"supervisor_nip": a.nip})])
     with pytest.raises(Invalid) as error:
         administration.set_supervisors(uow, [administration.SupervisorLink(nip=a.nip, supervisor_nip=b.nip)])
     assert error.value.details[0]["code"] == "cycle"
 
 
-def test_employee_loads_set_claims_on_accounts(uow):
+def test_employee_loads_create_and_invite_accounts_once(uow):
     uow.units.put_many([f.unit()])
-    accounts = FakeAccounts()
+    accounts, publisher = FakeAccounts(), FakePublisher()
     admin = f.employee(role=Role.ADMIN)
     quiet = f.employee(email=None)
-    result = administration.load_employees(uow, accounts, [admin, quiet])
-    states = {o.nip: o.state for o in result.accounts}
-    assert states == {admin.nip: "created", quiet.nip: "no_email"}
-    assert accounts.accounts[admin.email]["claims"] == {"role": "admin", "nip": admin.nip, "unit": "kel-belawan-1"}
-    again = administration.load_employees(uow, accounts, [admin])
-    assert again.accounts[0].state == "updated"
+    result = load(uow, [admin, quiet], accounts, publisher)
+    assert {o.nip: o.actions for o in result.accounts} == {admin.nip: ["account.created", "account.invited"]}
+    user = accounts.users[f"pk-{admin.nip}"]
+    assert user.claims == {"role": "admin", "nip": admin.nip, "unit": "kel-belawan-1"} and not user.has_password
+    assert [e.type for e in publisher.published] == ["account.invited"]
+    assert {e.action for e in uow.state.audit.values()} == {"account.created", "account.invited"}
+    again = load(uow, [admin], accounts, publisher)
+    assert again.accounts[0].actions == [] and len(publisher.published) == 1  # nothing changed: nothing done
+    assert accounts.calls.count("create") == 1
 
 
 def test_plans_need_a_known_employee(uow):

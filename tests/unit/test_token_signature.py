@@ -63,10 +63,24 @@ def token(key=GOOGLE_KEY, kid="google-key-1", **overrides) -> str:
     return jwt.encode(claims, pem, algorithm="RS256", headers={"kid": kid})
 
 
+class Account:
+    """What Firebase Auth answers about the token's account (its revocation check reads it)."""
+
+    disabled = False
+    tokens_valid_after_timestamp = 0  # milliseconds
+
+
 @pytest.fixture
-def verifier(monkeypatch, mocker):
+def account():
+    return Account()
+
+
+@pytest.fixture
+def verifier(monkeypatch, mocker, account):
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
     mocker.patch("google.oauth2.id_token._fetch_certs", return_value={"google-key-1": GOOGLE_CERT})
+    # The revocation check reads the account from Google's Auth API, out of reach here.
+    mocker.patch("firebase_admin._auth_client.Client.get_user", return_value=account)
     # The function's service-account credentials come from the metadata server, absent here.
     from google.auth.credentials import AnonymousCredentials
 
@@ -107,6 +121,18 @@ def test_an_expired_token_is_refused_as_expired(verifier):
 def test_a_token_for_another_project_is_refused(verifier):
     with pytest.raises(TokenRejected):
         verifier.verify(token(aud="another-project", iss="https://securetoken.google.com/another-project"))
+
+
+def test_a_revoked_token_and_a_disabled_account_are_refused(verifier, account):
+    account.tokens_valid_after_timestamp = int(time.time()) * 1000  # sessions revoked after the token was issued
+    with pytest.raises(TokenRejected) as revoked:
+        verifier.verify(token())
+    assert revoked.value.code == "token_revoked"
+    account.tokens_valid_after_timestamp = 0
+    account.disabled = True
+    with pytest.raises(TokenRejected) as disabled:
+        verifier.verify(token())
+    assert disabled.value.code == "account_disabled"
 
 
 def test_an_unsigned_token_is_refused_in_production(verifier):

@@ -1,0 +1,31 @@
+"""Who holds a position right now: the atasan of a team, the head of a unit.
+
+Being a supervisor or a unit head is not a role in the token: it follows from the data
+at the time of the request (common.domain.organisation.supervises and heads), read
+here for the caller whose employee record the API has just checked.
+"""
+
+from __future__ import annotations
+
+from common.domain.organisation import OVERSIGHT, Employee, Unit, heads, supervises
+
+from .ports import Caller, UnitOfWork
+
+
+def team_of(uow: UnitOfWork, caller: Caller) -> list[Employee]:
+    """The active people the caller supervises now (a subordinate's unit is read only when it differs)."""
+    if caller.nip is None:
+        return []
+    linked = [e for e in uow.employees.subordinates(caller.nip) if e.active]
+    elsewhere = uow.units.get_many({e.unit_id for e in linked if e.unit_id != caller.unit_id})
+    return [e for e in linked if supervises(caller.nip, caller.unit_id, e, elsewhere.get(e.unit_id))]
+
+
+def is_supervisor_of(uow: UnitOfWork, caller: Caller, employee: Employee) -> bool:
+    unit = uow.units.get(employee.unit_id) if employee.unit_id != caller.unit_id else None
+    return supervises(caller.nip, caller.unit_id, employee, unit)
+
+
+def may_see_unit(caller: Caller, unit: Unit) -> bool:
+    """BKPSDM and the inspectorate see every unit; a unit head their own, while they head it."""
+    return caller.role in OVERSIGHT or heads(unit, caller.nip, caller.unit_id)
