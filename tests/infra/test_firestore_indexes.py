@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.infra.conftest import ROOT
-from tests.infra.terraform import Terraform
+from tools.terraform import Terraform
 from tools import firestore_indexes
 
 

@@ -1,5 +1,5 @@
 """infra/ deploys exactly what functions/catalog.py lists: functions, triggers, topics,
-dead letters and schedules. Read from the Terraform itself (tests/infra/terraform.py
+dead letters and schedules. Read from the Terraform itself (tools/terraform.py
 evaluates it per environment), not from the generated data alone."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from functions.catalog import DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS, TRIGGER_TOPICS
 from tests.infra.conftest import INFRA, ROOT
-from tests.infra.terraform import Ref, Template, Terraform
+from tools.terraform import Ref, Template, Terraform
 
 HTTP = [f for f in FUNCTIONS if f.trigger == "http"]
 TOPIC = [f for f in FUNCTIONS if f.trigger == "topic"]

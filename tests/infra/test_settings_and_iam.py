@@ -9,7 +9,7 @@ import pytest
 from common.settings import HumanCheck, Settings, _from_environment
 from functions.catalog import FUNCTIONS
 from tests.infra.conftest import INFRA, ROOT
-from tests.infra.terraform import Ref, Template, Terraform
+from tools.terraform import Ref, Template, Terraform
 from tools.infra_catalog import FUNCTION_ROLES, FUNCTION_SETTINGS, SECRET, SECRET_IDS
 
 
@@ -185,7 +185,7 @@ def test_no_service_account_gets_a_primitive_or_impersonation_role_on_the_projec
 
 
 def test_checkov_skips_say_why():
-    from tests.infra.terraform import checkov_skips
+    from tools.terraform import checkov_skips
 
     skips = checkov_skips(INFRA)
     assert skips, "the skips are parsed"
