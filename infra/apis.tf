@@ -38,7 +38,3 @@ resource "google_project_service_identity" "pubsub" {
 
   depends_on = [google_project_service.api]
 }
-
-data "google_project" "this" {
-  project_id = var.project_id
-}

@@ -80,6 +80,8 @@ resource "google_service_account" "push" {
   account_id   = "pubsub-push"
   display_name = "Pub/Sub push to the topic-triggered functions"
   description  = "Signs the OIDC token of every push subscription; may only invoke the topic-triggered functions."
+
+  depends_on = [google_project_service.api]
 }
 
 resource "google_cloud_run_v2_service_iam_member" "push" {

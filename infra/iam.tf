@@ -19,6 +19,8 @@ resource "google_service_account" "function" {
   account_id   = each.value.service_account_id
   display_name = "Cloud Function ${each.key}"
   description  = substr(each.value.description, 0, 256)
+
+  depends_on = [google_project_service.api] # the IAM API is off in a new project
 }
 
 resource "google_project_iam_member" "firestore" {
@@ -65,6 +67,8 @@ resource "google_service_account" "build" {
   account_id   = "functions-build"
   display_name = "Builds the Cloud Functions"
   description  = "Cloud Build of the functions: reads the source archive, writes images, writes build logs."
+
+  depends_on = [google_project_service.api]
 }
 
 # What a custom build account of Cloud Run functions needs, and no more: write build logs,

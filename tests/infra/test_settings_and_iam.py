@@ -9,8 +9,8 @@ import pytest
 from common.settings import HumanCheck, Settings, _from_environment
 from functions.catalog import FUNCTIONS
 from tests.infra.conftest import INFRA, ROOT
-from tools.terraform import Ref, Template, Terraform
 from tools.infra_catalog import FUNCTION_ROLES, FUNCTION_SETTINGS, SECRET, SECRET_IDS
+from tools.terraform import Ref, Template, Terraform
 
 
 def environment_of(plan: Terraform, name: str) -> tuple[dict[str, object], dict[str, Ref]]:
