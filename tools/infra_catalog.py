@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,9 +77,44 @@ FUNCTION_ROLES: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class Size:
     memory: str = "512Mi"
-    cpu: str = "0.3333"  # what Cloud Run gives 512 MiB by default; one request at a time per instance
+    # What Cloud Run functions give 512 MiB by default (.333 vCPU). Below 1 vCPU Cloud Run takes
+    # 0.08 to 1 in steps of 0.001 (so "0.3333" is refused) and one request at a time, which
+    # infra/functions.tf sets for every function (max_instance_request_concurrency = 1).
+    cpu: str = "0.333"
     timeout_seconds: int = 60
     max_instances: int = 10
+
+
+# Cloud Run's documented limits (https://cloud.google.com/run/docs/configuring/services/cpu and
+# .../memory-limits): whole vCPUs from this list, or a fraction in steps of 0.001; memory per vCPU.
+WHOLE_CPUS = (1, 2, 4, 6, 8)
+MEMORY_MIB_BY_CPU = {1: (128, 4096), 2: (128, 8192), 4: (2048, 16384), 6: (4096, 24576), 8: (4096, 32768)}
+
+
+def _mebibytes(memory: str) -> int | None:
+    found = re.fullmatch(r"(\d+)(Mi|Gi)", memory)
+    if found is None:
+        return None
+    return int(found.group(1)) * (1024 if found.group(2) == "Gi" else 1)
+
+
+def cloud_run_size_problems(cpu: str, memory: str) -> list[str]:
+    """Why Cloud Run would refuse this CPU and memory, or nothing."""
+    mib = _mebibytes(memory)
+    if mib is None:
+        return [f"memory {memory!r} must be a whole number of Mi or Gi"]
+    if not re.fullmatch(r"\d+(\.\d{1,3})?", cpu):
+        return [f"cpu {cpu!r} must be a whole number or have at most 3 decimals (steps of 0.001)"]
+    vcpu = float(cpu)
+    if vcpu >= 1:
+        if vcpu != int(vcpu) or int(vcpu) not in WHOLE_CPUS:
+            return [f"cpu {cpu} above 1 must be one of {WHOLE_CPUS}"]
+        low, high = MEMORY_MIB_BY_CPU[int(vcpu)]
+        return [] if low <= mib <= high else [f"{cpu} vCPU takes {low} to {high} MiB, not {memory}"]
+    if vcpu < 0.08:
+        return [f"cpu {cpu} is below Cloud Run's minimum of 0.08"]
+    limit = 1024 if vcpu >= 0.5 else 512
+    return [] if mib <= limit else [f"{cpu} vCPU takes at most {limit} MiB (more needs {'1' if limit == 1024 else '0.5'} vCPU), not {memory}"]
 
 
 HTTP_SIZE = Size(timeout_seconds=60, max_instances=20)
@@ -120,6 +156,9 @@ def build() -> dict:
     problems += [f"{f.name}: triggered by a topic but has no dead_letter topic" for f in FUNCTIONS if f.trigger == "topic" and not f.dead_letter]
     problems += [f"{f.name}: trigger {f.trigger!r} is neither http nor topic" for f in FUNCTIONS if f.trigger not in ("http", "topic")]
     problems += [f"{f.name}: a schedule needs a trigger topic" for f in FUNCTIONS if f.schedule and not f.topic]
+    for f in FUNCTIONS:
+        size = SIZES.get(f.name, HTTP_SIZE if f.trigger == "http" else TOPIC_SIZE)
+        problems += [f"{f.name}: {problem}" for problem in cloud_run_size_problems(size.cpu, size.memory)]
     if problems:
         raise SystemExit("infra catalog: " + "; ".join(sorted(problems)))
 
