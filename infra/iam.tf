@@ -17,7 +17,7 @@ resource "google_service_account" "function" {
   for_each = local.functions
 
   account_id   = each.value.service_account_id
-  display_name = "Cloud Function ${each.key}"
+  display_name = "Cloud Function ${each.value.function_id}"
   description  = substr(each.value.description, 0, 256)
 
   depends_on = [google_project_service.api] # the IAM API is off in a new project

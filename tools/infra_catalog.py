@@ -132,6 +132,11 @@ SIZES: dict[str, Size] = {
 RETRY_BACKOFF = {"minimum": "10s", "maximum": "600s"}
 
 
+def push_subscription_name(function, topic: str) -> str:
+    """``score-unit-push``, or ``notify-events-report-submitted-push`` for a function's further topics."""
+    return f"{function.function_id}-push" if topic == function.topic else f"{function.function_id}-{topic}-push"
+
+
 def _account_id(name: str) -> str:
     account = "fn-" + name.replace("_", "-")
     if not 6 <= len(account) <= 30:
@@ -156,6 +161,12 @@ def build() -> dict:
     problems += [f"{f.name}: triggered by a topic but has no dead_letter topic" for f in FUNCTIONS if f.trigger == "topic" and not f.dead_letter]
     problems += [f"{f.name}: trigger {f.trigger!r} is neither http nor topic" for f in FUNCTIONS if f.trigger not in ("http", "topic")]
     problems += [f"{f.name}: a schedule needs a trigger topic" for f in FUNCTIONS if f.schedule and not f.topic]
+    # A 2nd-gen function is a Cloud Run service of the same id: lowercase letters, digits and
+    # hyphens, starting with a letter, at most 63 characters.
+    problems += [
+        f"{f.name}: function id {f.function_id!r} is not a valid Cloud Run service name"
+        for f in FUNCTIONS if not re.fullmatch(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", f.function_id)
+    ]
     for f in FUNCTIONS:
         size = SIZES.get(f.name, HTTP_SIZE if f.trigger == "http" else TOPIC_SIZE)
         problems += [f"{f.name}: {problem}" for problem in cloud_run_size_problems(size.cpu, size.memory)]
@@ -167,6 +178,7 @@ def build() -> dict:
         size = SIZES.get(f.name, HTTP_SIZE if f.trigger == "http" else TOPIC_SIZE)
         table = FUNCTION_SETTINGS.get(f.name, {})
         functions[f.name] = {
+            "function_id": f.function_id,  # the deployed id; the Python name is the entry point
             "description": f.description,
             "trigger": f.trigger,
             "entry_point": f.name,  # main.py resolves it lazily to functions/<module>.<name>
@@ -185,7 +197,7 @@ def build() -> dict:
     push = {}
     for f in FUNCTIONS:
         for topic in f.topics:
-            name = f"{f.name}-push" if topic == f.topic else f"{f.name}-{topic}-push"
+            name = push_subscription_name(f, topic)
             push[name] = {
                 "function": f.name,
                 "topic": topic,
@@ -215,7 +227,7 @@ def build() -> dict:
         "push_subscriptions": push,
         "hold_subscriptions": hold,
         "schedules": {
-            f.name: {"topic": f.topic, "schedule": f.schedule, "time_zone": TIME_ZONE, "job": f.name.replace("_", "-")}
+            f.name: {"topic": f.topic, "schedule": f.schedule, "time_zone": TIME_ZONE, "job": f.function_id}
             for f in FUNCTIONS
             if f.schedule
         },
