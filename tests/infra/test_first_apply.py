@@ -1,11 +1,16 @@
 """What makes the first `terraform apply` on a fresh project fail although the schema is right:
-requests without a quota project, sizes Cloud Run refuses, sign-up left open."""
+requests without a quota project, sizes Cloud Run refuses, sign-up left open; and `make plan`,
+which runs only where the registry and the project are reachable."""
 
 from __future__ import annotations
+
+import os
+import subprocess
 
 import pytest
 
 from functions.catalog import FUNCTIONS
+from tests.infra.conftest import INFRA, ROOT
 from tools.infra_catalog import cloud_run_size_problems
 from tools.terraform import Terraform
 
@@ -63,3 +68,27 @@ def test_nobody_signs_up_or_signs_in_anonymously(plan: Terraform):
     sign_in = auth["sign_in"][0]
     assert sign_in["anonymous"][0]["enabled"] is False
     assert sign_in["email"][0] == {"enabled": True, "password_required": True}
+
+
+def _make_plan(tmp_path, *arguments: str) -> subprocess.CompletedProcess:
+    # HOME and TF_CLI_CONFIG_FILE point nowhere, so no provider mirror of this machine is used and
+    # the registry probe (an address that never resolves, RFC 2606) decides.
+    env = {**os.environ, "HOME": str(tmp_path), "TF_CLI_CONFIG_FILE": str(tmp_path / "none.tfrc"),
+           "PANTAU_TERRAFORM_REGISTRY": "https://registry.invalid"}
+    return subprocess.run(["make", "--no-print-directory", "plan", *arguments], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_make_plan_stops_with_a_clear_message_where_the_registry_is_unreachable(tmp_path):
+    before = sorted(p.name for p in INFRA.iterdir())
+    done = _make_plan(tmp_path, "ENV=dev")
+    assert done.returncode != 0
+    assert "make plan ENV=dev: the Terraform registry (https://registry.invalid) is unreachable" in done.stderr
+    assert "tests/infra/test_provider_schema.py" in done.stderr, "it says what checks infra/ instead"
+    assert sorted(p.name for p in INFRA.iterdir()) == before, "nothing initialised, nothing planned"
+
+
+def test_make_plan_names_the_environments_it_knows(tmp_path):
+    done = _make_plan(tmp_path, "ENV=staging")
+    assert done.returncode != 0
+    assert "usage: make plan ENV=<env>" in done.stderr and "(have: dev prod)" in done.stderr
