@@ -23,6 +23,7 @@ locals {
   ])
 }
 
+# Every API above, enabled first: each resource below waits for it (a test proves that).
 resource "google_project_service" "api" {
   for_each = local.apis
 

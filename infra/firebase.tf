@@ -8,6 +8,7 @@ resource "google_firebase_project" "default" {
   depends_on = [google_project_service.api]
 }
 
+# The web app whose Firebase config the pages and the mobile app sign in with.
 resource "google_firebase_web_app" "app" {
   provider     = google-beta
   display_name = "Pantau Kinerja Belawan (${var.environment})"
@@ -15,6 +16,7 @@ resource "google_firebase_web_app" "app" {
   depends_on = [google_firebase_project.default]
 }
 
+# The project's default Hosting site, which serves web/ and the /api rewrites of firebase.json.
 resource "google_firebase_hosting_site" "site" {
   provider = google-beta
   site_id  = local.hosting_site_id

@@ -86,6 +86,7 @@ resource "google_service_account" "push" {
   depends_on = [google_project_service.api]
 }
 
+# The push account may invoke the topic-triggered functions and nothing else.
 resource "google_cloud_run_v2_service_iam_member" "push" {
   for_each = local.topic_functions
 

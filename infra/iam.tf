@@ -13,6 +13,7 @@ locals {
   ])
 }
 
+# Each function's own service account (fn-<function id>).
 resource "google_service_account" "function" {
   for_each = local.functions
 
@@ -23,6 +24,7 @@ resource "google_service_account" "function" {
   depends_on = [google_project_service.api] # the IAM API is off in a new project
 }
 
+# Firestore reads and writes, for every function.
 resource "google_project_iam_member" "firestore" {
   for_each = local.functions
 
@@ -31,6 +33,7 @@ resource "google_project_iam_member" "firestore" {
   member  = google_service_account.function[each.key].member
 }
 
+# The further project roles of tools/infra_catalog.py (FUNCTION_ROLES), each in the allow-list.
 resource "google_project_iam_member" "function_role" {
   for_each = local.role_grants
 
@@ -46,6 +49,7 @@ resource "google_project_iam_member" "function_role" {
   }
 }
 
+# Publisher on exactly the topics a function publishes to.
 resource "google_pubsub_topic_iam_member" "publisher" {
   for_each = local.publisher_grants
 
@@ -54,6 +58,7 @@ resource "google_pubsub_topic_iam_member" "publisher" {
   member = google_service_account.function[each.value.function].member
 }
 
+# Accessor on exactly the secrets a function reads.
 resource "google_secret_manager_secret_iam_member" "accessor" {
   for_each = local.secret_grants
 
@@ -83,6 +88,7 @@ resource "google_project_iam_member" "build" {
   member  = google_service_account.build.member
 }
 
+# The build account writes images to our repository, and to no other.
 resource "google_artifact_registry_repository_iam_member" "build" {
   location   = google_artifact_registry_repository.functions.location
   repository = google_artifact_registry_repository.functions.name
