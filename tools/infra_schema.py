@@ -326,8 +326,6 @@ class Configuration:
             if declared is None:
                 self.problem(block, where, f"refers to {address}, which is not declared", reference.line)
                 continue
-            if block.attributes.get("depends_on") is not None and not rest:
-                continue
             self._check_path(block, where, reference, declared, rest)
 
     def _looks_like_a_resource_type(self, root: str) -> bool:
