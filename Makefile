@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test up down seed status openapi infra deps prerequisites chromium lock bench clean
+.PHONY: demo test up down seed status openapi infra plan deps prerequisites chromium lock bench clean
 
 demo: seed
 	@$(PY) -m tools.demo
@@ -40,6 +40,11 @@ bench: deps prerequisites
 infra: $(PY_STAMP)
 	@$(PY) -m tools.infra_catalog --write
 	@$(PY) -m tools.firestore_indexes --write
+
+# terraform init + plan of one environment (make plan ENV=dev), where the Terraform registry and the
+# project are reachable; elsewhere it stops and says which is missing (docs/deploy.md).
+plan:
+	@infra/plan.sh "$(ENV)"
 
 openapi: $(PY_STAMP)
 	@$(PY) -m common.api.openapi --write

@@ -27,6 +27,12 @@ class Function:
     def topics(self) -> tuple[str, ...]:
         return ((self.topic,) if self.topic else ()) + self.also_topics
 
+    @property
+    def function_id(self) -> str:
+        """The deployed function's id (``api-reports``): hyphens, never underscores, which the
+        Cloud Run service under a 2nd-gen function refuses. ``name`` stays the Python entry point."""
+        return self.name.replace("_", "-")
+
 
 FUNCTIONS: tuple[Function, ...] = (
     Function(
@@ -171,6 +177,7 @@ FUNCTIONS: tuple[Function, ...] = (
 )
 
 BY_NAME = {f.name: f for f in FUNCTIONS}
+BY_ID = {f.function_id: f for f in FUNCTIONS}
 
 # Topics that carry domain events, and the topics that trigger functions.
 EVENT_TOPICS = (

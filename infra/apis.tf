@@ -23,6 +23,7 @@ locals {
   ])
 }
 
+# Every API above, enabled first: each resource below waits for it (a test proves that).
 resource "google_project_service" "api" {
   for_each = local.apis
 
@@ -37,8 +38,4 @@ resource "google_project_service_identity" "pubsub" {
   service  = "pubsub.googleapis.com"
 
   depends_on = [google_project_service.api]
-}
-
-data "google_project" "this" {
-  project_id = var.project_id
 }

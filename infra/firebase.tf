@@ -8,6 +8,7 @@ resource "google_firebase_project" "default" {
   depends_on = [google_project_service.api]
 }
 
+# The web app whose Firebase config the pages and the mobile app sign in with.
 resource "google_firebase_web_app" "app" {
   provider     = google-beta
   display_name = "Pantau Kinerja Belawan (${var.environment})"
@@ -15,16 +16,25 @@ resource "google_firebase_web_app" "app" {
   depends_on = [google_firebase_project.default]
 }
 
+# The project's default Hosting site, which serves web/ and the /api rewrites of firebase.json.
 resource "google_firebase_hosting_site" "site" {
   provider = google-beta
   site_id  = local.hosting_site_id
   app_id   = google_firebase_web_app.app.app_id
 }
 
-# Sign-in by e-mail and password (the mobile app and the admin command line); accounts are
-# created by api_admin and `common.cli load employees`.
+# Sign-in by e-mail and password (the mobile app and the admin command line). Accounts are
+# created only by BKPSDM, through api_admin and `common.cli load employees` (the Admin SDK, which
+# these client permissions do not restrict): nobody can sign up with the public web API key
+# ahead of an employee's load and end up holding that employee's role (issue 12).
 resource "google_identity_platform_config" "auth" {
   authorized_domains = local.web_domains
+
+  client {
+    permissions {
+      disabled_user_signup = true
+    }
+  }
 
   sign_in {
     allow_duplicate_emails = false
@@ -32,6 +42,11 @@ resource "google_identity_platform_config" "auth" {
     email {
       enabled           = true
       password_required = true
+    }
+
+    # Every caller is a known person or the anonymous survey, which needs no account at all.
+    anonymous {
+      enabled = false
     }
   }
 

@@ -25,6 +25,7 @@ resource "google_firestore_backup_schedule" "weekly" {
   }
 }
 
+# The composite indexes the code's queries need (tools/firestore_indexes.py).
 resource "google_firestore_index" "index" {
   for_each = local.firestore.indexes
 

@@ -1,13 +1,15 @@
-# Every function in functions/catalog.py, one resource each (keyed by name), all from the
-# same archive; the entry point is the function's name, resolved by main.py.
+# Every function in functions/catalog.py, one resource each, all from the same archive. Keyed
+# by the Python name (api_reports), which is the entry point main.py resolves; deployed under
+# the hyphenated function id (api-reports) that Hosting's rewrites name, because the Cloud Run
+# service under a 2nd-gen function cannot have an underscore in its name.
 resource "google_cloudfunctions2_function" "function" {
   # checkov:skip=CKV_GCP_124: HTTP functions take traffic from the internet through Firebase Hosting's rewrites by design (ALLOW_ALL); topic-triggered functions are ALLOW_INTERNAL_ONLY (below).
   for_each = local.functions
 
-  name        = each.key
+  name        = each.value.function_id
   location    = var.region
   description = each.value.description
-  labels      = { function = replace(each.key, "_", "-") }
+  labels      = { function = each.value.function_id }
 
   build_config {
     runtime           = local.catalog.runtime
@@ -80,8 +82,11 @@ resource "google_service_account" "push" {
   account_id   = "pubsub-push"
   display_name = "Pub/Sub push to the topic-triggered functions"
   description  = "Signs the OIDC token of every push subscription; may only invoke the topic-triggered functions."
+
+  depends_on = [google_project_service.api]
 }
 
+# The push account may invoke the topic-triggered functions and nothing else.
 resource "google_cloud_run_v2_service_iam_member" "push" {
   for_each = local.topic_functions
 

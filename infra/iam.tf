@@ -14,14 +14,18 @@ locals {
   ])
 }
 
+# Each function's own service account (fn-<function id>).
 resource "google_service_account" "function" {
   for_each = local.functions
 
   account_id   = each.value.service_account_id
-  display_name = "Cloud Function ${each.key}"
+  display_name = "Cloud Function ${each.value.function_id}"
   description  = substr(each.value.description, 0, 256)
+
+  depends_on = [google_project_service.api] # the IAM API is off in a new project
 }
 
+# Firestore reads and writes, for every function.
 resource "google_project_iam_member" "firestore" {
   for_each = local.functions
 
@@ -30,6 +34,7 @@ resource "google_project_iam_member" "firestore" {
   member  = google_service_account.function[each.key].member
 }
 
+# The further project roles of tools/infra_catalog.py (FUNCTION_ROLES), each in the allow-list.
 resource "google_project_iam_member" "function_role" {
   for_each = local.role_grants
 
@@ -45,6 +50,7 @@ resource "google_project_iam_member" "function_role" {
   }
 }
 
+# Publisher on exactly the topics a function publishes to.
 resource "google_pubsub_topic_iam_member" "publisher" {
   for_each = local.publisher_grants
 
@@ -53,6 +59,7 @@ resource "google_pubsub_topic_iam_member" "publisher" {
   member = google_service_account.function[each.value.function].member
 }
 
+# Accessor on exactly the secrets a function reads.
 resource "google_secret_manager_secret_iam_member" "accessor" {
   for_each = local.secret_grants
 
@@ -66,6 +73,8 @@ resource "google_service_account" "build" {
   account_id   = "functions-build"
   display_name = "Builds the Cloud Functions"
   description  = "Cloud Build of the functions: reads the source archive, writes images, writes build logs."
+
+  depends_on = [google_project_service.api]
 }
 
 # What a custom build account of Cloud Run functions needs, and no more: write build logs,
@@ -80,6 +89,7 @@ resource "google_project_iam_member" "build" {
   member  = google_service_account.build.member
 }
 
+# The build account writes images to our repository, and to no other.
 resource "google_artifact_registry_repository_iam_member" "build" {
   location   = google_artifact_registry_repository.functions.location
   repository = google_artifact_registry_repository.functions.name

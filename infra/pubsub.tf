@@ -82,6 +82,7 @@ resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   member = local.pubsub_agent
 }
 
+# The same agent acknowledges a dead-lettered message on the subscription it came from.
 resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
   for_each = local.catalog.push_subscriptions
 

@@ -22,6 +22,7 @@ data "archive_file" "source" {
   ]
 }
 
+# The functions' source archives, one object per code version, named by its hash.
 resource "google_storage_bucket" "source" {
   # checkov:skip=CKV_GCP_62: access logs of a bucket that only Terraform and Cloud Build read would log nothing of use; Cloud Audit Logs record admin access.
   name                        = "${var.project_id}-functions-source"
@@ -49,6 +50,7 @@ resource "google_storage_bucket" "source" {
   depends_on = [google_project_service.api]
 }
 
+# This checkout's archive, under a new name (and rebuilding every function) only when the code changed.
 resource "google_storage_bucket_object" "source" {
   name         = "functions/${data.archive_file.source.output_sha256}.zip"
   bucket       = google_storage_bucket.source.name

@@ -5,8 +5,11 @@ main.py, exactly as Cloud Functions builds it. Two listeners:
 
 - the hosting port: ``web/`` plus firebase.json's hosting rewrites, so
   ``/api/...`` reaches the same function it reaches behind Firebase Hosting;
-- the functions port: ``/<function name>``, the push endpoint of the
-  Pub/Sub subscriptions that trigger event functions.
+- the functions port: ``/<function id>`` (``/score-unit``), the push endpoint of
+  the Pub/Sub subscriptions that trigger event functions.
+
+Functions are known by their deployed id (``api-reports``, what Hosting's rewrites name) and
+built from their Python entry point (``api_reports``), as in production.
 
 It also plays Cloud Scheduler: functions with a ``schedule`` in the catalog get
 a message on their topic when the cron expression matches (Asia/Jakarta).
@@ -50,7 +53,7 @@ def build_function_apps() -> dict[str, Any]:
 
     source = str(ROOT / "main.py")
     return {
-        f.name: functions_framework.create_app(target=f.name, source=source, signature_type="http" if f.trigger == "http" else "cloudevent")
+        f.function_id: functions_framework.create_app(target=f.name, source=source, signature_type="http" if f.trigger == "http" else "cloudevent")
         for f in FUNCTIONS
     }
 
@@ -106,7 +109,7 @@ class Hosting:
 
 
 class Functions:
-    """A WSGI app for the functions port: /<name>/... goes to that function."""
+    """A WSGI app for the functions port: /<function id>/... goes to that function."""
 
     def __init__(self, apps: dict[str, Any]) -> None:
         self.apps = apps

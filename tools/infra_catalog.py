@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,9 +94,44 @@ FUNCTION_ROLES: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class Size:
     memory: str = "512Mi"
-    cpu: str = "0.3333"  # what Cloud Run gives 512 MiB by default; one request at a time per instance
+    # What Cloud Run functions give 512 MiB by default (.333 vCPU). Below 1 vCPU Cloud Run takes
+    # 0.08 to 1 in steps of 0.001 (so "0.3333" is refused) and one request at a time, which
+    # infra/functions.tf sets for every function (max_instance_request_concurrency = 1).
+    cpu: str = "0.333"
     timeout_seconds: int = 60
     max_instances: int = 10
+
+
+# Cloud Run's documented limits (https://cloud.google.com/run/docs/configuring/services/cpu and
+# .../memory-limits): whole vCPUs from this list, or a fraction in steps of 0.001; memory per vCPU.
+WHOLE_CPUS = (1, 2, 4, 6, 8)
+MEMORY_MIB_BY_CPU = {1: (128, 4096), 2: (128, 8192), 4: (2048, 16384), 6: (4096, 24576), 8: (4096, 32768)}
+
+
+def _mebibytes(memory: str) -> int | None:
+    found = re.fullmatch(r"(\d+)(Mi|Gi)", memory)
+    if found is None:
+        return None
+    return int(found.group(1)) * (1024 if found.group(2) == "Gi" else 1)
+
+
+def cloud_run_size_problems(cpu: str, memory: str) -> list[str]:
+    """Why Cloud Run would refuse this CPU and memory, or nothing."""
+    mib = _mebibytes(memory)
+    if mib is None:
+        return [f"memory {memory!r} must be a whole number of Mi or Gi"]
+    if not re.fullmatch(r"\d+(\.\d{1,3})?", cpu):
+        return [f"cpu {cpu!r} must be a whole number or have at most 3 decimals (steps of 0.001)"]
+    vcpu = float(cpu)
+    if vcpu >= 1:
+        if vcpu != int(vcpu) or int(vcpu) not in WHOLE_CPUS:
+            return [f"cpu {cpu} above 1 must be one of {WHOLE_CPUS}"]
+        low, high = MEMORY_MIB_BY_CPU[int(vcpu)]
+        return [] if low <= mib <= high else [f"{cpu} vCPU takes {low} to {high} MiB, not {memory}"]
+    if vcpu < 0.08:
+        return [f"cpu {cpu} is below Cloud Run's minimum of 0.08"]
+    limit = 1024 if vcpu >= 0.5 else 512
+    return [] if mib <= limit else [f"{cpu} vCPU takes at most {limit} MiB (more needs {'1' if limit == 1024 else '0.5'} vCPU), not {memory}"]
 
 
 HTTP_SIZE = Size(timeout_seconds=60, max_instances=20)
@@ -111,6 +147,11 @@ SIZES: dict[str, Size] = {
 # Pub/Sub backs off between redeliveries, from MIN to MAX; each failed push counts toward
 # the subscription's max_delivery_attempts (the catalog's max_attempts).
 RETRY_BACKOFF = {"minimum": "10s", "maximum": "600s"}
+
+
+def push_subscription_name(function, topic: str) -> str:
+    """``score-unit-push``, or ``notify-events-report-submitted-push`` for a function's further topics."""
+    return f"{function.function_id}-push" if topic == function.topic else f"{function.function_id}-{topic}-push"
 
 
 def _account_id(name: str) -> str:
@@ -137,6 +178,15 @@ def build() -> dict:
     problems += [f"{f.name}: triggered by a topic but has no dead_letter topic" for f in FUNCTIONS if f.trigger == "topic" and not f.dead_letter]
     problems += [f"{f.name}: trigger {f.trigger!r} is neither http nor topic" for f in FUNCTIONS if f.trigger not in ("http", "topic")]
     problems += [f"{f.name}: a schedule needs a trigger topic" for f in FUNCTIONS if f.schedule and not f.topic]
+    # A 2nd-gen function is a Cloud Run service of the same id: lowercase letters, digits and
+    # hyphens, starting with a letter, at most 63 characters.
+    problems += [
+        f"{f.name}: function id {f.function_id!r} is not a valid Cloud Run service name"
+        for f in FUNCTIONS if not re.fullmatch(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", f.function_id)
+    ]
+    for f in FUNCTIONS:
+        size = SIZES.get(f.name, HTTP_SIZE if f.trigger == "http" else TOPIC_SIZE)
+        problems += [f"{f.name}: {problem}" for problem in cloud_run_size_problems(size.cpu, size.memory)]
     if problems:
         raise SystemExit("infra catalog: " + "; ".join(sorted(problems)))
 
@@ -145,6 +195,7 @@ def build() -> dict:
         size = SIZES.get(f.name, HTTP_SIZE if f.trigger == "http" else TOPIC_SIZE)
         table = FUNCTION_SETTINGS.get(f.name, {})
         functions[f.name] = {
+            "function_id": f.function_id,  # the deployed id; the Python name is the entry point
             "description": f.description,
             "trigger": f.trigger,
             "entry_point": f.name,  # main.py resolves it lazily to functions/<module>.<name>
@@ -163,7 +214,7 @@ def build() -> dict:
     push = {}
     for f in FUNCTIONS:
         for topic in f.topics:
-            name = f"{f.name}-push" if topic == f.topic else f"{f.name}-{topic}-push"
+            name = push_subscription_name(f, topic)
             push[name] = {
                 "function": f.name,
                 "topic": topic,
@@ -193,7 +244,7 @@ def build() -> dict:
         "push_subscriptions": push,
         "hold_subscriptions": hold,
         "schedules": {
-            f.name: {"topic": f.topic, "schedule": f.schedule, "time_zone": TIME_ZONE, "job": f.name.replace("_", "-")}
+            f.name: {"topic": f.topic, "schedule": f.schedule, "time_zone": TIME_ZONE, "job": f.function_id}
             for f in FUNCTIONS
             if f.schedule
         },

@@ -10,6 +10,7 @@ import os
 from typing import TYPE_CHECKING
 
 from functions.catalog import DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS
+from tools.infra_catalog import push_subscription_name
 
 if TYPE_CHECKING:
     from tools.stack import StackInfo
@@ -29,12 +30,11 @@ def create_topics(info: "StackInfo") -> None:
         except AlreadyExists:
             pass
     for function, topic in ((f, t) for f in FUNCTIONS if f.trigger == "topic" for t in f.topics):
-        name = f"{function.name}-push" if topic == function.topic else f"{function.name}-{topic}-push"
-        subscription = subscriber.subscription_path(info.project, name)
+        subscription = subscriber.subscription_path(info.project, push_subscription_name(function, topic))
         request = {
             "name": subscription,
             "topic": publisher.topic_path(info.project, topic),
-            "push_config": {"push_endpoint": f"{info.functions}/{function.name}"},
+            "push_config": {"push_endpoint": f"{info.functions}/{function.function_id}"},
             "ack_deadline_seconds": 60,
             "retry_policy": {"minimum_backoff": {"seconds": 1}, "maximum_backoff": {"seconds": 10}},
         }

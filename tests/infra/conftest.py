@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.terraform import Terraform
+from tools.terraform import Terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from tests.infra.conftest import ROOT
-from tests.infra.terraform import Terraform
 from tools import firestore_indexes
+from tools.terraform import Terraform
 
 
 def test_both_generated_files_are_current():

@@ -1,5 +1,5 @@
 """infra/ deploys exactly what functions/catalog.py lists: functions, triggers, topics,
-dead letters and schedules. Read from the Terraform itself (tests/infra/terraform.py
+dead letters and schedules. Read from the Terraform itself (tools/terraform.py
 evaluates it per environment), not from the generated data alone."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from functions.catalog import DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS, TRIGGER_TOPICS
+from functions.catalog import BY_ID, BY_NAME, DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS, TRIGGER_TOPICS
 from tests.infra.conftest import INFRA, ROOT
-from tests.infra.terraform import Ref, Template, Terraform
+from tools.terraform import Ref, Template, Terraform
 
 HTTP = [f for f in FUNCTIONS if f.trigger == "http"]
 TOPIC = [f for f in FUNCTIONS if f.trigger == "topic"]
@@ -42,7 +42,9 @@ def test_every_function_is_deployed_exactly_once(plan: Terraform):
     assert len(names) == len(set(names))
     for name, function in deployed.items():
         build = function["build_config"][0]
-        assert function["name"] == name
+        # Deployed as api-reports, running the Python entry point api_reports.
+        assert function["name"] == BY_NAME[name].function_id == name.replace("_", "-")
+        assert "_" not in function["name"] and len(function["name"]) <= 63
         assert build["entry_point"] == name
         assert build["runtime"] == "python311"
         assert function["location"] == "asia-southeast2"
@@ -72,9 +74,13 @@ def test_http_functions_are_public_for_hosting_and_have_no_subscription(prod: Te
 
 def test_hosting_rewrites_reach_deployed_http_functions_in_the_region(prod: Terraform):
     rewrites = json.loads((ROOT / "firebase.json").read_text())["hosting"]["rewrites"]
+    deployed = {f["name"]: key for key, f in prod.instances("google_cloudfunctions2_function", "function").items()}
     public = prod.instances("google_cloud_run_v2_service_iam_member", "public")
     for rewrite in (r for r in rewrites if "function" in r):
-        assert rewrite["function"]["functionId"] in public, rewrite
+        function_id = rewrite["function"]["functionId"]
+        assert function_id in deployed, f"{rewrite['source']} names {function_id}, which is not a deployed function id"
+        assert deployed[function_id] in public, rewrite
+        assert BY_ID[function_id].trigger == "http"
         assert rewrite["function"]["region"] == prod.vars["region"]
 
 
@@ -87,6 +93,7 @@ def test_topic_functions_are_pushed_each_of_their_topics_with_a_dead_letter_poli
     assert sorted(s["topic"] for s in subscriptions) == sorted(topic_id(t) for t in function.topics), "one per topic in Function.topics"
     assert function.topics and len(function.topics) == len(set(function.topics))
     for subscription in subscriptions:
+        assert subscription["name"].startswith(f"{function.function_id}-") and "_" not in subscription["name"]
         policy = subscription["dead_letter_policy"][0]
         assert policy["dead_letter_topic"] == topic_id(function.dead_letter)
         assert policy["max_delivery_attempts"] == function.max_attempts

@@ -9,8 +9,8 @@ import pytest
 from common.settings import HumanCheck, Settings, _from_environment
 from functions.catalog import FUNCTIONS
 from tests.infra.conftest import INFRA, ROOT
-from tests.infra.terraform import Ref, Template, Terraform
 from tools.infra_catalog import FUNCTION_ROLES, FUNCTION_SETTINGS, SECRET, SECRET_IDS
+from tools.terraform import Ref, Template, Terraform
 
 
 def environment_of(plan: Terraform, name: str) -> tuple[dict[str, object], dict[str, Ref]]:
@@ -189,7 +189,7 @@ def test_no_service_account_gets_a_primitive_or_impersonation_role_on_the_projec
 
 
 def test_checkov_skips_say_why():
-    from tests.infra.terraform import checkov_skips
+    from tools.terraform import checkov_skips
 
     skips = checkov_skips(INFRA)
     assert skips, "the skips are parsed"

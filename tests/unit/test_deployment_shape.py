@@ -37,7 +37,7 @@ def test_hosting_rewrites_send_every_route_to_its_function():
                 .replace("{investigation_id}", "INV-20261127-ABC123")
             )
             targets = [r["function"]["functionId"] for r in rewrites if glob_to_regex(r["source"]).match(example)]
-            assert targets[:1] == [function.name], f"{route.path} reaches {targets}"
+            assert targets[:1] == [function.function_id], f"{route.path} reaches {targets}"
 
 
 @pytest.mark.parametrize("function", [f for f in FUNCTIONS if not f.publishes], ids=lambda f: f.name)

@@ -1,4 +1,4 @@
-"""A small evaluator of our Terraform, so tests can read it the way `terraform plan` would.
+"""A small evaluator of our Terraform, so tests and tools can read it the way `terraform plan` would.
 
 python-hcl2 parses the .tf files; this walks its syntax tree and evaluates what
 infra/ uses: literals, templates, locals, variables (from a tfvars file and the
@@ -76,6 +76,7 @@ class Block:
     blocks: list[Block]
     comments: list[str]
     file: str
+    line: int = 0  # where the block starts in its file, for messages
 
     def attr(self, name: str) -> Tree | None:
         return self.attributes.get(name)
@@ -118,7 +119,10 @@ def _body(body: Tree, file: str) -> tuple[dict[str, Tree], list[Block]]:
             head = [p for p in parts[:-1]]
             inner_attributes, inner_blocks = _body(inner, file)
             blocks.append(
-                Block(_name(head[0]), tuple(_name(h) for h in head[1:]), inner_attributes, inner_blocks, _comments(inner), file)
+                Block(
+                    _name(head[0]), tuple(_name(h) for h in head[1:]), inner_attributes, inner_blocks, _comments(inner), file,
+                    getattr(item.meta, "line", 0),
+                )
             )
     return attributes, blocks
 
