@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -70,6 +71,9 @@ class Settings(BaseModel):
     holidays: str = Field(default="", description="public holidays, comma-separated YYYY-MM-DD, for SP4N-LAPOR! working days")
 
     # Notifications
+    base_url: str = Field(
+        default="", description="the deployment's web address (https://<site>.web.app or a custom domain), without a trailing "
+        "slash: every link in an e-mail starts with it; required with smtp_host")
     smtp_host: str = Field(default="", description="empty: e-mail is not configured and is skipped")
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_tls: str = Field(default="starttls", pattern="^(none|starttls|ssl)$")
@@ -92,6 +96,20 @@ class Settings(BaseModel):
         if not value:
             raise ValueError("set GOOGLE_CLOUD_PROJECT (or PANTAU_PROJECT_ID)")
         return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+            raise ValueError("give an absolute http(s) address such as https://pantau-belawan.web.app")
+        return value
+
+    @model_validator(mode="after")
+    def _links_for_email(self) -> "Settings":
+        if self.smtp_host and not self.base_url:
+            raise ValueError("set PANTAU_BASE_URL with PANTAU_SMTP_HOST: e-mail links must be absolute")
+        return self
 
     @model_validator(mode="after")
     def _real_time_outside_the_local_stack(self) -> "Settings":

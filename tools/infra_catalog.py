@@ -51,6 +51,7 @@ FUNCTION_SETTINGS: dict[str, dict[str, str]] = {
         "smtp_username": TFVARS,
         "smtp_password": SECRET,
         "push_enabled": TFVARS,  # "true": FCM needs the real Firebase project Terraform creates
+        "base_url": TERRAFORM,  # e-mail links: the Hosting site's address, or the first custom domain
     },
     "api_surveys": {
         "survey_salt": SECRET,
