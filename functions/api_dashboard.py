@@ -30,7 +30,7 @@ class Me(BaseModel):
     unit_id: str | None
     supervises: int = Field(description="direct subordinates")
     heads: list[str] = Field(description="units this person heads")
-    views: list[str] = Field(description="dashboard views open to this person: team, unit, investigations")
+    views: list[str] = Field(description="dashboard views open to this person: team, unit, investigations, runs (BKPSDM)")
     units: list[UnitName] = Field(description="the units this person may open: all for BKPSDM and the inspectorate, else those they head")
 
 
@@ -44,6 +44,7 @@ def me(call: Call) -> Me:
     openable = [UnitName(id=u.id, name=u.name) for u in units if everyone or u.id in heads]
     views = (["team"] if team else []) + (["unit"] if heads or caller.role in (Role.ADMIN, Role.INSPEKTORAT) else [])
     views += ["investigations"] if caller.role in (Role.ADMIN, Role.INSPEKTORAT) else []
+    views += ["runs"] if caller.role is Role.ADMIN else []
     return Me(nip=caller.nip, name=employee.name if employee else None, role=caller.role, unit_id=employee.unit_id if employee else None,
               supervises=len([e for e in team if e.active]), heads=heads, views=views, units=openable)
 
