@@ -164,7 +164,7 @@ def _from_environment(environ: dict[str, str]) -> Settings:
         return Settings.model_validate(values)
     except ValidationError as error:
         problems = "; ".join(
-            f"PANTAU_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+            f"PANTAU_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" if e["loc"] else e["msg"] for e in error.errors()
         )
         raise RuntimeError(f"invalid configuration: {problems}") from None
 

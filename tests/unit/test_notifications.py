@@ -495,3 +495,14 @@ def test_the_runs_delivery_totals_per_channel_and_why(run_world):
     assert [(r.channel, r.reason, r.count) for r in totals.failed] == [(Channel.EMAIL, "recipient refused: boss", 1)]
     assert [(r.reason, r.count) for r in totals.skipped] == [("push_not_configured", 1)]
     assert service.run_deliveries(uow, "another-run").channels[Channel.EMAIL].sent == 0
+
+
+def test_the_base_url_is_absolute_and_required_with_email():
+    from common.settings import _from_environment
+
+    assert Settings(project_id="x", base_url="https://pantau.example/").base_url == "https://pantau.example"
+    for bad in ("pantau.example", "/dashboard", "https://pantau.example/?x=1"):
+        with pytest.raises(ValueError):
+            Settings(project_id="x", base_url=bad)
+    with pytest.raises(RuntimeError, match="PANTAU_BASE_URL"):
+        _from_environment({"GOOGLE_CLOUD_PROJECT": "x", "PANTAU_SMTP_HOST": "smtp.example"})
