@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -47,10 +48,6 @@ class Settings(BaseModel):
     outbox_batch: int = Field(default=200, ge=1, le=500)
     topic_prefix: str = Field(default="", description="prefix for topic names, to share a project between stages")
     log_level: str = "INFO"
-    public_base_url: str = Field(
-        default="http://127.0.0.1:5000", pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
-        description="where people open the web pages: links in e-mails (the invitation's continue URL)",
-    )
     clock_offset_seconds: float = Field(
         default=0.0, description="seconds added to the real time; the local stack and the tests only (PANTAU_NOW sets it)"
     )
@@ -73,6 +70,9 @@ class Settings(BaseModel):
     holidays: str = Field(default="", description="public holidays, comma-separated YYYY-MM-DD, for SP4N-LAPOR! working days")
 
     # Notifications
+    base_url: str = Field(
+        default="", description="the deployment's web address (https://<site>.web.app or a custom domain), without a trailing "
+        "slash: every link in an e-mail starts with it; required with smtp_host")
     smtp_host: str = Field(default="", description="empty: e-mail is not configured and is skipped")
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_tls: str = Field(default="starttls", pattern="^(none|starttls|ssl)$")
@@ -95,6 +95,20 @@ class Settings(BaseModel):
         if not value:
             raise ValueError("set GOOGLE_CLOUD_PROJECT (or PANTAU_PROJECT_ID)")
         return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+            raise ValueError("give an absolute http(s) address such as https://pantau-belawan.web.app")
+        return value
+
+    @model_validator(mode="after")
+    def _links_for_email(self) -> "Settings":
+        if self.smtp_host and not self.base_url:
+            raise ValueError("set PANTAU_BASE_URL with PANTAU_SMTP_HOST: e-mail links must be absolute")
+        return self
 
     @model_validator(mode="after")
     def _real_time_outside_the_local_stack(self) -> "Settings":
@@ -149,7 +163,7 @@ def _from_environment(environ: dict[str, str]) -> Settings:
         return Settings.model_validate(values)
     except ValidationError as error:
         problems = "; ".join(
-            f"PANTAU_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+            f"PANTAU_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" if e["loc"] else e["msg"] for e in error.errors()
         )
         raise RuntimeError(f"invalid configuration: {problems}") from None
 

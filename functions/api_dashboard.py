@@ -31,7 +31,7 @@ class Me(BaseModel):
     unit_id: str | None
     supervises: int = Field(description="direct subordinates")
     heads: list[str] = Field(description="units this person heads")
-    views: list[str] = Field(description="dashboard views open to this person: team, unit, investigations")
+    views: list[str] = Field(description="dashboard views open to this person: team, unit, investigations, runs (BKPSDM)")
     units: list[UnitName] = Field(description="the units this person may open: all for BKPSDM and the inspectorate, else those they head")
 
 
@@ -44,6 +44,7 @@ def me(call: Call) -> Me:
     everyone = caller.role in OVERSIGHT
     openable = [UnitName(id=u.id, name=u.name) for u in units if everyone or u.id in heading]
     views = (["team"] if team else []) + (["unit"] if heading or everyone else []) + (["investigations"] if everyone else [])
+    views += ["runs"] if caller.role is Role.ADMIN else []
     return Me(nip=caller.nip, name=employee.name if employee else None, role=caller.role, unit_id=caller.unit_id,
               supervises=len(team), heads=heading, views=views, units=openable)
 

@@ -44,11 +44,11 @@ def read_many(call: Call) -> inbox.ReadResult:
     return inbox.mark_read(call.deps.uow, call.caller, call.body.ids, call.deps.now())
 
 
-def get_preferences(call: Call) -> inbox.Preferences:
+def get_preferences(call: Call) -> inbox.PreferencesView:
     return inbox.preferences(call.deps.uow, call.caller)
 
 
-def put_preferences(call: Call) -> inbox.Preferences:
+def put_preferences(call: Call) -> inbox.PreferencesView:
     return inbox.set_preferences(call.deps.uow, call.caller, call.body)
 
 
@@ -95,14 +95,17 @@ api = Api(
             errors=(400, 401, 403, 413, 415, 422), tags=("me",), description="The given ids, or every unread one.",
         ),
         Route(
-            "GET", "/api/me/preferences", get_preferences, "My notification preferences", response=inbox.Preferences,
+            "GET", "/api/me/preferences", get_preferences, "My notification preferences", response=inbox.PreferencesView,
             errors=(401, 403), tags=("me",),
+            description="Language, opted-out channels, and per kind whether push and e-mail come at once or in a daily "
+            "digest, with my role's defaults. E-mails link here (List-Unsubscribe).",
         ),
         Route(
             "PUT", "/api/me/preferences", put_preferences, "Set my notification preferences", body=inbox.Preferences,
-            response=inbox.Preferences, errors=(400, 401, 403, 413, 415, 422), tags=("me",),
-            description="Language, and the channels (push, email) to opt out of. Mandatory notifications still arrive; "
-            "the inbox cannot be turned off.",
+            response=inbox.PreferencesView, errors=(400, 401, 403, 413, 415, 422), tags=("me",),
+            description="Language, the channels (push, email) to opt out of, and per kind immediate or daily (modes; "
+            "empty follows the role's default). Mandatory notifications still arrive; the inbox cannot be turned off; "
+            "investigations always come at once.",
         ),
         Route(
             "POST", "/api/me/devices", add_device, "Register this app install for push", body=inbox.DeviceRegistration,

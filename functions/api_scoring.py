@@ -33,8 +33,12 @@ def start(call: Call) -> Reply:
     return Reply(run, 202, {"Location": f"/api/admin/scoring-runs/{run.id}"})
 
 
-def progress(call: Call) -> ScoringRun:
-    return scoring.run_progress(call.deps.uow, call.path["run_id"])
+def progress(call: Call) -> scoring.RunView:
+    return scoring.run_view(call.deps.uow, call.path["run_id"])
+
+
+def runs(call: Call) -> scoring.RunList:
+    return scoring.recent_runs(call.deps.uow, call.query.period)
 
 
 def team(call: Call) -> TeamResults:
@@ -55,9 +59,16 @@ api = Api(
             "Re-running a period gives the same results and opens no duplicate findings.",
         ),
         Route(
-            "GET", "/api/admin/scoring-runs/{run_id}", progress, "Follow a scoring run", response=ScoringRun,
+            "GET", "/api/admin/scoring-runs", runs, "The scoring runs of a period", query=PeriodQuery, response=scoring.RunList,
+            roles=ADMIN, errors=(401, 403, 422), tags=("scoring",),
+            description="The latest five runs of the period, newest first, each with its progress and delivery totals.",
+        ),
+        Route(
+            "GET", "/api/admin/scoring-runs/{run_id}", progress, "Follow a scoring run", response=scoring.RunView,
             roles=ADMIN, errors=(401, 403, 404), tags=("scoring",),
-            description="Units total, done and failed; status running, completed or completed_with_failures.",
+            description="Units total, done and failed; status running, completed or completed_with_failures; and the messages "
+            "the run sent per channel (sent, failed, skipped, pending) with why some failed or were skipped. "
+            "Each delivery's record is at /api/admin/deliveries.",
         ),
         Route(
             "GET", "/api/team/results", team, "My team's results for a period", query=PeriodQuery, response=TeamResults,

@@ -123,7 +123,7 @@ FUNCTIONS: tuple[Function, ...] = (
         topic="report-reviewed",
         also_topics=("report-submitted", "investigation-opened", "finding-opened", "scoring-completed"),
         publishes=("notifications",),
-        description="decides who must be told about an event; queues notifications (submissions join the daily digest)",
+        description="decides who must be told about an event, now or in their daily digest; queues notifications",
         dead_letter="notify-events-dead",
     ),
     Function(
@@ -160,7 +160,7 @@ FUNCTIONS: tuple[Function, ...] = (
         topic="digest-tick",
         schedule="0 16 * * *",
         publishes=("notifications",),
-        description="the supervisors' daily digest of submitted reports",
+        description="each person's daily digest: what they chose to hear about once a day",
         dead_letter="digest-tick-dead",
     ),
     Function(
@@ -170,7 +170,7 @@ FUNCTIONS: tuple[Function, ...] = (
         topic="outbox-sweep",
         schedule="* * * * *",
         publishes=("report-submitted", "report-reviewed", "survey-submitted", "investigation-opened",
-                   "scoring-unit", "scoring-completed", "finding-opened", "account-invited"),
+                   "scoring-unit", "scoring-completed", "finding-opened", "notifications", "account-invited"),
         description="publishes events whose publish failed after their write",
         dead_letter="outbox-sweep-dead",
     ),

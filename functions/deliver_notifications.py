@@ -39,5 +39,5 @@ deps = NotifyDeps()
 @functions_framework.cloud_event
 def deliver_notifications(cloud_event) -> None:
     notification = Notification.model_validate(receive(cloud_event, deps.settings.log_level).data)
-    tally = deliver(deps.uow, deps.email, deps.push, notification, deps.now())
+    tally = deliver(deps.uow, deps.email, deps.push, notification, deps.now(), deps.settings.base_url)
     log.info("notification delivered", extra={"notification": notification.id, "tally": tally})

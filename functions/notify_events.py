@@ -1,8 +1,8 @@
 """Pub/Sub (report-reviewed, report-submitted, investigation-opened, finding-opened,
-scoring-completed): decide who must be told, and queue the notifications.
+scoring-completed): decide who must be told, now or in their daily digest, and queue it.
 
 Safe to run twice: notifications have derived ids and are delivered at most
-once per person and channel; a submitted report joins the day's digest once.
+once per person and channel; a fact joins a person's digest once.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import functions_framework
 from common.api.deps import Deps
 from common.api.push import receive
 from common.domain.events import Event
-from common.services.notifications import plan_for_event, publish_notifications
+from common.services.notifications import plan_for_event, queue
 
 log = logging.getLogger("pantau.notify_events")
 deps = Deps()
@@ -23,6 +23,7 @@ deps = Deps()
 @functions_framework.cloud_event
 def notify_events(cloud_event) -> None:
     event = Event.model_validate(receive(cloud_event, deps.settings.log_level).body)
-    notifications = plan_for_event(deps.uow, event)
-    messages = publish_notifications(deps.publisher, notifications, deps.settings.notify_chunk)
-    log.info("notifications queued", extra={"event": event.id, "notifications": [n.id for n in notifications], "messages": messages})
+    planned = plan_for_event(deps.uow, event)
+    messages = queue(deps.uow, deps.publisher, planned, deps.now(), deps.settings.notify_chunk)
+    log.info("notifications queued", extra={"event": event.id, "notifications": [n.id for n in planned.notifications],
+                                            "digest_entries": len(planned.digests), "messages": messages})

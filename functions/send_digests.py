@@ -1,5 +1,9 @@
-"""Pub/Sub (digest-tick, daily 16:00 WIB): one message per supervisor for the reports their
-team submitted today."""
+"""Pub/Sub (digest-tick, daily 16:00 WIB): each person's daily digest, one message with
+everything they chose to hear about once a day.
+
+Safe to run twice: a digest is closed in the same transaction that puts its
+notification in the outbox, so it is sent once; what arrives later joins tomorrow's.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,7 @@ import functions_framework
 
 from common.api.deps import Deps
 from common.api.push import receive
-from common.domain.clock import WIB
-from common.services.notifications import plan_digests, publish_notifications
+from common.services.notifications import send_digests as send
 
 log = logging.getLogger("pantau.send_digests")
 deps = Deps()
@@ -19,7 +22,5 @@ deps = Deps()
 @functions_framework.cloud_event
 def send_digests(cloud_event) -> None:
     receive(cloud_event, deps.settings.log_level)
-    now = deps.now()
-    notifications = plan_digests(deps.uow, now.astimezone(WIB).date(), now)
-    messages = publish_notifications(deps.publisher, notifications, deps.settings.notify_chunk)
-    log.info("digests queued", extra={"supervisors": len(notifications), "messages": messages})
+    sent = send(deps.uow, deps.publisher, deps.now(), deps.settings.notify_chunk)
+    log.info("digests queued", extra={"digests": sent})

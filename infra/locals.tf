@@ -21,8 +21,8 @@ locals {
   # Settings whose value Terraform itself creates (source "terraform" in the catalog).
   computed_settings = {
     recaptcha_site_key = google_recaptcha_enterprise_key.survey.name
-    # Firebase Hosting's default site serves web/ (the dashboard the invitation continues to).
-    public_base_url = "https://${local.hosting_site_id}.web.app"
+    # Where e-mail links point: a custom domain if one is given, else the Hosting site.
+    base_url = length(var.web_domains) > 0 ? "https://${var.web_domains[0]}" : "https://${local.hosting_site_id}.web.app"
   }
   setting_values = merge(var.settings, local.computed_settings)
 

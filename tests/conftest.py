@@ -62,10 +62,14 @@ def stack(clock):
     info = running.up()
     saved = {k: os.environ.get(k) for k in info.env()}
     os.environ.update(info.env())
+    malformed: dict[str, list[str]] = {}
     try:
         yield info
     finally:
         running.down()
+        from tests.mail import mailbox_problems
+
+        malformed = mailbox_problems(info.mail_dir, info.api)  # every message the session sent, strictly parsed
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -77,6 +81,7 @@ def stack(clock):
             shutil.rmtree(state, ignore_errors=True)
         elif logs.exists():
             print(f"test stack logs kept in {logs}")
+    assert not malformed, f"malformed e-mails in the test mailbox: {malformed}"
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ whole transaction succeeds.
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Callable, Iterable, TypeVar
 
 from pydantic import BaseModel
@@ -21,7 +21,7 @@ from common.domain.reports import Report
 from common.domain.skp import SkpPlan, plan_id
 from common.domain.survey import UNSUR_CODES, SurveyResponse
 from common.domain.findings import Finding
-from common.domain.notifications import Delivery
+from common.domain.notifications import Delivery, Digest, digest_id
 from common.domain.scoring import AsnResult, UnitResult
 from common.domain.training import Training
 from common.services.ports import AccountError, AuditEntry, IdempotencyRecord, OutboxEntry, PublishError, ScoringRun, UnitStatus
@@ -60,7 +60,7 @@ class _State:
         self.inbox: dict[str, dict[str, dict[str, Any]]] = {}
         self.devices: dict[str, dict[str, dict[str, Any]]] = {}
         self.prefs: dict[str, dict[str, Any]] = {}
-        self.digests: dict[str, dict[str, Any]] = {}
+        self.digests: dict[str, Digest] = {}
 
 
 class _Guard:
@@ -342,6 +342,9 @@ class FakeFindings(_Repo):
         found = [f for f in self.state.findings.values() if owner in f.owners and (not status or f.status == status)]
         return sorted(found, key=lambda f: f.opened_at, reverse=True)[:limit]
 
+    def opened_by_run(self, run_id: str) -> list[Finding]:
+        return [f for f in self.state.findings.values() if f.run_id == run_id]
+
     def put(self, finding: Finding) -> None:
         self.rules.write()
         self.state.findings[finding.id] = finding
@@ -370,6 +373,10 @@ class FakeRuns(_Repo):
     def count_units(self, run_id: str) -> dict[str, int]:
         statuses = self.state.unit_statuses.get(run_id, {}).values()
         return {k: sum(s.status == k for s in statuses) for k in ("done", "failed")}
+
+    def for_period(self, period: str, limit: int) -> list[ScoringRun]:
+        runs = [r for r in self.state.runs.values() if r.period == period]
+        return sorted(runs, key=lambda r: (r.requested_at, r.id), reverse=True)[:limit]
 
 
 class FakeTrainings(_Repo):
@@ -456,13 +463,27 @@ class FakeNotifications(_Repo):
     def put_preferences(self, nip: str, prefs: dict[str, Any]) -> None:
         self.state.prefs[nip] = dict(prefs)
 
-    def add_to_digest(self, supervisor_nip: str, day: str, entry: dict[str, Any]) -> None:
-        digest = self.state.digests.setdefault(f"{supervisor_nip}_{day}", {"supervisor_nip": supervisor_nip, "day": day, "entries": []})
-        if entry not in digest["entries"]:
-            digest["entries"].append(entry)
+    def digests_of(self, nip: str, days: list[date]) -> dict[date, Digest]:
+        self.rules.read()
+        found = (self.state.digests.get(digest_id(nip, d)) for d in days)
+        return {d.day: d.model_copy(deep=True) for d in found if d is not None}
 
-    def digests(self, day: str) -> list[dict[str, Any]]:
-        return [d for d in self.state.digests.values() if d["day"] == day]
+    def put_digest(self, digest: Digest) -> None:
+        self.rules.write()
+        self.state.digests[digest.id] = digest.model_copy(deep=True)
+
+    def open_digests(self, until: date) -> list[Digest]:
+        return sorted((d for d in self.state.digests.values() if not d.closed and d.day <= until), key=lambda d: d.id)
+
+    def _of_run(self, run_id: str) -> list[Delivery]:
+        return [d for d in self.state.deliveries.values() if d.run_id == run_id]
+
+    def count_deliveries(self, run_id: str, *, channel=None, status=None, reason=None) -> int:
+        return sum(1 for d in self._of_run(run_id) if (channel is None or d.channel == channel) and (status is None or d.status == status)
+                   and (reason is None or d.reason == reason))
+
+    def run_deliveries(self, run_id: str, status, limit: int) -> list[Delivery]:
+        return sorted((d for d in self._of_run(run_id) if d.status == status), key=lambda d: d.id)[:limit]
 
 
 class _Repositories:

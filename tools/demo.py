@@ -113,6 +113,13 @@ def scoring_demo(info: StackInfo, accounts: list[dict], by_nip: dict, asn: dict)
     for finding in findings[:6]:
         print(f"   - [{finding['kind']}] {finding['title']} (due {finding['due']})")
 
+    time.sleep(3)  # the run's notifications go out after it completes
+    totals = check(api.get(f"/api/admin/scoring-runs/{run['id']}"), 200)["deliveries"]
+    say("BKPSDM sees what the run's notifications did",
+        "; ".join(f"{channel}: {t['sent']} sent, {t['failed']} failed, {t['skipped']} skipped, {t['pending']} pending"
+                  for channel, t in totals["channels"].items()))
+    print(f"   {head['name']} got one e-mail for the run's findings, listed by kind, with links into the dashboard; each finding is an item in the app's inbox")
+
 
 def form_date() -> str:
     from common.domain.clock import today_wib

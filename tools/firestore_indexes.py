@@ -92,6 +92,9 @@ INDEXES: tuple[Index, ...] = (
     Index("trainings", (("nip", ASC), ("year", ASC)), "trainings of a person (or nip in [30 NIPs]) in a year"),
     # -- notifications ---------------------------------------------------------------------------
     Index("deliveries", (("notification_id", ASC), ("nip", ASC)), "delivery records of one notification for one person"),
+    Index("deliveries", (("run_id", ASC), ("channel", ASC), ("status", ASC)), "a scoring run's deliveries: count per channel and status"),
+    Index("deliveries", (("run_id", ASC), ("status", ASC), ("reason", ASC)), "a scoring run's deliveries: failed ones, skipped per reason"),
+    Index("scoring_runs", (("period", ASC), ("requested_at", DESC)), "the runs of a period, newest first"),
     Index("items", (("created_at", DESC), ("id", DESC)), "inbox/{nip}/items: newest first, paged by (created_at, id)"),
     # -- accounts ----------------------------------------------------------------------------------
     Index("audit", (("at", DESC), ("id", DESC)), "the audit log: newest first, paged by (at, id), from a time on"),
@@ -130,7 +133,7 @@ FIELD_OVERRIDES: tuple[FieldOverride, ...] = (
     FieldOverride("audit", "outputs", "append-only, read with its entry"),
     FieldOverride("deliveries", "attempts", "read with its delivery record"),
     FieldOverride("items", "body", "inbox text: read with its item"),
-    FieldOverride("digests", "entries", "grows all day with array-union: read by day"),
+    FieldOverride("digests", "entries", "what waits for a person's digest: read with its digest"),
     FieldOverride("tokens", "token", "devices/{nip}/tokens: up to 4 KiB, listed per person only"),
 )
 

@@ -52,6 +52,7 @@ FUNCTION_SETTINGS: dict[str, dict[str, str]] = {
         "smtp_username": TFVARS,
         "smtp_password": SECRET,
         "push_enabled": TFVARS,  # "true": FCM needs the real Firebase project Terraform creates
+        "base_url": TERRAFORM,  # e-mail links: the Hosting site's address, or the first custom domain
     },
     "send_invitations": {
         "smtp_host": TFVARS,
@@ -60,7 +61,7 @@ FUNCTION_SETTINGS: dict[str, dict[str, str]] = {
         "smtp_sender": TFVARS,
         "smtp_username": TFVARS,
         "smtp_password": SECRET,
-        "public_base_url": TERRAFORM,  # where the invitation's link continues to: the Hosting site
+        "base_url": TERRAFORM,  # where the invitation's link continues to: the dashboard
     },
     "api_surveys": {
         "survey_salt": SECRET,

@@ -351,7 +351,7 @@ class Stack:
                     "PANTAU_SMTP_HOST": "127.0.0.1",
                     "PANTAU_SMTP_PORT": info.smtp.rsplit(":", 1)[1],
                     "PANTAU_SMTP_TLS": "none",
-                    "PANTAU_PUBLIC_BASE_URL": info.api,
+                    "PANTAU_BASE_URL": info.api,  # e-mail links open the dashboard this stack serves
                     **self.settings,
                 },
             )

@@ -4,16 +4,16 @@ Collections:
   deliveries/{notification}|{nip}|{channel}  one record per person, notification and channel, with every attempt
   inbox/{nip}/items/{notification_id}        the in-app inbox
   devices/{nip}/tokens/{device_id}           FCM registration tokens of the person's app installs
-  notification_prefs/{nip}                   language and opted-out channels
-  digests/{supervisor_nip}_{YYYY-MM-DD}      reports submitted that day, for the daily digest
+  notification_prefs/{nip}                   language, opted-out channels, and when alerts come (modes)
+  digests/{nip}_{YYYY-MM-DD}                 what waits for the person's daily digest of that day; closed once sent
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from common.domain.notifications import Delivery
+from common.domain.notifications import Channel, Delivery, DeliveryStatus, Digest, digest_id
 
 from .firestore import _Repository, count, from_doc, rpc, to_doc, valid_id
 
@@ -120,14 +120,50 @@ class FirestoreNotifications(_Repository):
         self.client.collection("notification_prefs").document(nip).set(prefs, **rpc())
 
     # -- the daily digest -------------------------------------------------------------
-    def add_to_digest(self, supervisor_nip: str, day: str, entry: dict[str, Any]) -> None:
-        """Idempotent: the same report (id and revision) is one entry however often it is added."""
-        from google.cloud import firestore
+    def _digests(self):
+        return self.client.collection("digests")
 
+    def digests_of(self, nip: str, days: list[date]) -> dict[date, Digest]:
+        refs = [self._digests().document(digest_id(nip, d)) for d in days if valid_id(digest_id(nip, d))]
+        if not refs:
+            return {}
+        count(reads=len(refs))
+        found = (_digest(s.id, s.to_dict()) for s in self.client.get_all(refs, transaction=self.tx, **rpc()) if s.exists)
+        return {d.day: d for d in found}
+
+    def put_digest(self, digest: Digest) -> None:
         count(writes=1)
-        self.client.collection("digests").document(f"{supervisor_nip}_{day}").set(
-            {"supervisor_nip": supervisor_nip, "day": day, "entries": firestore.ArrayUnion([entry])}, merge=True, **rpc()
-        )
+        ref = self._digests().document(digest.id)
+        if self.tx is not None:
+            self.tx.set(ref, to_doc(digest))
+        else:
+            ref.set(to_doc(digest), **rpc())
 
-    def digests(self, day: str) -> list[dict[str, Any]]:
-        return self._stream(self.client.collection("digests").where(filter=_filter("day", "==", day)))
+    def open_digests(self, until: date) -> list[Digest]:
+        # Few are open at a time (today's and tomorrow's): filter the day here, on the one equality.
+        found = (_digest(d["nip"] + "_" + str(d["day"]), d) for d in self._stream(self._digests().where(filter=_filter("closed", "==", False))))
+        return sorted((d for d in found if d.day <= until), key=lambda d: d.id)
+
+    # -- what a scoring run sent --------------------------------------------------------
+    def _of_run(self, run_id: str, channel: Channel | None = None, status: DeliveryStatus | None = None, reason: str | None = None):
+        query = self.client.collection(self.collection).where(filter=_filter("run_id", "==", run_id))
+        for name, value in (("channel", channel), ("status", status), ("reason", reason)):
+            if value is not None:
+                query = query.where(filter=_filter(name, "==", str(value)))
+        return query
+
+    def count_deliveries(self, run_id: str, *, channel: Channel | None = None, status: DeliveryStatus | None = None,
+                         reason: str | None = None) -> int:
+        count(reads=1)
+        result = self._of_run(run_id, channel, status, reason).count(alias="n").get(**rpc())
+        return int(result[0][0].value)
+
+    def run_deliveries(self, run_id: str, status: DeliveryStatus, limit: int) -> list[Delivery]:
+        return sorted((Delivery.model_validate(d) for d in self._stream(self._of_run(run_id, status=status).limit(limit))), key=lambda d: d.id)
+
+
+def _digest(doc_id: str, data: dict[str, Any]) -> Digest:
+    if "nip" not in data:  # the supervisors' digest before daily_digest: sent by then, never reopened
+        nip, _, day = doc_id.rpartition("_")
+        return Digest(nip=data.get("supervisor_nip") or nip, day=data.get("day") or day, closed=True)
+    return Digest.model_validate(data)

@@ -84,6 +84,9 @@ class FirestoreFindings(_Repository):
         query = query.order_by("opened_at", direction="DESCENDING").limit(limit)
         return [Finding.model_validate(d) for d in self._stream(query)]
 
+    def opened_by_run(self, run_id: str) -> list[Finding]:
+        return [Finding.model_validate(d) for d in self._query("run_id", run_id)]
+
     def put(self, finding: Finding) -> None:
         self._write(finding.id, to_doc(finding))
 
@@ -112,6 +115,11 @@ class FirestoreRuns(_Repository):
 
     def unit_statuses(self, run_id: str) -> list[UnitStatus]:
         return sorted((UnitStatus.model_validate(d) for d in self._stream(self._units(run_id))), key=lambda s: s.unit_id)
+
+    def for_period(self, period: str, limit: int) -> list[ScoringRun]:
+        query = (self.client.collection(self.collection).where(filter=_filter("period", "==", period))
+                 .order_by("requested_at", direction="DESCENDING").limit(limit))
+        return [ScoringRun.model_validate(d) for d in self._stream(query)]
 
     def count_units(self, run_id: str) -> dict[str, int]:
         counts = {}

@@ -67,6 +67,7 @@ class Finding(BaseModel):
     due: date
     status: FindingStatus = FindingStatus.OPEN
     opened_at: datetime
+    run_id: str | None = Field(default=None, description="the scoring run that opened it")
     resolution_note: str | None = None
     history: list[FindingEvent] = Field(default_factory=list)
 

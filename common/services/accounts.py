@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from common.domain.accounts import Account, AccountPlan, Action, AuthRecord, account_uid, claims_for, owned_by, plan_account
 from common.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from common.domain.events import Event
-from common.domain.notifications import Attempt, Channel, Delivery, DeliveryStatus, Kind, delivery_id, render_invitation
+from common.domain.notifications import Attempt, Channel, Delivery, DeliveryStatus, Email, Kind, delivery_id, render_invitation
 from common.domain.organisation import Employee
 from common.settings import Settings
 
@@ -240,9 +240,9 @@ def send_invitation(uow: UnitOfWork, directory: AccountDirectory, email, setting
     from common.adapters.smtp import PermanentSendError
 
     try:
-        link = directory.invitation_link(employee.email, f"{settings.public_base_url.rstrip('/')}/dashboard")
-        message = render_invitation(employee.name, employee.email, link, employee.language.value)
-        email.send(employee.email, message.title, message.body, did)
+        link = directory.invitation_link(employee.email, f"{settings.base_url.rstrip('/')}/dashboard" if settings.base_url else None)
+        content = render_invitation(employee.name, employee.email, link, employee.language.value)
+        email.send(Email(to=employee.email, to_name=employee.name, content=content, delivery_id=did, sent_at=now))
     except PermanentSendError as error:
         return _record(uow, record, DeliveryStatus.FAILED, now, str(error))
     except Exception as error:  # the account not yet created, the mail server down: Pub/Sub retries

@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.domain.errors import Forbidden, Invalid, NotFound
-from common.domain.notifications import Channel
+from common.domain.notifications import DEFAULT_MODES, Channel, Modes, effective_modes
 from common.domain.organisation import Language
 
 from .notifications import device_id
@@ -42,6 +42,14 @@ class Preferences(BaseModel):
 
     language: Language | None = Field(default=None, description="id or en; empty follows the employee record")
     opt_out: list[Channel] = Field(default_factory=list, description="push and/or email; mandatory notifications still arrive")
+    modes: Modes = Field(default_factory=Modes, description="when push and e-mail come, per kind: immediate, or daily in one digest "
+                         "at 16:00 WIB; empty follows the role's default. The inbox gets every item at once either way; "
+                         "investigations always come at once.")
+
+
+class PreferencesView(Preferences):
+    modes: Modes = Field(description="in effect: my choices over my role's defaults")
+    defaults: Modes = Field(description="my role's defaults")
 
 
 class DeviceRegistration(BaseModel):
@@ -97,15 +105,22 @@ def mark_read(uow: UnitOfWork, caller: Caller, ids: list[str] | None, now: datet
     return ReadResult(marked=marked, unread=uow.notifications.unread(nip))
 
 
-def preferences(uow: UnitOfWork, caller: Caller) -> Preferences:
-    return Preferences.model_validate(uow.notifications.preferences(_nip(caller)) or {})
+def _view(caller: Caller, stored: dict) -> PreferencesView:
+    return PreferencesView(language=stored.get("language"), opt_out=stored.get("opt_out") or [],
+                           modes=effective_modes(caller.role, stored.get("modes")), defaults=DEFAULT_MODES[caller.role])
 
 
-def set_preferences(uow: UnitOfWork, caller: Caller, prefs: Preferences) -> Preferences:
+def preferences(uow: UnitOfWork, caller: Caller) -> PreferencesView:
+    return _view(caller, uow.notifications.preferences(_nip(caller)) or {})
+
+
+def set_preferences(uow: UnitOfWork, caller: Caller, prefs: Preferences) -> PreferencesView:
     if Channel.INBOX in prefs.opt_out:
         raise Invalid("inbox_required", details=[{"field": "opt_out", "code": "inbox_required"}])
-    uow.notifications.put_preferences(_nip(caller), prefs.model_dump(mode="json"))
-    return prefs
+    stored = prefs.model_dump(mode="json")
+    stored["modes"] = {k: v for k, v in stored["modes"].items() if v}  # what is not chosen follows the role
+    uow.notifications.put_preferences(_nip(caller), stored)
+    return _view(caller, stored)
 
 
 def register_device(uow: UnitOfWork, caller: Caller, registration: DeviceRegistration, now: datetime) -> Device:

@@ -19,11 +19,14 @@ import logging
 import uuid
 from datetime import datetime
 
+from pydantic import BaseModel, Field
+
 from common.domain.clock import WIB
 from common.domain.errors import NotFound
 from common.domain.events import Event
 from common.domain.findings import Finding, asn_candidates, missed_deadline, missed_waktu, unit_candidates
 from common.domain.ikm import ikm_from_sums, unsur_mutu
+from common.domain.notifications import DeliveryTotals
 from common.domain.period import parse_period, period_of, previous_period
 from common.domain.reports import report_id
 from common.domain.scoring import AsnResult, score_asn, unit_result
@@ -32,6 +35,7 @@ from common.domain.training import jp_in_year
 from common.settings import Settings
 
 from .events import publish_committed
+from .notifications import run_deliveries
 from .ports import AuditEntry, Publisher, Repositories, ScoringRun, UnitOfWork, UnitStatus
 
 log = logging.getLogger(__name__)
@@ -83,6 +87,26 @@ def run_progress(uow: UnitOfWork, run_id: str) -> ScoringRun:
         return run
     counts = uow.runs.count_units(run_id)
     return run.model_copy(update={"done": counts["done"], "failed": counts["failed"]})
+
+
+class RunView(ScoringRun):
+    deliveries: DeliveryTotals = Field(description="the run's messages per channel (its findings, their summaries, the published "
+                                       "results): sent, failed, skipped, pending, and why some failed or were skipped")
+
+
+class RunList(BaseModel):
+    runs: list[RunView] = Field(description="newest first")
+
+
+def run_view(uow: UnitOfWork, run_id: str) -> RunView:
+    """The run's progress and what its notifications did (``/api/admin/deliveries`` has each record)."""
+    run = run_progress(uow, run_id)
+    return RunView(**run.model_dump(), deliveries=run_deliveries(uow, run.id))
+
+
+def recent_runs(uow: UnitOfWork, period: str, limit: int = 5) -> RunList:
+    parse_period(period)
+    return RunList(runs=[run_view(uow, r.id) for r in uow.runs.for_period(period, limit)])
 
 
 def score_unit(uow: UnitOfWork, publisher: Publisher, settings: Settings, run_id: str, period: str, unit_id: str, now: datetime) -> UnitStatus:
@@ -151,7 +175,8 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
         existing = tx.findings.get_many(wanted)
         new = [
             Finding(id=fid, kind=c.kind, subject_type=c.subject_type, subject_id=c.subject_id, unit_id=c.unit_id, period=period,
-                    title=c.title, recommendation=c.recommendation, evidence=c.evidence, owners=c.owners, due=c.due, opened_at=now)
+                    title=c.title, recommendation=c.recommendation, evidence=c.evidence, owners=c.owners, due=c.due, opened_at=now,
+                    run_id=run_id)
             for fid, c in wanted.items()
             if fid not in existing
         ]
@@ -161,7 +186,7 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
             tx.findings.put(finding)
         opened = [
             Event.of("finding.opened", key=f.id, occurred_at=now,
-                     data={"finding_id": f.id, "kind": f.kind.value, "unit_id": f.unit_id, "subject_id": f.subject_id,
+                     data={"finding_id": f.id, "run_id": run_id, "kind": f.kind.value, "unit_id": f.unit_id, "subject_id": f.subject_id,
                            "owners": f.owners, "title": f.title, "due": f.due.isoformat()})
             for f in new
         ]

@@ -493,3 +493,170 @@ def test_the_page_is_served_with_its_bundle(stack, path):
     assert len(bundle.content) < 450_000, len(bundle.content)
     init = requests.get(stack.api + "/__/firebase/init.json", timeout=10).json()
     assert init["authEmulatorHost"] == f"http://{stack.auth}"
+
+
+# -- links in e-mails -------------------------------------------------------------------------
+# Each test reads a real message from the test stack's mailbox (the notification functions sent
+# it to the recipient's address), follows its link in a fresh browser, and signs in as the
+# recipient on the page the link opened.
+
+def mail_to(stack, address: str, subject: str):
+    """The newest message to this address whose subject contains ``subject`` (waits for it)."""
+    from tests.integration.test_notifications import mails_to, wait_for
+
+    found = wait_for(lambda: [m for m in mails_to(stack, address) if subject in m["Subject"]], timeout=90)
+    assert found, f"no e-mail to {address} about {subject!r}; have {[m['Subject'] for m in mails_to(stack, address)]}"
+    return found[-1]
+
+
+def sign_in_here(page: Page, account: dict) -> None:
+    """Sign in on the page a link opened, without going anywhere else first."""
+    expect(page.get_by_role("heading", name="Masuk")).to_be_visible()
+    page.get_by_label("Email").fill(account["email"])
+    page.get_by_label("Kata sandi").fill(account["password"])
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+
+
+def query_of(link: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(link).query))
+
+
+def test_a_finding_link_in_the_runs_summary_opens_the_dashboard_on_that_finding(open_page, demo, stack):
+    from tests.mail import links_of, problems
+
+    account = demo.one("kepala_unit", unit=UNIT)
+    mail = mail_to(stack, account["email"], "tindak lanjut baru untuk")
+    assert problems(mail.as_bytes(), stack.api) == []
+    findings = [link for link in links_of(mail) if "finding=" in link]
+    assert findings and all(link.startswith(f"{stack.api}/dashboard?") for link in findings)
+    mine = {f["id"]: f for f in demo.api(account).get("/api/findings", params={"limit": 500}).json()["findings"]}
+    link = findings[-1]
+    finding = mine[query_of(link)["finding"]]  # the link names one of the recipient's own findings
+
+    page = open_page(PHONE_LARGE)
+    page.goto(link)
+    sign_in_here(page, account)
+    item = page.locator(f"[data-finding='{finding['id']}']")
+    expect(item).to_have_class(re.compile("is-focus"))
+    expect(item).to_be_focused()
+    expect(item).to_be_in_viewport()
+    expect(item).to_contain_text(finding["title"])
+    expect(item).to_contain_text("Dari tautan")
+    expect(page.locator(".is-focus")).to_have_count(1)
+    expect(page.locator("#alert")).to_have_text("")
+
+
+def test_an_investigation_link_opens_it_for_the_inspectorate_and_for_the_unit_head(open_page, demo, stack):
+    from tests.mail import links_of
+
+    for account, view, element in ((demo.one("inspektorat"), "investigations", "article"), (demo.one("kepala_unit", unit=UNIT), "unit", "tr")):
+        mail = mail_to(stack, account["email"], "Investigasi pengaduan dibuka")
+        (link,) = {u for u in links_of(mail) if "investigation=" in u}
+        query = query_of(link)
+        assert link.startswith(f"{stack.api}/dashboard?") and query["unit"] == UNIT
+        page = open_page()
+        page.goto(link)
+        sign_in_here(page, account)
+        expect(page.get_by_role("tab", name={"investigations": "Pemeriksaan", "unit": "Unit"}[view])).to_have_attribute("aria-selected", "true")
+        item = page.locator(f"#panel-{view} {element}[data-id='{query['investigation']}']")
+        expect(item).to_have_class(re.compile("is-focus"))
+        expect(item).to_be_focused()
+        expect(item).to_contain_text("Dari tautan")
+
+
+def test_a_report_link_opens_the_report_for_its_supervisor(open_page, demo, stack, uow):
+    """A member resubmits a report waiting for review; their supervisor, who chose to hear of each
+    report at once, gets an e-mail; its link opens the team view on that report."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    accounts = {a["nip"]: a for a in demo.accounts}
+    waiting = [d.to_dict() for d in uow.client.collection("reports").where(filter=FieldFilter("status", "==", "submitted")).stream()]
+    waiting = sorted((r for r in waiting if r["nip"] in accounts and r.get("supervisor_nip") in accounts), key=lambda r: (r["period"], r["id"]))
+    assert waiting, "the demo has reports waiting for their supervisor's review"
+    report = waiting[-1]
+    period, member, boss = report["period"], accounts[report["nip"]], accounts[report["supervisor_nip"]]
+    assert demo.api(boss).put("/api/me/preferences", json={"modes": {"report_submitted": "immediate"}}).status_code == 200
+    content = {**report["content"], "narrative": report["content"]["narrative"] + " Bukti tambahan dilampirkan."}
+    sent = demo.api(member).post("/api/reports", json={"period": period, **content})
+    assert sent.status_code in (200, 201), sent.text
+    assert sent.json()["outcome"] == "resubmitted"
+
+    mail = mail_to(stack, boss["email"], f"Laporan {month_name(period)} menunggu penilaian Anda")
+    from tests.mail import links_of
+
+    (link,) = {u for u in links_of(mail) if "report=" in u}
+    assert query_of(link) == {"view": "team", "period": period, "report": report["id"]}
+    page = open_page(PHONE_LARGE)
+    page.goto(link)
+    sign_in_here(page, boss)
+    card = page.locator("#report-focus")
+    expect(card).to_be_visible()
+    expect(card).to_be_focused()
+    expect(card).to_contain_text(f"Laporan {member['name']}, {month_name(period)}")
+    expect(card).to_contain_text("Bukti tambahan dilampirkan.")
+    expect(page.locator(f"#team-members-table tr[data-nip='{member['nip']}']")).to_have_class(re.compile("is-focus"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_LARGE["width"]
+
+
+def test_list_unsubscribe_opens_the_preferences_which_save(open_page, demo, stack):
+    account = demo.one("kepala_unit", unit=UNIT)
+    mail = mail_to(stack, account["email"], "tindak lanjut baru untuk")
+    link = str(mail["List-Unsubscribe"]).strip("<>")
+    assert link == f"{stack.api}/dashboard?view=preferences"
+    api = demo.api(account)
+    before = api.get("/api/me/preferences").json()
+    assert before["modes"]["finding_opened"] == "immediate" == before["defaults"]["finding_opened"]
+    page = open_page(PHONE_LARGE)
+    page.goto(link)
+    sign_in_here(page, account)
+    expect(page.get_by_role("heading", level=2, name="Pengaturan notifikasi")).to_be_focused()
+    choice = page.get_by_role("group", name="Tindak lanjut untuk saya")
+    expect(choice.get_by_label("Segera (bawaan)")).to_be_checked()
+    choice.get_by_label("Ringkasan harian (16.00 WIB)").check()
+    page.get_by_label("E-mail").uncheck()
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.locator("#prefs-saved")).to_have_text("Pengaturan disimpan.")
+    try:
+        after = api.get("/api/me/preferences").json()
+        assert after["modes"]["finding_opened"] == "daily" and after["opt_out"] == ["email"]
+        page.get_by_role("button", name="Kembali ke dasbor").click()
+        expect(page.locator("#prefs")).to_be_hidden()
+        expect(page.get_by_role("tab", name="Unit")).to_have_attribute("aria-selected", "true")
+    finally:
+        api.put("/api/me/preferences", json={})  # back to the role's defaults for the other tests
+
+
+def test_bkpsdm_sees_what_the_runs_notifications_did(open_page, demo):
+    from tests.integration.test_notifications import wait_for
+
+    account = demo.one("admin")
+    api = demo.api(account)
+
+    seen = []
+
+    def settled():
+        """The run's notifications are delivered after it completes: wait until the totals stop moving."""
+        runs = api.get("/api/admin/scoring-runs", params={"period": demo.period}).json()["runs"]
+        seen.append(runs)
+        still = len(seen) > 1 and seen[-2] == runs
+        return still and runs and runs[0]["deliveries"]["channels"]["email"]["sent"] and runs
+
+    runs = wait_for(settled, timeout=120, every=3)
+    assert runs, "the demo's run sent its e-mails"
+    page = open_page()
+    sign_in(page, account)
+    page.get_by_role("tab", name="Penilaian").click()
+    choose_period(page, demo.period)
+    expect(page.locator("#runs-title")).to_have_text(f"Penilaian {month_name(demo.period)}")
+    run = runs[0]
+    labels = {"inbox": "Kotak masuk", "push": "Push ke aplikasi", "email": "E-mail"}
+    for channel, totals in run["deliveries"]["channels"].items():
+        assert row_texts(page, f"run-{run['id']}-channels", "channel", channel) == [
+            labels[channel], count_text(totals["sent"]), count_text(totals["failed"]), count_text(totals["skipped"]), count_text(totals["pending"])]
+    assert run["deliveries"]["channels"]["inbox"]["sent"] > 0
+    for reason in run["deliveries"]["skipped"]:
+        assert row_texts(page, f"run-{run['id']}-skipped", "reason", reason["reason"])[-1] == count_text(reason["count"])
+    expect(page.locator(f"#run-{run['id']}-skipped")).to_contain_text("Push belum dikonfigurasi")

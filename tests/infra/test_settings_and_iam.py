@@ -61,6 +61,9 @@ def test_notifications_are_configured_for_email_and_push(plan: Terraform):
     assert settings.smtp_port > 0 and settings.smtp_tls in ("starttls", "ssl")
     assert settings.push_enabled is True
     assert secrets["PANTAU_SMTP_PASSWORD"].key == "smtp-password"
+    # E-mail links open the deployment's own pages: the first custom domain, else the Hosting site.
+    domains = plan.vars.get("web_domains") or []
+    assert settings.base_url == (f"https://{domains[0]}" if domains else f"https://{plan.vars['project_id']}.web.app")
 
 
 def test_the_survey_checks_people_with_recaptcha_and_a_secret_salt(plan: Terraform):

@@ -60,7 +60,7 @@ def test_who_sees_which_view(world):
     assert any(u["id"] == org.unit_id for u in world["inspector"].get("/api/dashboard/me").json()["units"])
     assert org.boss.api.get("/api/dashboard/me").json()["views"] == ["team", "unit"]
     assert org.team[0].api.get("/api/dashboard/me").json()["views"] == []
-    assert org.admin.api.get("/api/dashboard/me").json()["views"] == ["unit", "investigations"]
+    assert org.admin.api.get("/api/dashboard/me").json()["views"] == ["unit", "investigations", "runs"]
     assert world["inspector"].get("/api/dashboard/me").json()["views"] == ["unit", "investigations"]
 
 

@@ -1,6 +1,7 @@
 """Notifications on the local stack: the inbox through HTTP, e-mail through a real SMTP server
 (the stack's aiosmtpd mailbox, read back from disk), redelivery, a mail server that is down then
-back, opt-out, the dead letter; FCM mocked at the firebase-admin boundary."""
+back, opt-out, immediate or daily by choice, the dead letter; FCM mocked at the firebase-admin
+boundary. Every message the mailbox holds is checked with the strict email policy (tests/mail.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from common.domain.clock import current
+from common.domain.notifications import month_name
 from common.domain.period import period_of
 from tests.integration.org import make_org
 from tests.integration.test_report_flow import body, review
@@ -36,10 +38,14 @@ def mails_to(stack, address: str, invitations: bool = False) -> list:
     folder = Path(stack.mail_dir)
     found = []
     for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        if message["To"] == address and (invitations or message["Subject"] not in invitation_subjects):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.strict)
+        if [a.addr_spec for a in message["To"].addresses] == [address] and (invitations or message["Subject"] not in invitation_subjects):
             found.append(message)
     return found
+
+
+def text_of(message) -> str:
+    return message.get_body(("plain",)).get_content()
 
 
 def publish(stack, topic: str, event: dict) -> None:
@@ -59,6 +65,10 @@ def request(notification_id: str, nip: str, channels: list[str], kind: str = "in
         "data": {"id": notification_id, "kind": kind, "params": params, "link": "/investigasi/INV-UJI",
                  "recipients": [{"nip": nip, "channels": channels}], "created_at": now},
     }
+
+
+def month_id(clock) -> str:
+    return month_name(period_of(clock.now()), "id")
 
 
 @pytest.fixture
@@ -88,19 +98,42 @@ def test_the_supervisor_gets_one_daily_digest_by_email(org, stack, clock):
     mails = wait_for(lambda: mails_to(stack, org.boss.employee.email))
     assert len(mails) == 1
     assert mails[0]["Subject"] == "2 laporan menunggu penilaian"
-    assert all(m.employee.name in mails[0].get_content() for m in org.team)
+    assert all(m.employee.name in text_of(mails[0]) for m in org.team)
+    report = f"{org.team[0].nip}_{period_of(clock.now())}"
+    assert f"{stack.api}/dashboard?view=team&period={period_of(clock.now())}&report={report}" in text_of(mails[0])
+    # The inbox had each submission at once, with the app's route to the report.
+    items = org.boss.api.get("/api/me/notifications").json()["items"]
+    assert {i["link"] for i in items if i["kind"] == "report_submitted"} == {f"/laporan/{m.nip}_{period_of(clock.now())}" for m in org.team}
     publish(stack, "digest-tick", {"job": "digest"})  # the scheduler firing twice
     time.sleep(3)
     assert len(mails_to(stack, org.boss.employee.email)) == 1
 
 
+def test_a_supervisor_who_chooses_immediate_hears_of_each_report_at_once(org, stack, clock):
+    boss = org.boss
+    chosen = boss.api.put("/api/me/preferences", json={"modes": {"report_submitted": "immediate"}})
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json()["modes"]["report_submitted"] == "immediate" and chosen.json()["defaults"]["report_submitted"] == "daily"
+    refused = boss.api.put("/api/me/preferences", json={"modes": {"investigation_opened": "daily"}})
+    assert refused.status_code == 422  # investigations always come at once
+    assert org.team[0].api.post("/api/reports", json=body(period_of(clock.now()))).status_code == 201
+    (mail,) = wait_for(lambda: mails_to(stack, boss.employee.email))
+    assert mail["Subject"] == f"Laporan {month_id(clock)} menunggu penilaian Anda"
+    assert org.team[0].employee.name in text_of(mail)
+
+
 def test_a_redelivered_notification_is_sent_once(org, stack, uow, unique):
+    from common.domain.notifications import message_id
+
     message = request(f"investigation_opened:uji-{unique}", org.boss.nip, ["inbox", "email"])
     publish(stack, "notifications", message)
     publish(stack, "notifications", message)
     assert wait_for(lambda: mails_to(stack, org.boss.employee.email))
     time.sleep(3)
-    assert len(mails_to(stack, org.boss.employee.email)) == 1
+    (mail,) = mails_to(stack, org.boss.employee.email)
+    # The Message-ID is the delivery's: a copy of this delivery could only ever carry the same one.
+    assert mail["Message-ID"] == message_id(f"investigation_opened:uji-{unique}|{org.boss.nip}|email", "pantau-belawan.example")
+    assert "verifikasi paling lambat 2 Desember 2026" in text_of(mail)
     items = org.boss.api.get("/api/me/notifications").json()["items"]
     assert [i["id"] for i in items].count(f"investigation_opened:uji-{unique}") == 1
 
@@ -134,7 +167,9 @@ def test_opting_out_of_email_spares_optional_mail_only(org, stack, uow, unique):
     refused = boss.api.put("/api/me/preferences", json={"opt_out": ["inbox"]})
     assert refused.status_code == 422
     assert boss.api.put("/api/me/preferences", json={"opt_out": ["email"], "language": "en"}).status_code == 200
-    assert boss.api.get("/api/me/preferences").json() == {"language": "en", "opt_out": ["email"]}
+    prefs = boss.api.get("/api/me/preferences").json()
+    assert (prefs["language"], prefs["opt_out"]) == ("en", ["email"])
+    assert prefs["modes"] == prefs["defaults"] == {"report_submitted": "daily", "report_reviewed": "immediate", "finding_opened": "immediate"}
     optional = request(f"team_scoring_published:{unique}", boss.nip, ["inbox", "email"], kind="team_scoring_published")
     mandatory = request(f"investigation_opened:opt-{unique}", boss.nip, ["inbox", "email"])
     publish(stack, "notifications", optional)
@@ -200,3 +235,13 @@ def test_devices_register_and_invalid_tokens_are_dropped(org, uow, settings, moc
     device = uow.notifications.devices(asn.nip)[0]["id"]
     assert asn.api.request("DELETE", f"/api/me/devices/{device}").status_code == 204
     assert asn.api.request("DELETE", f"/api/me/devices/{device}").status_code == 404
+
+
+def test_every_message_the_mailbox_holds_is_well_formed(stack):
+    """Runs after this module's e-mails (and whatever else the session sent before it); the stack
+    fixture checks the whole mailbox again when the session ends (tests/conftest.py)."""
+    from tests.mail import mailbox_problems
+
+    sent = list(Path(stack.mail_dir).glob("*.eml"))
+    assert len(sent) >= 5, "this module's tests send at least five e-mails"
+    assert mailbox_problems(stack.mail_dir, stack.api) == {}

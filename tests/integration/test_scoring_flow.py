@@ -176,3 +176,39 @@ def test_the_command_line_shows_progress_until_the_run_finishes(stack, tmp_path,
     run = json.loads(out.stdout)
     assert run["period"] == period and run["status"].startswith("completed")
     assert "units" in out.stderr and "#" in out.stderr  # the progress bar
+
+
+def test_the_run_shows_what_its_notifications_did(scored, stack):
+    """The run's view counts its messages per channel from the delivery records; each e-mail it
+    counts as sent is in the mailbox, under the Message-ID of its delivery."""
+    from common.domain.notifications import message_id, month_name
+    from tests.integration.test_notifications import mails_to, text_of, wait_for
+
+    org, run, period = scored["org"], scored["run"], scored["period"]
+    api = org.admin.api
+
+    def boss_records():
+        found = api.get("/api/admin/deliveries", params={"nip": org.boss.nip, "limit": 500}).json()["deliveries"]
+        return [d for d in found if d["run_id"] == run["id"]]
+
+    emailed = wait_for(lambda: len(e := [d for d in boss_records() if d["channel"] == "email" and d["status"] == "sent"]) == 2 and e, timeout=60)
+    assert sorted(d["kind"] for d in emailed) == ["findings_opened", "team_scoring_published"], boss_records()
+    mails = {m["Message-ID"]: m for m in mails_to(stack, org.boss.employee.email)}
+    summary = mails[message_id(next(d["id"] for d in emailed if d["kind"] == "findings_opened"), "pantau-belawan.example")]
+    owned = [f for f in org.boss.api.get("/api/findings").json()["findings"] if f["period"] == period]
+    assert summary["Subject"] == f"{len(owned)} tindak lanjut baru untuk {month_name(period, 'id')}"
+    assert all(f["title"] in text_of(summary) for f in owned)
+    inbox = [d for d in boss_records() if d["channel"] == "inbox" and d["kind"] == "finding_opened"]
+    assert sorted(d["notification_id"] for d in inbox) == sorted(f"finding_opened:{f['id']}" for f in owned)  # an inbox item each
+
+    view = wait_for(lambda: (v := api.get(f"/api/admin/scoring-runs/{run['id']}").json())["deliveries"]["channels"]["inbox"]["sent"] >= len(owned) and v)
+    totals = view["deliveries"]
+    assert view["status"] == "completed_with_failures" and set(totals["channels"]) == {"inbox", "push", "email"}
+    assert totals["channels"]["email"]["sent"] >= 2 and totals["channels"]["email"]["failed"] == 0
+    # Push is not configured on the local stack: every push of the run is skipped, and says why.
+    assert totals["channels"]["push"]["sent"] == 0 and totals["channels"]["push"]["skipped"] >= 1
+    assert {r["reason"] for r in totals["skipped"]} >= {"push_not_configured"}
+    listed = api.get("/api/admin/scoring-runs", params={"period": period})
+    assert listed.status_code == 200, listed.text
+    assert run["id"] in [r["id"] for r in listed.json()["runs"]] and all("deliveries" in r for r in listed.json()["runs"])
+    assert org.boss.api.get("/api/admin/scoring-runs", params={"period": period}).status_code == 403

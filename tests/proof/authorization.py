@@ -68,6 +68,7 @@ def table() -> list[dict]:
         row("GET", "/api/admin/deliveries?nip={asn_nip}", {"admin": "ok"}),
         row("POST", "/api/admin/scoring-runs", {"admin": 422}, body={"period": "2026-13"},
             note="roles are checked before the body: only the admin learns the period is invalid"),
+        row("GET", "/api/admin/scoring-runs?period={period}", {"admin": "ok"}),
         row("GET", "/api/admin/scoring-runs/none", {"admin": 404}),
         row("GET", "/api/team/results?period={period}", {"supervisor": "ok", "other_supervisor": "ok"}),
         row("GET", "/api/team/results.xlsx?period={period}", {"supervisor": "ok", "other_supervisor": "ok"}),

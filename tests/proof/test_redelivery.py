@@ -133,48 +133,68 @@ def test_scoring(stack):
 
 def test_notifications(stack):
     from common.domain.findings import Finding, FindingKind
+    from common.domain.notifications import Notification
     from common.domain.organisation import Role
-    from common.services.notifications import deliver, plan_digests, plan_for_event
+    from common.services.notifications import deliver, plan_for_event, queue, send_digests
+    from common.services.ports import ScoringRun
 
     def build(label):
         uow = world(stack, label)
         boss = f.employee("kel-a", nip="198501012010011001", email="boss@uji.example")
         asn = f.employee("kel-a", nip="199001012015032002", supervisor=boss.nip, email="asn@uji.example")
         inspector = f.employee("insp", nip="198201012008011003", role=Role.INSPEKTORAT, email="insp@uji.example")
+        admin = f.employee("bkpsdm", nip="198301012009011004", role=Role.ADMIN, email="bkpsdm@uji.example")
         uow.units.put_many([Unit(id="kel-a", name="Kelurahan A", head_nip=boss.nip)])
-        uow.employees.put_many([boss, asn, inspector])
-        uow.findings.put(Finding(id="missing_reports:x:2026-10", kind=FindingKind.MISSING_REPORTS, subject_type="asn", subject_id=asn.nip,
-                                 unit_id="kel-a", period="2026-10", title="Laporan tidak masuk", recommendation="Bicarakan.",
-                                 evidence={}, owners=[boss.nip], due=NOW.date(), opened_at=NOW))
+        uow.employees.put_many([boss, asn, inspector, admin])
+        uow.runs.put(ScoringRun(id="2026-10-run", period="2026-10", requested_by="scheduler", requested_at=NOW, units=["kel-a"], status="completed"))
+        for kind, owners in ((FindingKind.MISSING_REPORTS, [boss.nip]), (FindingKind.TRAINING_HOURS, [boss.nip, "role:admin"])):
+            uow.findings.put(Finding(id=f"{kind.value}:x:2026-10", kind=kind, subject_type="asn", subject_id=asn.nip, unit_id="kel-a",
+                                     period="2026-10", title="Temuan", recommendation="Bicarakan.", evidence={}, owners=owners,
+                                     due=NOW.date(), opened_at=NOW, run_id="2026-10-run"))
         uow.notifications.put_device(asn.nip, {"id": "d", "token": "fid:device", "platform": "android"})
         events = [
             Event.of("report.submitted", key=f"{asn.nip}_2026-10:1", occurred_at=NOW,
                      data={"report_id": f"{asn.nip}_2026-10", "nip": asn.nip, "supervisor_nip": boss.nip, "revision": 1}),
             Event.of("report.reviewed", key=f"{asn.nip}_2026-10:1", occurred_at=NOW,
                      data={"report_id": f"{asn.nip}_2026-10", "nip": asn.nip, "period": "2026-10", "decision": "return"}),
-            Event.of("finding.opened", key="missing_reports:x:2026-10", occurred_at=NOW, data={"finding_id": "missing_reports:x:2026-10"}),
+            *(Event.of("finding.opened", key=fid, occurred_at=NOW, data={"finding_id": fid})
+              for fid in ("missing_reports:x:2026-10", "training_hours:x:2026-10")),
+            Event.of("scoring.completed", key="2026-10-run", occurred_at=NOW,
+                     data={"run_id": "2026-10-run", "period": "2026-10", "units": 1, "failed_units": []}),
             Event.of("investigation.opened", key="INV-1", occurred_at=NOW, data={
                 "investigation_id": "INV-1", "unit_id": "kel-a", "reason": "surge", "complaints": 11, "responses": 30, "verify_by": "2026-11-25"}),
         ]
         return uow, events
 
     results = []
+    people = ("198501012010011001", "199001012015032002", "198201012008011003", "198301012009011004")
     for label, shuffle in (("notify-clean", False), ("notify-messy", True)):
         uow, events = build(label)
-        email, push = FakeEmail(), FakePush()
+        email, push, publisher = FakeEmail(), FakePush(), FakePublisher()
         notifications = []
         for event in (messy(events, 3) if shuffle else events):
-            notifications += plan_for_event(uow, event)
-        notifications += plan_digests(uow, NOW.astimezone(WIB).date(), NOW) * (2 if shuffle else 1)
+            planned = plan_for_event(uow, event)
+            queue(uow, publisher, planned, NOW, 50)
+            notifications += planned.notifications
+        for _ in range(3 if shuffle else 1):  # the digest job fired more than once
+            send_digests(uow, publisher, NOW.replace(hour=9), 50)  # 16:00 WIB
+        notifications += [Notification.model_validate(e.data) for e in publisher.published if e.type == "notification.requested"]
         for notification in (messy(notifications, 4) if shuffle else notifications):
-            deliver(uow, email, push, notification, NOW)
-        inbox = {nip: sorted(i["id"] for i in uow.notifications.inbox(nip, 100, None)) for nip in ("198501012010011001", "199001012015032002", "198201012008011003")}
+            deliver(uow, email, push, notification, NOW, "https://pantau.example")
+        inbox = {nip: sorted(i["id"] for i in uow.notifications.inbox(nip, 100, None)) for nip in people}
         deliveries = sorted((d.id, d.status.value) for nip in inbox for d in uow.notifications.deliveries(nip=nip))
         results.append((inbox, deliveries, sorted(email.sent), sorted(map(tuple, push.sent)), snapshot(uow, ["digests"])))
     assert results[0] == results[1]
     inbox, deliveries, emails, pushes, _ = results[0]
-    assert len(emails) == 4  # the finding and the digest to the supervisor; the investigation to the inspector and the unit head
+    # To the supervisor: the run's findings as one message, the day's digest; the investigation to
+    # the inspector and the unit head; BKPSDM's finding in its own digest.
+    assert sorted((to, subject) for to, subject, _ in emails) == sorted([
+        ("boss@uji.example", "1 laporan menunggu penilaian"), ("boss@uji.example", "2 tindak lanjut baru untuk Oktober 2026"),
+        ("boss@uji.example", "Investigasi pengaduan dibuka"), ("bkpsdm@uji.example", "1 tindak lanjut baru"),
+        ("insp@uji.example", "Investigasi pengaduan dibuka")])
     assert inbox["199001012015032002"] == ["report_reviewed:199001012015032002_2026-10:1"]
+    assert inbox["198501012010011001"] == ["finding_opened:missing_reports:x:2026-10", "finding_opened:training_hours:x:2026-10",
+                                         "investigation_opened:INV-1", "report_submitted:199001012015032002_2026-10:1"]
 
 
 def test_the_outbox_relay(stack):

@@ -28,8 +28,8 @@ class Outbox:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str]] = []
 
-    def send(self, to: str, subject: str, body: str, message_id: str) -> None:
-        self.sent.append((to, subject, body))
+    def send(self, email) -> None:
+        self.sent.append((email.to, email.content.title, email.content.plain()))
 
 
 @pytest.fixture

@@ -31,9 +31,11 @@ export function useTokens(tokenFor) {
   tokenSource = tokenFor;
 }
 
-async function send(path, token, accept) {
+async function send(path, token, accept, method = 'GET', body = undefined) {
+  const headers = { Authorization: 'Bearer ' + token, Accept: accept, 'Accept-Language': lang() };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   try {
-    return await fetch(path, { headers: { Authorization: 'Bearer ' + token, Accept: accept, 'Accept-Language': lang() } });
+    return await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new NetworkError(String(e));
   }
@@ -45,10 +47,19 @@ async function errorOf(response) {
 }
 
 /** GET a path; JSON back, or the Response itself with {raw: true} (downloads). */
-export async function get(path, { raw = false } = {}) {
+export function get(path, { raw = false } = {}) {
+  return call('GET', path, undefined, raw);
+}
+
+/** PUT a JSON body; the JSON answer back. */
+export function put(path, body) {
+  return call('PUT', path, body, false);
+}
+
+async function call(method, path, body, raw) {
   if (!tokenSource) throw new SessionEnded();
   const accept = raw ? '*/*' : 'application/json';
-  let response = await send(path, await tokenSource(false), accept);
+  let response = await send(path, await tokenSource(false), accept, method, body);
   if (response.status === 401) {
     const first = await errorOf(response);
     let token;
@@ -57,7 +68,7 @@ export async function get(path, { raw = false } = {}) {
     } catch (e) {
       throw e instanceof NetworkError ? e : new SessionEnded(first.message);
     }
-    response = await send(path, token, accept);
+    response = await send(path, token, accept, method, body);
     if (response.status === 401) throw new SessionEnded((await errorOf(response)).message);
   }
   if (!response.ok) throw await errorOf(response);

@@ -1,7 +1,10 @@
 /* The dashboard of Pantau Kinerja Belawan: supervisors, unit heads, BKPSDM and the
  * inspectorate sign in (Firebase Auth, e-mail and password) and see, as charts with their
  * data tables beside them, what GET /api/dashboard/... says about their team, their unit or
- * the complaint investigations. Built by esbuild into web/dist/dashboard.js.
+ * the complaint investigations; BKPSDM also sees the period's scoring runs and what their
+ * notifications did. Links in e-mails open it on one finding, investigation or report
+ * (views/focus.js); everyone signed in sets their notification preferences here
+ * (?view=preferences). Built by esbuild into web/dist/dashboard.js.
  */
 import { initializeApp } from 'firebase/app';
 import {
@@ -18,11 +21,15 @@ import { render } from './charts.js';
 import { $, h } from './dom.js';
 import { lastMonths, periodName, thisMonth } from './format.js';
 import { label, lang, setLanguage, t, translatePage } from './i18n.js';
+import { readTarget, reveal, showReport, viewsFor } from './views/focus.js';
 import { loadInvestigations, renderInvestigations } from './views/investigations.js';
+import { loadPreferences, renderPreferences } from './views/preferences.js';
+import { loadRuns, renderRuns } from './views/runs.js';
 import { loadTeam, renderTeam } from './views/team.js';
 import { UNIT_ID, loadUnit, renderUnit } from './views/unit.js';
 
-const VIEWS = ['team', 'unit', 'investigations'];
+const VIEWS = ['team', 'unit', 'investigations', 'runs'];
+const PERIODLESS = ['investigations'];
 const query = () => new URLSearchParams(location.search); // read when needed: sign-out clears it
 
 const state = {
@@ -39,6 +46,9 @@ const state = {
   shownUnit: null, // the unit whose dashboard is on screen, to fall back to after a bad pick
   cache: {}, // view -> {key, data}
   ticket: 0,
+  views: [], // the data views this person may open
+  target: null, // the finding, investigation or report a link pointed at (views/focus.js)
+  prefsOpen: false,
 };
 
 const ctx = {
@@ -128,6 +138,10 @@ function reset() {
   }
   $('tabs').replaceChildren();
   $('status').textContent = '';
+  state.views = [];
+  state.prefsOpen = false;
+  $('prefs').hidden = true;
+  $('prefs-content').replaceChildren();
   showAlert('');
 }
 
@@ -190,13 +204,61 @@ async function enter(user) {
   $('app').hidden = false;
   document.title = t('title') + ' – ' + t('app');
   const views = VIEWS.filter((v) => me.views.includes(v));
-  $('nothing').hidden = views.length > 0;
-  $('controls').hidden = views.length === 0;
+  state.views = views;
   buildTabs(views);
-  if (!views.length) return;
   const wanted = query().get('view');
+  showViews();
+  if (wanted === 'preferences') return openPreferences();
+  if (!views.length) return;
+  if (state.target) {
+    const first = viewsFor(state.target, views)[0];
+    if (first) return select(first, false);
+    state.target.done = true;
+    showAlert(t('target_missing_' + state.target.type));
+  }
   const preferred = me.role === 'inspektorat' ? 'investigations' : views.includes('unit') ? 'unit' : views[0];
   select(views.includes(wanted) ? wanted : views.includes(preferred) ? preferred : views[0], false);
+}
+
+/** The data views (and their controls) on screen, the preferences off. */
+function showViews() {
+  const views = state.views;
+  state.prefsOpen = false;
+  $('prefs').hidden = true;
+  $('prefs-open').setAttribute('aria-expanded', 'false');
+  $('nothing').hidden = views.length > 0;
+  $('controls').hidden = views.length === 0;
+  $('tabs').hidden = views.length < 2;
+  for (const v of VIEWS) $('panel-' + v).hidden = v !== state.view;
+}
+
+async function openPreferences() {
+  state.prefsOpen = true;
+  for (const v of VIEWS) $('panel-' + v).hidden = true;
+  for (const id of ['nothing', 'controls', 'tabs']) $(id).hidden = true;
+  $('prefs').hidden = false;
+  $('prefs-open').setAttribute('aria-expanded', 'true');
+  history.replaceState(null, '', location.pathname + '?view=preferences');
+  showAlert('');
+  ctx.status(t('loading'));
+  try {
+    const data = await loadPreferences();
+    if (!state.prefsOpen) return;
+    renderPreferences($('prefs-content'), data, ctx, { supervises: state.me.supervises > 0 });
+    ctx.status('');
+    $('prefs-title').setAttribute('tabindex', '-1');
+    $('prefs-title').focus();
+  } catch (error) {
+    ctx.status('');
+    fail(error);
+  }
+}
+
+function closePreferences() {
+  showViews();
+  if (state.view) select(state.view, true);
+  else if (state.views.length) select(state.views.includes('unit') ? 'unit' : state.views[0], true);
+  else history.replaceState(null, '', location.pathname);
 }
 
 /** "Name (role)": the account's role, or what the person does (heads a unit, supervises). */
@@ -207,7 +269,6 @@ function who(me, email) {
 
 function buildTabs(views) {
   const tabs = $('tabs');
-  tabs.hidden = views.length < 2;
   tabs.replaceChildren(...views.map((view) => h('button', {
     type: 'button', role: 'tab', id: 'tab-' + view, 'aria-controls': 'panel-' + view, 'aria-selected': 'false', tabindex: '-1', 'data-view': view,
     text: t('view_' + view),
@@ -237,7 +298,7 @@ function select(view, focus) {
     $('panel-' + v).hidden = v !== view;
   }
   if (focus) $('tab-' + view)?.focus();
-  $('period').disabled = view === 'investigations';
+  $('period').disabled = PERIODLESS.includes(view);
   load(false);
 }
 
@@ -256,7 +317,7 @@ async function load(force) {
   try {
     if (view === 'unit') await ensureUnits();
     if (ticket !== state.ticket) return;
-    const key = view === 'unit' ? state.unitId + '|' + state.period : view === 'team' ? state.period : 'all';
+    const key = view === 'unit' ? state.unitId + '|' + state.period : PERIODLESS.includes(view) ? 'all' : state.period;
     remember();
     const cached = state.cache[view];
     if (!force && cached && cached.key === key) return draw(view, cached.data);
@@ -265,7 +326,8 @@ async function load(force) {
     ctx.status(t('loading'));
     const data = view === 'team' ? await loadTeam(state.period)
       : view === 'unit' ? await loadUnit(state.unitId, state.period)
-        : await loadInvestigations();
+        : view === 'runs' ? await loadRuns(state.period)
+          : await loadInvestigations();
     if (ticket !== state.ticket) return;
     state.cache[view] = { key, data };
     if (view === 'unit') {
@@ -293,7 +355,37 @@ async function load(force) {
 function draw(view, data) {
   if (view === 'team') renderTeam($('panel-team'), data, ctx);
   else if (view === 'unit') renderUnit($('unit-content'), data, ctx);
+  else if (view === 'runs') renderRuns($('panel-runs'), data, state.period);
   else renderInvestigations($('panel-investigations'), data, ctx);
+  if (state.target && !state.target.done) follow(view);
+}
+
+/** A link pointed at an item: show it in this view, or try the next view that may show it. */
+async function follow(view) {
+  const target = state.target;
+  const panel = $('panel-' + view);
+  if (reveal(panel, target)) {
+    target.done = true;
+    if (target.type === 'report') await showReport(panel, target, ctx).catch(fail);
+    return;
+  }
+  target.tried.push(view);
+  const next = viewsFor(target, state.views)[0];
+  if (!next) {
+    target.done = true;
+    showAlert(t('target_missing_' + target.type));
+    return;
+  }
+  if (next === 'unit' && target.unit) useUnit(target.unit);
+  select(next, false);
+}
+
+function useUnit(id) {
+  if (!state.unitOptions.length && !state.unitFree) return; // not loaded yet: ensureUnits reads the link's unit
+  if (state.unitFree ? UNIT_ID.test(id) : state.unitOptions.some((o) => o.id === id)) {
+    state.unitId = id;
+    fillUnitPicker();
+  }
 }
 
 /** Which units the person may pick: BKPSDM all of them, the inspectorate any (typed, or from
@@ -306,7 +398,7 @@ async function ensureUnits() {
   for (const u of options) state.unitNames[u.id] = u.name;
   state.unitFree = me.role === 'inspektorat';
   state.unitOptions = options;
-  const wanted = query().get('unit');
+  const wanted = query().get('unit') || (state.target && state.target.unit);
   state.unitId = options.some((o) => o.id === wanted) || (state.unitFree && wanted && UNIT_ID.test(wanted)) ? wanted
     : (me.heads[0] && options.some((o) => o.id === me.heads[0]) ? me.heads[0] : options[0] && options[0].id) || null;
   fillUnitPicker();
@@ -373,6 +465,7 @@ function applyLanguage(value) {
   fillUnitPicker();
   const cached = state.view && state.cache[state.view];
   if (cached) draw(state.view, cached.data);
+  if (state.prefsOpen && state.me) openPreferences();
 }
 
 // -- start --------------------------------------------------------------------------------
@@ -385,9 +478,12 @@ async function boot() {
     /* private mode */
   }
   applyLanguage(query().get('lang') || saved || 'id');
+  state.target = readTarget(query()); // read before the dashboard rewrites the address
   $('lang').addEventListener('change', (e) => applyLanguage(e.target.value));
   $('signin-form').addEventListener('submit', onSignIn);
   $('signout').addEventListener('click', onSignOut);
+  $('prefs-open').addEventListener('click', () => (state.prefsOpen ? closePreferences() : openPreferences()));
+  $('prefs-close').addEventListener('click', closePreferences);
   $('tabs').addEventListener('click', (e) => {
     const tab = e.target.closest('[role=tab]');
     if (tab) select(tab.dataset.view, true);
