@@ -96,7 +96,7 @@ def seed(uow, units: int, per_unit: int, surveys: int, period: str, rng: random.
             survey_no += 1
             response = SurveyResponse(receipt=f"SKM-B{survey_no:07d}", unit_id=unit_id, service_id=rng.choice(services).id,
                                       service_date=at.date(), period=period, submitted_at=at, source=Source.WEB, answers=answers,
-                                      complaint=is_complaint(answers, None), lowest_score=min(scores.values()))
+                                      complaint=is_complaint(None), lowest_score=min(scores.values()))
             writes.append((client.collection("surveys").document(response.receipt), to_doc(response)))
             counts["surveys"] += 1
             flush()

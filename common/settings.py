@@ -53,10 +53,16 @@ class Settings(BaseModel):
     )
 
     # The public survey
-    survey_rate_limit: int = Field(default=20, ge=1, description="responses per client per window (a kiosk is one client)")
+    survey_rate_limit: int = Field(default=10, ge=1, description="responses per address per window (a kiosk or an office's Wi-Fi is one address)")
     survey_rate_window_seconds: int = Field(default=600, ge=10)
-    survey_salt: str = Field(default="local-only-salt", min_length=8, description="salt of the client fingerprint; a secret in production")
-    trusted_proxy_hops: int = Field(default=1, ge=0, description="proxies in front of the function (Firebase Hosting is one)")
+    survey_daily_limit: int = Field(default=30, ge=1, description="responses per address and unit per day (WIB), on top of the window")
+    survey_min_respondents: int = Field(default=5, ge=2, description="no survey figure is published for fewer respondents (a month, a service, a band)")
+    survey_salt: str = Field(default="local-only-salt", min_length=8, description="salt of the address hashes; a secret in production")
+    trusted_proxy_hops: int = Field(
+        default=2, ge=0,
+        description="proxies that append to X-Forwarded-For in front of the function: behind Firebase Hosting, its CDN and "
+        "Google's front end (docs/client-address.md)",
+    )
     survey_human_check: HumanCheck = HumanCheck.OFF
     recaptcha_site_key: str = ""
     recaptcha_min_score: float = Field(default=0.5, ge=0, le=1)
@@ -67,6 +73,7 @@ class Settings(BaseModel):
     complaint_growth_factor: float = Field(default=2.0, ge=1)
     complaint_min_share: float = Field(default=0.25, gt=0, le=1)
     complaint_min_responses: int = Field(default=20, ge=1)
+    complaint_min_senders: int = Field(default=5, ge=1, description="different people who complained, for any investigation")
     holidays: str = Field(default="", description="public holidays, comma-separated YYYY-MM-DD, for SP4N-LAPOR! working days")
 
     # Notifications
@@ -137,6 +144,7 @@ class Settings(BaseModel):
             growth_factor=self.complaint_growth_factor,
             min_share=self.complaint_min_share,
             min_responses_for_share=self.complaint_min_responses,
+            min_senders=self.complaint_min_senders,
         )
 
     @field_validator("holidays")

@@ -58,7 +58,7 @@ def team(call: Call) -> TeamDashboard:
 
 
 def unit(call: Call) -> UnitDashboard:
-    return dashboard.unit_dashboard(call.deps.uow, call.caller, call.path["unit_id"], _period(call))
+    return dashboard.unit_dashboard(call.deps.uow, call.caller, call.path["unit_id"], _period(call), call.deps.settings.survey_min_respondents)
 
 
 def investigations(call: Call) -> InvestigationDashboard:

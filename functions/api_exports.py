@@ -28,7 +28,7 @@ class PeriodQuery(BaseModel):
 
 def _skm(call: Call) -> SkmReport:
     label = call.query.period or period_of(call.deps.now(), WIB)
-    return skm_report(call.deps.uow, call.path["unit_id"], label, months_for(label), call.deps.now())
+    return skm_report(call.deps.uow, call.path["unit_id"], label, months_for(label), call.deps.now(), call.deps.settings.survey_min_respondents)
 
 
 def skm_json(call: Call) -> Reply:

@@ -37,18 +37,20 @@ def _months(call: Call) -> tuple[str, list[str]]:
 
 def staff(call: Call) -> IkmReport:
     label, months = _months(call)
-    return ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights)
+    return ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights, call.deps.settings.survey_min_respondents)
 
 
 def public(call: Call) -> Reply:
     label, months = _months(call)
-    report = ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights)
+    report = ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights, call.deps.settings.survey_min_respondents)
     return Reply(report, 200, {"Cache-Control": "public, max-age=300"})
 
 
 _DESCRIPTION = (
     "n, NRR per unsur, IKM (25-100, two decimals), mutu A-D with its label, the weakest unsur, and whether n "
-    "reaches the Krejcie-Morgan sample for the unit's population served; overall and per service."
+    "reaches the Krejcie-Morgan sample for the unit's population served; overall and per service. No figure "
+    "reveals one respondent: a month with fewer respondents than min_respondents is left out of every figure, "
+    "and so is a service in a month where it has fewer (result.withheld says what was left out)."
 )
 
 api = Api(

@@ -14,10 +14,10 @@ SURVEY_BODY_LIMIT = 16 * 1024
 
 
 def client_address(request, trusted_hops: int) -> str:
-    """The sender's address: counted from the right of X-Forwarded-For, past our own proxies.
-
-    Entries to the left of that are written by the client and could be forged.
-    """
+    """The sender's address: the entry of X-Forwarded-For that the last of our own proxies
+    wrote, counted from the right. Behind Firebase Hosting that is what its CDN appended
+    (``trusted_proxy_hops`` = 2: the CDN, then Google's front end); entries further left
+    were written by the client and are never believed (docs/client-address.md)."""
     forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
     if trusted_hops and len(forwarded) >= trusted_hops:
         return forwarded[-trusted_hops]
@@ -32,16 +32,15 @@ def submit(call: Call) -> Reply:
         verify(settings, call.request.headers)
     except NotHuman as failure:
         raise Forbidden("human_check_failed", reason=failure.reason) from None
-    client = surveys.client_fingerprint(
-        settings.survey_salt, client_address(call.request, settings.trusted_proxy_hops), call.request.headers.get("User-Agent", "")
-    )
+    # The address alone: a User-Agent is whatever the sender wants it to be.
+    sender = surveys.Sender.of(settings.survey_salt, client_address(call.request, settings.trusted_proxy_hops), call.body.unit_id)
     receipt = surveys.submit_survey(
         call.deps.uow,
         call.deps.publisher,
         settings,
         call.body,
-        client,
-        surveys.RateLimit(settings.survey_rate_limit, settings.survey_rate_window_seconds),
+        sender,
+        surveys.RateLimit(settings.survey_rate_limit, settings.survey_rate_window_seconds, settings.survey_daily_limit),
         call.deps.now(),
     )
     return Reply(receipt, 201, {"Idempotent-Replayed": "true"} if receipt.replayed else {})
@@ -59,8 +58,9 @@ api = Api(
             body=SurveySubmission, response=Receipt, status=201, auth=False, max_body_bytes=SURVEY_BODY_LIMIT,
             errors=(400, 403, 404, 413, 415, 422, 429), tags=("survey",),
             description="Nine unsur U1-U9 scored 1-4, an optional profile and feedback; no name, NIK, phone or e-mail is "
-            "accepted. Returns a receipt. A resend with the same client_key returns the first receipt. Limited per "
-            "sender (429 with Retry-After). In production a reCAPTCHA Enterprise (X-Recaptcha-Token) or App Check "
+            "accepted. Returns a receipt. A resend with the same client_key returns the first receipt; the same key with "
+            "other answers is refused (422). Limited per address: a short window and a daily cap per unit (429 with "
+            "Retry-After). In production a reCAPTCHA Enterprise (X-Recaptcha-Token) or App Check "
             "(X-Firebase-AppCheck) token is required when the setting is on. Bodies over 16 KiB are refused.",
         ),
         Route(

@@ -55,6 +55,12 @@ variable "settings" {
     condition     = alltrue([for name in keys(var.settings) : contains(local.catalog.settings, name) && !contains(local.secret_settings, name)])
     error_message = "settings: every name must be a field of common/settings.py, and no secret (those come from Secret Manager)."
   }
+  validation {
+    # A deployed survey can be called past Firebase Hosting, where the caller writes its own
+    # X-Forwarded-For: the human check is what stops one sender posing as many (docs/client-address.md).
+    condition     = contains(["recaptcha", "app_check"], lookup(var.settings, "survey_human_check", "off"))
+    error_message = "settings: survey_human_check must be recaptcha or app_check in a deployment (docs/client-address.md)."
+  }
 }
 
 variable "min_instances" {

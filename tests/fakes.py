@@ -8,7 +8,7 @@ whole transaction succeeds.
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterable, TypeVar
 
 from pydantic import BaseModel
@@ -45,6 +45,7 @@ class _State:
         self.outbox: dict[str, OutboxEntry] = {}
         self.surveys: dict[str, SurveyResponse] = {}
         self.rate_limits: dict[str, int] = {}
+        self.complainers: dict[str, dict[str, Any]] = {}
         self.survey_keys: dict[str, Any] = {}
         self.investigations: dict[str, Investigation] = {}
         self.guards: dict[str, dict[str, Any]] = {}
@@ -243,38 +244,54 @@ class FakeSurveys(_Repo):
             if r.unit_id == unit_id and r.period in months and r.profile and r.profile.age is not None and low <= r.profile.age < high
         )
 
-    def _window(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> list[SurveyResponse]:
-        return [
-            r for r in self.state.surveys.values()
-            if r.unit_id == unit_id and start <= r.submitted_at < end and (r.complaint or not complaints_only)
-        ]
+    def count(self, unit_id: str, months: list[str], service_id: str | None = None) -> int:
+        return self.totals(unit_id, months, service_id)[0]
 
-    def count_since(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> int:
-        return len(self._window(unit_id, start, end, complaints_only))
+    def _window(self, unit_id: str, start: datetime, end: datetime, which: str | None) -> list[SurveyResponse]:
+        keep = {None: lambda r: True, "complaint": lambda r: r.complaint, "dissatisfied": lambda r: r.lowest_score == 1}[which]
+        return [r for r in self.state.surveys.values() if r.unit_id == unit_id and start <= r.submitted_at < end and keep(r)]
+
+    def count_since(self, unit_id: str, start: datetime, end: datetime, which: str | None = None) -> int:
+        return len(self._window(unit_id, start, end, which))
 
     def complaints(self, unit_id: str, start: datetime, end: datetime, limit: int) -> list[SurveyResponse]:
-        return sorted(self._window(unit_id, start, end, True), key=lambda r: r.submitted_at, reverse=True)[:limit]
+        return sorted(self._window(unit_id, start, end, "complaint"), key=lambda r: r.submitted_at, reverse=True)[:limit]
 
 
 class FakeRateLimits(_Repo):
-    def count(self, client: str, window: int) -> int:
+    def counts(self, keys: list[str]) -> list[int]:
         self.rules.read()
-        return self.state.rate_limits.get(f"{client}_{window}", 0)
+        return [self.state.rate_limits.get(key, 0) for key in keys]
 
-    def hit(self, client: str, window: int, expire_at: datetime) -> None:
+    def hit(self, keys: list[str], expire_at: datetime) -> None:
         self.rules.write()
-        key = f"{client}_{window}"
-        self.state.rate_limits[key] = self.state.rate_limits.get(key, 0) + 1
+        for key in keys:
+            self.state.rate_limits[key] = self.state.rate_limits.get(key, 0) + 1
+
+
+class FakeComplainers(_Repo):
+    @staticmethod
+    def _hour(moment: datetime) -> datetime:
+        return moment.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+    def mark(self, unit_id: str, sender: str, hour: datetime, expire_at: datetime) -> None:
+        self.rules.write()
+        self.state.complainers[f"{unit_id}:{sender}:{self._hour(hour).isoformat()}"] = {"unit_id": unit_id, "sender": sender, "hour": self._hour(hour)}
+
+    def distinct(self, unit_id: str, first: datetime, last: datetime) -> int:
+        self.rules.read()
+        low, high = self._hour(first), self._hour(last)
+        return len({m["sender"] for m in self.state.complainers.values() if m["unit_id"] == unit_id and low <= m["hour"] <= high})
 
 
 class FakeSurveyKeys(_Repo):
-    def get(self, key_id: str) -> Any:
+    def get(self, key_id: str) -> tuple[Any, str] | None:
         self.rules.read()
         return self.state.survey_keys.get(key_id)
 
-    def put(self, key_id: str, receipt: Any, expire_at: datetime) -> None:
+    def put(self, key_id: str, receipt: Any, fingerprint: str, expire_at: datetime) -> None:
         self.rules.write()
-        self.state.survey_keys[key_id] = receipt
+        self.state.survey_keys[key_id] = (receipt, fingerprint)
 
 
 class FakeInvestigations(_Repo):
@@ -498,6 +515,7 @@ class _Repositories:
         self.outbox = FakeOutbox(state, guard)
         self.surveys = FakeSurveys(state, guard)
         self.rate_limits = FakeRateLimits(state, guard)
+        self.complainers = FakeComplainers(state, guard)
         self.survey_keys = FakeSurveyKeys(state, guard)
         self.investigations = FakeInvestigations(state, guard)
         self.results = FakeResults(state, guard)

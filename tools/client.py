@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+import requests.adapters
 
 
 def sign_in(auth_host: str, email: str, password: str) -> str:
@@ -49,10 +50,25 @@ def accept_invitation(auth_host: str, link: str, password: str) -> None:
     response.raise_for_status()
 
 
+class _FromAddress(requests.adapters.HTTPAdapter):
+    """Connections from a given local address (any of 127.0.0.0/8 on loopback): a different
+    sender, as the stack's Hosting sees it, without any header a sender could forge."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 class Api:
-    def __init__(self, base: str, token: str | None = None, language: str | None = None) -> None:
+    def __init__(self, base: str, token: str | None = None, language: str | None = None, source_address: str | None = None) -> None:
         self.base = base.rstrip("/")
         self.session = requests.Session()
+        if source_address:
+            self.session.mount("http://", _FromAddress(source_address))
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         if language:

@@ -168,6 +168,7 @@ class Dataset:
     plans: list[SkpPlan]
     reports: list[Report] = field(default_factory=list)  # every stored state, in order
     surveys: list[SurveyResponse] = field(default_factory=list)
+    complainers: list[tuple[str, str, datetime]] = field(default_factory=list)  # (unit, sender hash, hour) of each complaint
     trainings: list[Training] = field(default_factory=list)
 
     @property
@@ -302,6 +303,7 @@ def build(now: datetime, seed: int = 2026) -> Dataset:
     dataset = Dataset(units=list(by_id.values()), people=people, plans=plans)
     dataset.reports = _history(dataset, now, rng)
     dataset.surveys = _surveys(dataset.units, now, rng)
+    dataset.complainers = complainers(dataset.surveys, rng)
     dataset.trainings = _trainings(dataset.people, today, rng)
     return dataset
 
@@ -489,7 +491,7 @@ def _surveys(units: list[Unit], now: datetime, rng: random.Random) -> list[Surve
                 continue
             surge = unit.id == "kel-belawan-bahari" and days_ago <= 20
             for _ in range(rng.randint(2, 6) + (3 if surge else 0)):
-                at = datetime.combine(day, time(rng.randint(8, 15), rng.randint(0, 59)), tzinfo=WIB)
+                at = datetime.combine(day, time(rng.randint(8, 15)), tzinfo=WIB)  # kept to the hour, as the intake keeps it
                 if at > now:
                     continue
                 answers = {code: _score(quality.get(code, 3.2) - (0.9 if surge and code == "U3" else 0), rng) for code in UNSUR_CODES}
@@ -517,11 +519,23 @@ def _surveys(units: list[Unit], now: datetime, rng: random.Random) -> list[Surve
                             occupation=rng.choice(list(Occupation)),
                         ),
                         feedback=feedback,
-                        complaint=is_complaint(parsed, feedback),
+                        complaint=is_complaint(feedback),
                         lowest_score=min(answers.values()),
                     )
                 )
     return responses
+
+
+def complainers(surveys: list[SurveyResponse], rng: random.Random) -> list[tuple[str, str, datetime]]:
+    """Who complained, as the intake would have recorded them (unit, sender hash, hour): the
+    complaints come from different people, with now and then someone complaining twice."""
+    marks: list[tuple[str, str, datetime]] = []
+    for response in surveys:
+        if response.complaint:
+            repeat = marks and rng.random() < 0.1 and marks[-1][0] == response.unit_id
+            sender = marks[-1][1] if repeat else f"demo-{rng.getrandbits(64):016x}"
+            marks.append((response.unit_id, sender, response.submitted_at))
+    return marks
 
 
 def accounts(dataset: Dataset) -> list[dict]:

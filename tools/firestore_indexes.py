@@ -65,6 +65,8 @@ INDEXES: tuple[Index, ...] = (
     Index("surveys", (("unit_id", ASC), ("submitted_at", ASC)), "complaint picture: responses of a unit in a time window"),
     Index("surveys", (("unit_id", ASC), ("complaint", ASC), ("submitted_at", ASC)), "complaint picture: complaints in a window"),
     Index("surveys", (("unit_id", ASC), ("complaint", ASC), ("submitted_at", DESC)), "an investigation's complaints, newest first"),
+    Index("surveys", (("unit_id", ASC), ("lowest_score", ASC), ("submitted_at", ASC)), "complaint picture: dissatisfied responses in a window"),
+    Index("complainers", (("unit_id", ASC), ("hour", ASC)), "complaint picture: the people who complained about a unit, by the hour"),
     Index("investigations", (("status", ASC), ("opened_at", DESC)), "investigations by status, newest first"),
     Index("investigations", (("unit_id", ASC), ("opened_at", DESC)), "a unit's investigations, newest first"),
     Index("investigations", (("status", ASC), ("unit_id", ASC), ("opened_at", DESC)), "a unit's investigations by status"),
@@ -101,7 +103,7 @@ INDEXES: tuple[Index, ...] = (
     Index("audit", (("nip", ASC), ("at", DESC), ("id", DESC)), "one person's audit entries: newest first, from a time on"),
 )
 
-TTL_COLLECTIONS = ("idempotency", "rate_limits", "survey_keys", "outbox")
+TTL_COLLECTIONS = ("idempotency", "rate_limits", "survey_keys", "outbox", "complainers")
 
 FIELD_OVERRIDES: tuple[FieldOverride, ...] = (
     # TTL fields: Firestore deletes a document once expire_at has passed. A timestamp that

@@ -58,8 +58,18 @@ def build_function_apps() -> dict[str, Any]:
     }
 
 
+EDGE_ADDRESS = "127.0.0.1"  # plays the address of Hosting's CDN, which Google's front end appends
+
+
 class Hosting:
-    """A WSGI app for the hosting port: rewrites first, then static files from web/."""
+    """A WSGI app for the hosting port: rewrites first, then static files from web/.
+
+    As Firebase Hosting does: a request for a function goes on with the client's address
+    appended to X-Forwarded-For (by the CDN) and then the CDN's (by Google's front end), so
+    the functions find the client two entries from the right (docs/client-address.md); the
+    ``headers`` of firebase.json go on the pages. The one local difference: the dashboard's
+    Content-Security-Policy also lets it reach the Auth emulator, as init.json points it there.
+    """
 
     def __init__(self, apps: dict[str, Any], config: dict[str, Any], firebase_init: dict[str, Any] | None = None) -> None:
         self.apps = apps
@@ -67,6 +77,8 @@ class Hosting:
         self.public = (ROOT / config.get("public", "web")).resolve()
         self.clean_urls = config.get("cleanUrls", False)
         self.rewrites = [(glob_to_regex(r["source"]), r) for r in config.get("rewrites", [])]
+        self.headers = [(glob_to_regex(r["source"]), r["headers"]) for r in config.get("headers", [])]
+        self.auth_origin = self.firebase_init.get("authEmulatorHost")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "/")
@@ -79,10 +91,29 @@ class Hosting:
             if pattern.match(path):
                 if "function" in rule:
                     function = rule["function"]["functionId"] if isinstance(rule["function"], dict) else rule["function"]
-                    return self.apps[function](environ, start_response)
+                    return self.apps[function](self._forwarded(environ), start_response)
                 if "destination" in rule:
-                    return self._static(rule["destination"], start_response)
-        return self._static(path, start_response)
+                    return self._static(rule["destination"], self._with_headers(path, start_response))
+        return self._static(path, self._with_headers(path, start_response))
+
+    @staticmethod
+    def _forwarded(environ: dict[str, Any]) -> dict[str, Any]:
+        sent = environ.get("HTTP_X_FORWARDED_FOR", "")
+        chain = [part for part in (sent, environ.get("REMOTE_ADDR", ""), EDGE_ADDRESS) if part]
+        return {**environ, "HTTP_X_FORWARDED_FOR": ", ".join(chain)}
+
+    def _with_headers(self, path: str, start_response: Callable) -> Callable:
+        extra: dict[str, str] = {}
+        for pattern, headers in self.headers:
+            if pattern.match(path):
+                extra.update({h["key"]: h["value"] for h in headers})
+        if self.auth_origin and "Content-Security-Policy" in extra and "identitytoolkit" in extra["Content-Security-Policy"]:
+            extra["Content-Security-Policy"] = extra["Content-Security-Policy"].replace("connect-src 'self'", f"connect-src 'self' {self.auth_origin}")
+
+        def start(status: str, headers: list, exc_info=None):
+            return start_response(status, [*headers, *extra.items()], exc_info)
+
+        return start
 
     def _static(self, path: str, start_response: Callable) -> Any:
         candidates = [path, path.rstrip("/") + "/index.html"]

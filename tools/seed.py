@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from tools.stack import DEFAULT_STATE, StackInfo
@@ -45,6 +46,8 @@ def seed(info: StackInfo, state: Path) -> dict:
     administration.load_plans(uow, dataset.plans)
     uow.reports.put_many(dataset.reports)
     _write_surveys(uow, dataset.surveys)
+    for unit_id, sender, hour in dataset.complainers:  # who complained, as the intake records them
+        uow.complainers.mark(unit_id, sender, hour, expire_at=now + timedelta(days=61))
     for training in dataset.trainings:
         uow.trainings.add(training)
     # As the survey-submitted handler would: bring each office's complaint picture up to date.

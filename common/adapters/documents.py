@@ -75,11 +75,13 @@ def skm_pdf(report: SkmReport) -> bytes:
     for group, title in (("sex", "Jenis kelamin"), ("age", "Usia"), ("education", "Pendidikan"), ("occupation", "Pekerjaan")):
         counts = report.respondents.get(group, [])
         if counts:
-            pdf.multi_cell(0, 6, f"{title}: " + "; ".join(f"{c.label} {c.count}" for c in counts), new_x="LMARGIN", new_y="NEXT")
+            shown = lambda c: str(c.count) if c.count is not None else f"<{report.min_respondents}"  # noqa: E731  (withheld: too few)
+            pdf.multi_cell(0, 6, f"{title}: " + "; ".join(f"{c.label} {shown(c)}" for c in counts), new_x="LMARGIN", new_y="NEXT")
 
     heading("4. Hasil per jenis layanan")
     table(("Jenis layanan", "Responden", "IKM", "Mutu"),
-          [(s.name[:60], str(s.result.n), _num(s.result.ikm, 2), s.result.mutu.value if s.result.mutu else "-") for s in report.services],
+          [(s.name[:60], str(s.result.n), _num(s.result.ikm, 2),
+            s.result.mutu.value if s.result.mutu else ("disembunyikan" if s.result.withheld.responses else "-")) for s in report.services],
           (110, 24, 24, 16))
 
     heading("5. Rencana tindak lanjut")

@@ -372,6 +372,7 @@ class _Repositories:
         self.idempotency = FirestoreIdempotency(client, transaction)
         self.outbox = FirestoreOutbox(client, transaction)
         from .firestore_surveys import (
+            FirestoreComplainers,
             FirestoreInvestigations,
             FirestoreRateLimits,
             FirestoreSurveyKeys,
@@ -380,6 +381,7 @@ class _Repositories:
 
         self.surveys = FirestoreSurveys(client, transaction)
         self.rate_limits = FirestoreRateLimits(client, transaction)
+        self.complainers = FirestoreComplainers(client, transaction)
         self.survey_keys = FirestoreSurveyKeys(client, transaction)
         self.investigations = FirestoreInvestigations(client, transaction)
         from .firestore_scoring import FirestoreAudit, FirestoreFindings, FirestoreResults, FirestoreRuns, FirestoreTrainings

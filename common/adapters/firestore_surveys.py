@@ -1,9 +1,10 @@
 """Firestore storage of survey responses, rate limits, client keys and investigations.
 
 Collections:
-  surveys/{receipt}                 one response; never updated
-  rate_limits/{random}              one per accepted response: sender fingerprint and window (TTL: expire_at)
-  survey_keys/{sha256(client_key)}  first receipt of a client key (TTL: expire_at)
+  surveys/{receipt}                 one response; never updated; its time kept to the hour
+  rate_limits/{random}              one per accepted response and key: an address hash and window or day (TTL: expire_at)
+  complainers/{unit}:{hash}:{day}   who complained about a unit that day, by a salted per-unit hash (TTL: two spike windows)
+  survey_keys/{sha256(client_key)}  first receipt of a client key and its body's fingerprint (TTL: expire_at)
   investigations/{id}               complaint investigations
   investigation_guards/{unit_id}    the unit's open investigation, so one spike opens one
   complaint_pictures/{unit_id}      the latest complaint picture, written by the event handler
@@ -11,7 +12,7 @@ Collections:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from common.domain.complaints import ComplaintPicture, Investigation
@@ -80,6 +81,10 @@ class FirestoreSurveys(_Repository):
         n = values.pop("n", 0)
         return n, {code: values.get(code, 0) for code in UNSUR_CODES}
 
+    def count(self, unit_id: str, months: list[str], service_id: str | None = None) -> int:
+        count(reads=1)
+        return int(self._scope(unit_id, months, service_id).count(alias="n").get(**rpc())[0][0].value)
+
     def count_where(self, unit_id: str, months: list[str], field: str, value: Any) -> int:
         count(reads=1)
         query = self._scope(unit_id, months, None).where(filter=_filter(field, "==", value))
@@ -90,49 +95,77 @@ class FirestoreSurveys(_Repository):
         query = self._scope(unit_id, months, None).where(filter=_filter(field, ">=", low)).where(filter=_filter(field, "<", high))
         return int(query.count(alias="n").get(**rpc())[0][0].value)
 
-    def _window(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool):
+    def _window(self, unit_id: str, start: datetime, end: datetime, which: str | None):
         query = self.client.collection(self.collection).where(filter=_filter("unit_id", "==", unit_id))
-        if complaints_only:
+        if which == "complaint":
             query = query.where(filter=_filter("complaint", "==", True))
+        elif which == "dissatisfied":
+            query = query.where(filter=_filter("lowest_score", "==", 1))
         return query.where(filter=_filter("submitted_at", ">=", start)).where(filter=_filter("submitted_at", "<", end))
 
-    def count_since(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> int:
+    def count_since(self, unit_id: str, start: datetime, end: datetime, which: str | None = None) -> int:
         count(reads=1)
-        result = self._window(unit_id, start, end, complaints_only).count(alias="n").get(**rpc())
+        result = self._window(unit_id, start, end, which).count(alias="n").get(**rpc())
         return int(result[0][0].value)
 
     def complaints(self, unit_id: str, start: datetime, end: datetime, limit: int) -> list[SurveyResponse]:
-        query = self._window(unit_id, start, end, True).order_by("submitted_at", direction="DESCENDING").limit(limit)
+        query = self._window(unit_id, start, end, "complaint").order_by("submitted_at", direction="DESCENDING").limit(limit)
         return [SurveyResponse.model_validate(d) for d in self._stream(query)]
 
 
 class FirestoreRateLimits(_Repository):
-    """rate_limits/{random}: one document per accepted response, keyed by sender and window."""
+    """rate_limits/{random}: one document per accepted response and key."""
 
     collection = "rate_limits"
 
-    def count(self, client: str, window: int) -> int:
-        count(reads=1)
-        query = self.client.collection(self.collection).where(filter=_filter("key", "==", f"{client}_{window}"))
-        return int(query.count(alias="n").get(**rpc())[0][0].value)
+    def counts(self, keys: list[str]) -> list[int]:
+        out = []
+        for key in keys:
+            count(reads=1)
+            query = self.client.collection(self.collection).where(filter=_filter("key", "==", key))
+            out.append(int(query.count(alias="n").get(**rpc())[0][0].value))
+        return out
 
-    def hit(self, client: str, window: int, expire_at: datetime) -> None:
+    def hit(self, keys: list[str], expire_at: datetime) -> None:
         import uuid
 
-        self._write(uuid.uuid4().hex, {"key": f"{client}_{window}", "expire_at": expire_at})
+        self._write_many([(self._ref(uuid.uuid4().hex), {"key": key, "expire_at": expire_at}) for key in keys])
+
+
+def _hour(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
+
+
+class FirestoreComplainers(_Repository):
+    """complainers/{unit}:{sender}:{hour}: a sender's complaints about a unit in an hour, once."""
+
+    collection = "complainers"
+
+    def mark(self, unit_id: str, sender: str, hour: datetime, expire_at: datetime) -> None:
+        self._write(f"{unit_id}:{sender}:{_hour(hour)}", {"unit_id": unit_id, "sender": sender, "hour": _hour(hour), "expire_at": expire_at})
+
+    def distinct(self, unit_id: str, first: datetime, last: datetime) -> int:
+        query = (
+            self.client.collection(self.collection)
+            .where(filter=_filter("unit_id", "==", unit_id))
+            .where(filter=_filter("hour", ">=", _hour(first)))
+            .where(filter=_filter("hour", "<=", _hour(last)))
+            .select(["sender"])
+        )
+        return len({d.get("sender") for d in self._stream(query)})
 
 
 class FirestoreSurveyKeys(_Repository):
     collection = "survey_keys"
 
-    def get(self, key_id: str) -> Any:
+    def get(self, key_id: str) -> tuple[Any, str] | None:
         from common.services.surveys import Receipt
 
         data = self._read(key_id)
-        return Receipt.model_validate(data["receipt"]) if data else None
+        return (Receipt.model_validate(data["receipt"]), data.get("fingerprint", "")) if data else None
 
-    def put(self, key_id: str, receipt: Any, expire_at: datetime) -> None:
-        self._write(key_id, {"receipt": to_doc(receipt), "expire_at": expire_at})
+    def put(self, key_id: str, receipt: Any, fingerprint: str, expire_at: datetime) -> None:
+        self._write(key_id, {"receipt": to_doc(receipt), "fingerprint": fingerprint, "expire_at": expire_at})
 
 
 class FirestoreInvestigations(_Repository):

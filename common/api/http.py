@@ -267,7 +267,9 @@ class Api:
 
     @staticmethod
     def _parse_json(request: Any, raw: bytes) -> Any:
-        mimetype = request.mimetype or "application/json"
+        # No Content-Type is not JSON: a plain form post from any web page (no preflight) would
+        # otherwise be read as one.
+        mimetype = request.mimetype or ""
         if mimetype != "application/json" and not mimetype.endswith("+json"):
             raise ApiError(415, "unsupported_media_type")
         if not raw.strip():

@@ -154,6 +154,17 @@ def plan_account(employee: Employee, previous: Employee | None, auth: AuthRecord
     return plan
 
 
+def invitation_page(base_url: str, action_link: str, lang: str) -> str:
+    """Where the invitation opens: our own page (/akun), in the person's language, with the
+    one-time code of the link Firebase made; the page sets the password with that code."""
+    from urllib.parse import parse_qs, urlencode, urlparse
+
+    codes = parse_qs(urlparse(action_link).query).get("oobCode")
+    if not codes:
+        raise ValueError("the invitation link carries no one-time code")
+    return f"{base_url.rstrip('/')}/akun?" + urlencode({"mode": "resetPassword", "oobCode": codes[0], "lang": lang})
+
+
 def owned_by(auth: AuthRecord, nip: str, known: Account | None) -> bool:
     """Whether ``auth`` is the account the system created for ``nip``.
 

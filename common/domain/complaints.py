@@ -18,15 +18,18 @@ from .errors import Conflict, Invalid
 
 
 class SpikeRule(BaseModel):
-    """Documented and configurable. Defaults: at least 10 complaints in 30 days
-    and at least twice the previous 30 days, or a complaint share of at least
-    25% among at least 20 responses."""
+    """Documented and configurable (docs/rules.md). Complaints are counted by the people who
+    made them: one sender's complaints count once per unit and window, however many they
+    send. Defaults: complaints from at least 10 people in 30 days and at least twice as many
+    people as in the 30 days before, or complainers making up at least 25% of at least 20
+    responses; and in every case at least 5 different people."""
 
     window_days: int = Field(default=30, ge=1)
-    min_complaints: int = Field(default=10, ge=1)
+    min_complaints: int = Field(default=10, ge=1, description="people who complained, for a surge")
     growth_factor: float = Field(default=2.0, ge=1)
     min_share: float = Field(default=0.25, gt=0, le=1)
     min_responses_for_share: int = Field(default=20, ge=1)
+    min_senders: int = Field(default=5, ge=1, description="different people who complained, for any investigation")
 
 
 class ComplaintPicture(BaseModel):
@@ -35,7 +38,11 @@ class ComplaintPicture(BaseModel):
     The rule looks only at what no investigation has covered yet: from the
     later of the window's start and the last investigation's opening
     (``counted_from``), so closing an investigation does not let the same
-    complaints open another one.
+    complaints open another one. ``senders`` are the different people who
+    complained (by a salted hash of their address, kept only as long as two
+    windows need it); ``complaints`` are the complaint responses they sent.
+    ``dissatisfied`` (a response with some unsur answered 1) is shown beside
+    them and does not drive the rule.
     """
 
     unit_id: str
@@ -43,20 +50,26 @@ class ComplaintPicture(BaseModel):
     window_start: datetime
     responses: int
     complaints: int
+    dissatisfied: int = 0
+    senders: int = 0
     previous_complaints: int
+    previous_senders: int = 0
     counted_from: datetime
     counted_responses: int
     counted_complaints: int
-    share: float | None = None
+    counted_senders: int = 0
+    share: float | None = Field(default=None, description="people who complained / responses, in the counted part")
     spike: bool = False
     reason: str | None = None
 
 
 def evaluate(rule: SpikeRule, picture: ComplaintPicture) -> ComplaintPicture:
-    complaints, responses = picture.counted_complaints, picture.counted_responses
-    share = complaints / responses if responses else None
+    people, responses = picture.counted_senders, picture.counted_responses
+    share = people / responses if responses else None
     reason = None
-    if complaints >= rule.min_complaints and complaints >= rule.growth_factor * picture.previous_complaints:
+    if people < rule.min_senders:
+        reason = None  # one person, or a few, cannot open an investigation however much they send
+    elif people >= rule.min_complaints and people >= rule.growth_factor * picture.previous_senders:
         reason = "surge"
     elif share is not None and responses >= rule.min_responses_for_share and share >= rule.min_share:
         reason = "share"
@@ -110,6 +123,23 @@ class Investigation(BaseModel):
     assigned_to: str = "inspektorat"
     findings: str | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
+
+
+class InvestigationSummary(BaseModel):
+    """What the investigated unit's people see of an investigation: that it exists and its
+    deadlines. Complaint texts, receipts, services and times, the inspectorate's notes and
+    findings stay with the inspectorate and BKPSDM."""
+
+    id: str
+    unit_id: str
+    status: InvestigationStatus
+    opened_at: datetime
+    due: DueDates
+
+    @classmethod
+    def of(cls, investigation: Investigation) -> "InvestigationSummary":
+        return cls(id=investigation.id, unit_id=investigation.unit_id, status=investigation.status,
+                   opened_at=investigation.opened_at, due=investigation.due)
 
 
 def add_working_days(start: date, days: int, holidays: frozenset[date]) -> date:

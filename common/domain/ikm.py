@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, Field
 
+from .disclosure import Withheld
 from .survey import UNSUR_BY_CODE, UNSUR_CODES
 
 TWO_PLACES = Decimal("0.01")
@@ -50,13 +51,14 @@ class Sample(BaseModel):
 
 
 class IkmResult(BaseModel):
-    n: int = Field(description="respondents")
+    n: int = Field(description="respondents counted (months with 1 to k-1 respondents are left out: see withheld)")
     nrr: dict[str, float] | None = Field(description="average answer per unsur, 1..4, to three decimals")
     ikm: float | None = Field(description="25..100, two decimals")
     mutu: Mutu | None
     mutu_label: str | None
     weakest: list[str] = Field(description="unsur with the lowest NRR (several when tied)")
     sample: Sample
+    withheld: Withheld = Field(default_factory=Withheld, description="what is left out so no figure reveals one respondent")
 
 
 def round2(value: Fraction | Decimal) -> Decimal:

@@ -350,8 +350,8 @@ TEMPLATES: dict[Kind, tuple[tuple[str, str], tuple[str, str]]] = {
         ("{count} new follow-up{s} for {month}", "The {month} performance evaluation opened {count} follow-up{s} for you to act on. Each one is also in the app's inbox."),
     ),
     Kind.INVESTIGATION_OPENED: (
-        ("Investigasi pengaduan dibuka", "Pengaduan tentang {unit_name} meningkat ({complaints} pengaduan dari {responses} responden). Investigasi {investigation_id} dibuka; verifikasi paling lambat {verify_by}."),
-        ("Complaint investigation opened", "Complaints about {unit_name} have risen ({complaints} complaints from {responses} respondents). Investigation {investigation_id} is open; verify by {verify_by}."),
+        ("Investigasi pengaduan dibuka", "Pengaduan tentang {unit_name} meningkat ({senders} orang mengadu; {complaints} pengaduan di antara {responses} tanggapan). Investigasi {investigation_id} dibuka; verifikasi paling lambat {verify_by}."),
+        ("Complaint investigation opened", "Complaints about {unit_name} have risen ({senders} people complained; {complaints} complaints among {responses} responses). Investigation {investigation_id} is open; verify by {verify_by}."),
     ),
     Kind.DAILY_DIGEST: (
         ("{summary}", "Ringkasan pemberitahuan Anda untuk {day}."),

@@ -177,10 +177,22 @@ class SurveyResponse(BaseModel):
     profile: Profile | None = None
     feedback: SurveyFeedback | None = None
     served_by: str | None = None
-    complaint: bool = Field(description="carries complaint text or scores any unsur 1")
-    lowest_score: int
+    complaint: bool = Field(description="a complaint (pengaduan): the respondent chose to complain and wrote it")
+    lowest_score: int = Field(description="the lowest answer; 1 on any unsur is dissatisfaction, counted apart from complaints")
 
 
-def is_complaint(answers: Answers, feedback: SurveyFeedback | None) -> bool:
-    """A response counts as a complaint when it carries complaint text or any unsur scored 1."""
-    return (feedback is not None and feedback.kind is FeedbackKind.PENGADUAN) or min(answers.scores().values()) == 1
+def is_complaint(feedback: SurveyFeedback | None) -> bool:
+    """A complaint (pengaduan) is a response whose respondent chose to complain and wrote what
+    about (DOMAIN.md). A low rating alone is dissatisfaction: counted and shown, not a complaint."""
+    return feedback is not None and feedback.kind is FeedbackKind.PENGADUAN and bool(feedback.text.strip())
+
+
+def is_dissatisfied(answers: Answers) -> bool:
+    """Any unsur answered 1 (tidak sesuai, tidak mudah, ...)."""
+    return min(answers.scores().values()) == 1
+
+
+def stored_moment(moment: datetime) -> datetime:
+    """What a response keeps of when it was sent: the date and the hour, not the minutes or
+    microseconds, so a commit or log time cannot be matched to one response."""
+    return moment.replace(minute=0, second=0, microsecond=0)

@@ -23,10 +23,21 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from common.domain.accounts import Account, AccountPlan, Action, AuthRecord, account_uid, claims_for, owned_by, plan_account
+from common.domain.accounts import Account, AccountPlan, Action, AuthRecord, account_uid, claims_for, invitation_page, owned_by, plan_account
 from common.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from common.domain.events import Event
-from common.domain.notifications import Attempt, Channel, Delivery, DeliveryStatus, Email, Kind, delivery_id, render_invitation
+from common.domain.notifications import (
+    PREFERENCES_LINK,
+    Attempt,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Email,
+    Kind,
+    absolute,
+    delivery_id,
+    render_invitation,
+)
 from common.domain.organisation import Employee
 from common.settings import Settings
 
@@ -224,7 +235,7 @@ def send_invitation(uow: UnitOfWork, directory: AccountDirectory, email, setting
             reason = "no_active_employee_with_email"
         elif account is None or account.invitation != invitation:
             reason = "superseded_by_a_newer_invitation"
-        elif not email.configured:
+        elif not email.configured or not settings.base_url:
             reason = "email_not_configured"
         if reason:
             skipped = Delivery(**base, status=DeliveryStatus.SKIPPED, reason=reason, attempts=attempts)
@@ -240,9 +251,11 @@ def send_invitation(uow: UnitOfWork, directory: AccountDirectory, email, setting
     from common.adapters.smtp import PermanentSendError
 
     try:
-        link = directory.invitation_link(employee.email, f"{settings.base_url.rstrip('/')}/dashboard" if settings.base_url else None)
-        content = render_invitation(employee.name, employee.email, link, employee.language.value)
-        email.send(Email(to=employee.email, to_name=employee.name, content=content, delivery_id=did, sent_at=now))
+        lang = employee.language.value
+        link = invitation_page(settings.base_url, directory.invitation_link(employee.email, None), lang)
+        content = render_invitation(employee.name, employee.email, link, lang)
+        email.send(Email(to=employee.email, to_name=employee.name, content=content, delivery_id=did, sent_at=now,
+                         unsubscribe=absolute(settings.base_url, PREFERENCES_LINK)))
     except PermanentSendError as error:
         return _record(uow, record, DeliveryStatus.FAILED, now, str(error))
     except Exception as error:  # the account not yet created, the mail server down: Pub/Sub retries

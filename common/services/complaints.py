@@ -40,29 +40,37 @@ MAX_LISTED_COMPLAINTS = 50
 
 
 def complaint_picture(uow: UnitOfWork, unit_id: str, rule: SpikeRule, now: datetime, since: datetime | None) -> ComplaintPicture:
-    """Responses and complaints in the window, complaints in the window before it,
-    and what the rule counts: the part of the window after ``since``, when the
-    last investigation was opened."""
+    """Responses, complaints and the people who complained in the window, the same in the
+    window before it, and what the rule counts: the part of the window after ``since``, when
+    the last investigation was opened."""
     window = timedelta(days=rule.window_days)
     start = now - window
     end = now + timedelta(microseconds=1)  # the current window includes a response stored at this very instant
     count = uow.surveys.count_since
-    responses, complaints = count(unit_id, start, end, False), count(unit_id, start, end, True)
+    responses, complaints = count(unit_id, start, end), count(unit_id, start, end, "complaint")
     counted_from = max(start, since) if since else start
     if counted_from > start:
-        counted_responses, counted_complaints = count(unit_id, counted_from, end, False), count(unit_id, counted_from, end, True)
+        counted_responses, counted_complaints = count(unit_id, counted_from, end), count(unit_id, counted_from, end, "complaint")
     else:
         counted_responses, counted_complaints = responses, complaints
+    # Complainers are kept by the hour: after an investigation, only the hours after the one it
+    # opened in count, so nobody it covered counts again.
+    people = uow.complainers.distinct
+    counted_first = counted_from + timedelta(hours=1) if counted_from > start else start
     picture = ComplaintPicture(
         unit_id=unit_id,
         as_of=now,
         window_start=start,
         responses=responses,
         complaints=complaints,
-        previous_complaints=count(unit_id, now - 2 * window, start, True),
+        dissatisfied=count(unit_id, start, end, "dissatisfied"),
+        senders=people(unit_id, start, now),
+        previous_complaints=count(unit_id, now - 2 * window, start, "complaint"),
+        previous_senders=people(unit_id, now - 2 * window, start - timedelta(hours=1)),
         counted_from=counted_from,
         counted_responses=counted_responses,
         counted_complaints=counted_complaints,
+        counted_senders=people(unit_id, counted_first, now) if counted_first <= now else 0,
     )
     return evaluate(rule, picture)
 
@@ -110,6 +118,7 @@ def on_survey_submitted(
                 "unit_id": unit_id,
                 "reason": investigation.reason,
                 "complaints": picture.counted_complaints,
+                "senders": picture.counted_senders,
                 "responses": picture.counted_responses,
                 "verify_by": investigation.due.verify_by.isoformat(),
             },

@@ -6,12 +6,11 @@ API uses, so the dashboard never disagrees with a report or an export.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from common.domain.complaints import Investigation, InvestigationStatus
+from common.domain.complaints import Investigation, InvestigationStatus, InvestigationSummary
 from common.domain.errors import Forbidden, NotFound
 from common.domain.findings import Finding, FindingStatus
 from common.domain.ikm import IkmResult, Weights, ikm_from_sums
@@ -28,6 +27,7 @@ from . import reporting
 from .findings import my_findings
 from .ports import Caller, UnitOfWork
 from .positions import may_see_unit
+from .survey_figures import unit_figures
 from .reporting import TeamReports
 
 # -- the supervisor ---------------------------------------------------------------------
@@ -89,6 +89,7 @@ class MonthIkm(BaseModel):
     n: int
     ikm: float | None
     mutu: str | None
+    withheld: bool = Field(default=False, description="fewer respondents than the survey's minimum: no figure")
 
 
 class UnsurNrr(BaseModel):
@@ -127,7 +128,7 @@ class UnitDashboard(BaseModel):
     missing: list[PersonLine]
     on_time_share: float | None
     findings: list[Finding]
-    investigations: list[Investigation]
+    investigations: list[InvestigationSummary] = Field(description="id, status and due dates only: the rest is the inspectorate's")
 
 
 # The bounds of SE MenPANRB 3/2023 per unit predikat, for drawing: (min, max) share per employee predikat.
@@ -140,7 +141,7 @@ CURVE_BOUNDS: dict[UnitPredikat, dict[Predikat, tuple[float | None, float | None
 }
 
 
-def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str) -> UnitDashboard:
+def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str, min_respondents: int) -> UnitDashboard:
     unit = uow.units.get(unit_id)
     if unit is None:
         raise NotFound("unit_not_found")
@@ -148,17 +149,14 @@ def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str) -
         raise Forbidden("not_unit_head")
     year = parse_period(period)[0]
     months = [p for p in periods_of_year(year) if p <= period]
-    if unit.services:
-        with ThreadPoolExecutor(max_workers=6) as pool:
-            totals = list(pool.map(lambda m: uow.surveys.totals(unit_id, [m]), months))
-        year_n, year_sums = uow.surveys.totals(unit_id, months)
-    else:
-        totals, (year_n, year_sums) = [(0, {}) for _ in months], (0, {})
+    figures = unit_figures(uow, unit, months, min_respondents)
     by_month = []
-    for month, (n, sums) in zip(months, totals):
-        result = ikm_from_sums(n, sums, Weights.EXACT) if n else None
-        by_month.append(MonthIkm(period=month, n=n, ikm=result.ikm if result else None, mutu=result.mutu.value if result and result.mutu else None))
-    ikm_year = ikm_from_sums(year_n, year_sums, Weights.EXACT, unit.population_served) if year_n else None
+    for month in months:
+        totals, shown = figures.by_month[month], month in figures.months
+        result = ikm_from_sums(totals.n, totals.sums, Weights.EXACT) if totals.n and shown else None
+        by_month.append(MonthIkm(period=month, n=totals.n, ikm=result.ikm if result else None,
+                                 mutu=result.mutu.value if result and result.mutu else None, withheld=not shown))
+    ikm_year = figures.result(Weights.EXACT, unit.population_served) if figures.unit.n else None
     unsur = [UnsurNrr(code=u.code, name=u.name, nrr=ikm_year.nrr[u.code] if ikm_year and ikm_year.nrr else None) for u in UNSUR]
 
     unit_result = uow.results.get_unit(unit_id, period)
@@ -173,7 +171,7 @@ def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str) -
         ]
     line = lambda r: PersonLine(nip=r.nip, name=r.name, outcome=r.outcome.value, late=r.late, predikat=r.predikat.value if r.predikat else None)  # noqa: E731
     findings = sorted(uow.findings.unresolved_in_unit(unit_id), key=lambda f: (f.due, f.id))
-    investigations = [i for i in uow.investigations.list(None, unit_id, 50)]
+    investigations = [InvestigationSummary.of(i) for i in uow.investigations.list(None, unit_id, 50)]
     return UnitDashboard(
         unit_id=unit.id, unit_name=unit.name, period=period, ikm_by_month=by_month, ikm_year=ikm_year, unsur=unsur,
         unit_predikat=unit_result.predikat if unit_result else None, curve=curve,

@@ -135,6 +135,7 @@ def plan_for_event(uow: UnitOfWork, event: Event) -> Planned:
         return Planned([Notification(
             id=f"investigation_opened:{data['investigation_id']}", kind=Kind.INVESTIGATION_OPENED,
             params={"unit_name": unit.name if unit else data["unit_id"], "complaints": data["complaints"], "responses": data["responses"],
+                    "senders": data.get("senders", data["complaints"]),
                     "investigation_id": data["investigation_id"], "verify_by": data["verify_by"]},
             link=f"/investigasi/{data['investigation_id']}",
             web_link=dashboard_link(investigation=data["investigation_id"], unit=data["unit_id"]),

@@ -183,6 +183,7 @@ class Repositories(Protocol):
     outbox: "Outbox"
     surveys: "SurveyRepository"
     rate_limits: "RateLimitStore"
+    complainers: "ComplainerStore"
     survey_keys: "SurveyKeyStore"
     investigations: "InvestigationRepository"
     results: "ResultRepository"
@@ -257,7 +258,13 @@ class SurveyRepository(Protocol):
         """(respondents, sum of answers per unsur), computed by the database."""
         ...
 
-    def count_since(self, unit_id: str, start: datetime, end: datetime, complaints_only: bool) -> int: ...
+    def count(self, unit_id: str, months: list[str], service_id: str | None = None) -> int:
+        """Respondents of the unit (and service) in those months, counted by the database."""
+        ...
+
+    def count_since(self, unit_id: str, start: datetime, end: datetime, which: str | None = None) -> int:
+        """Responses in [start, end): all, or only "complaint" or "dissatisfied" ones."""
+        ...
 
     def count_where(self, unit_id: str, months: list[str], field: str, value: Any) -> int:
         """Responses of the unit in those months whose ``field`` (e.g. profile.sex) equals ``value``."""
@@ -271,18 +278,29 @@ class SurveyRepository(Protocol):
 
 
 class RateLimitStore(Protocol):
-    def count(self, client: str, window: int) -> int:
-        """Responses accepted from this sender in this window."""
-        ...
+    """Accepted responses per key (a salted hash of the address, and of the window or day):
+    one small document per response and key, so there is no counter to contend for."""
 
-    def hit(self, client: str, window: int, expire_at: datetime) -> None:
-        """Record one accepted response (its own document: nothing to contend for)."""
+    def counts(self, keys: list[str]) -> list[int]: ...
+    def hit(self, keys: list[str], expire_at: datetime) -> None: ...
+
+
+class ComplainerStore(Protocol):
+    """Who complained about a unit, by the hour (as the response keeps its time): a salted
+    hash of the address per unit, never the address, never with the answers, kept only as
+    long as the spike rule's two windows need."""
+
+    def mark(self, unit_id: str, sender: str, hour: datetime, expire_at: datetime) -> None: ...
+    def distinct(self, unit_id: str, first: datetime, last: datetime) -> int:
+        """Different senders who complained about the unit in the hours from ``first`` to ``last``, inclusive."""
         ...
 
 
 class SurveyKeyStore(Protocol):
-    def get(self, key_id: str) -> Any: ...
-    def put(self, key_id: str, receipt: Any, expire_at: datetime) -> None: ...
+    """The first receipt of a client key, with the fingerprint of the body it came with."""
+
+    def get(self, key_id: str) -> tuple[Any, str] | None: ...
+    def put(self, key_id: str, receipt: Any, fingerprint: str, expire_at: datetime) -> None: ...
 
 
 class InvestigationRepository(Protocol):

@@ -25,6 +25,7 @@ from common.domain.clock import WIB
 from common.domain.errors import NotFound
 from common.domain.events import Event
 from common.domain.findings import Finding, asn_candidates, missed_deadline, missed_waktu, unit_candidates
+from common.domain.disclosure import small
 from common.domain.ikm import ikm_from_sums, unsur_mutu
 from common.domain.notifications import DeliveryTotals
 from common.domain.period import parse_period, period_of, previous_period
@@ -129,6 +130,8 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
     reports = uow.reports.get_many(report_id(e.nip, p) for e in employees for p in periods)
     trainings = uow.trainings.for_nips([e.nip for e in employees], year) if employees else []
     n, sums = uow.surveys.totals(unit_id, [period]) if unit and unit.services else (0, {})
+    if small(n, settings.survey_min_respondents):
+        n, sums = 0, {}  # too few respondents to show the IKM to anyone: the unit's predikat goes without it
     ikm = ikm_from_sums(n, sums, population=unit.population_served) if n else None
 
     results: list[AsnResult] = []

@@ -11,12 +11,14 @@ from fractions import Fraction
 
 from pydantic import BaseModel, Field
 
+from common.domain.disclosure import bands_to_publish
 from common.domain.errors import NotFound
 from common.domain.ikm import IkmResult, Weights, unsur_mutu
 from common.domain.survey import UNSUR, Education, Occupation
 
 from .ports import UnitOfWork
-from .surveys import OCCUPATION_LABELS, ServiceIkm, ikm_report
+from .survey_figures import unit_figures
+from .surveys import OCCUPATION_LABELS, ServiceIkm, report_of
 
 ACTIONS = {
     "U1": "Umumkan persyaratan setiap jenis layanan di papan informasi, loket dan laman unit.",
@@ -34,7 +36,7 @@ AGE_BANDS = [(15, 25, "< 25"), (25, 35, "25-34"), (35, 45, "35-44"), (45, 55, "4
 
 class Count(BaseModel):
     label: str
-    count: int
+    count: int | None = Field(description="None: withheld, too few respondents in this band (or to keep another band from being worked out)")
 
 
 class UnsurRow(BaseModel):
@@ -61,19 +63,21 @@ class SkmReport(BaseModel):
     period: str
     months: list[str]
     generated_at: datetime
+    min_respondents: int = Field(description="no figure is shown for fewer respondents than this")
     result: IkmResult
     unsur: list[UnsurRow]
-    respondents: dict[str, list[Count]] = Field(description="by sex, age, education, occupation")
+    respondents: dict[str, list[Count]] = Field(description="by sex, age, education, occupation; small bands withheld")
     services: list[ServiceIkm]
     plan: list[PlanRow]
 
 
-def skm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], now: datetime) -> SkmReport:
+def skm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], now: datetime, min_respondents: int) -> SkmReport:
     unit = uow.units.get(unit_id)
     if unit is None:
         raise NotFound("unit_not_found")
-    ikm = ikm_report(uow, unit_id, label, months, Weights.EXACT)
-    n, sums = uow.surveys.totals(unit_id, months)
+    figures = unit_figures(uow, unit, months, min_respondents, per_service=True)
+    ikm = report_of(unit, label, months, Weights.EXACT, min_respondents, figures)
+    n, sums = figures.unit.n, figures.unit.sums
     rows = []
     for u in UNSUR:
         if n:
@@ -82,15 +86,16 @@ def skm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], now
                                  converted=round(float(nrr * 25), 2), mutu=unsur_mutu(n, sums[u.code]).value))
         else:
             rows.append(UnsurRow(code=u.code, name=u.name, nrr=None, weighted=None, converted=None, mutu=None))
-    counts = _respondents(uow, unit_id, months) if n else {}
+    counts = _respondents(uow, unit_id, figures.months, n, min_respondents) if n else {}
     weakest = sorted((r for r in rows if r.nrr is not None), key=lambda r: (r.nrr, r.code))[:3]
     plan = [PlanRow(code=r.code, name=r.name, nrr=r.nrr, action=ACTIONS[r.code]) for r in weakest]
-    return SkmReport(unit_id=unit.id, unit_name=unit.name, period=label, months=months, generated_at=now, result=ikm.result,
-                     unsur=rows, respondents=counts, services=ikm.services, plan=plan)
+    return SkmReport(unit_id=unit.id, unit_name=unit.name, period=label, months=months, generated_at=now, min_respondents=min_respondents,
+                     result=ikm.result, unsur=rows, respondents=counts, services=ikm.services, plan=plan)
 
 
-def _respondents(uow: UnitOfWork, unit_id: str, months: list[str]) -> dict[str, list[Count]]:
-    """Counted by the database, one count per profile value: no response is read."""
+def _respondents(uow: UnitOfWork, unit_id: str, months: list[str], total: int, k: int) -> dict[str, list[Count]]:
+    """Counted by the database, one count per profile value (no response is read), over the
+    months the figures include; a band with too few respondents is withheld."""
     questions = [("sex", "profile.sex", [("L", "Laki-laki"), ("P", "Perempuan")]),
                  ("education", "profile.education", [(e.value, e.value) for e in Education]),
                  ("occupation", "profile.occupation", [(o.value, OCCUPATION_LABELS[o]) for o in Occupation])]
@@ -105,7 +110,7 @@ def _respondents(uow: UnitOfWork, unit_id: str, months: list[str]) -> dict[str, 
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(one, jobs))
-    out: dict[str, list[Count]] = {}
+    grouped: dict[str, dict[str, int]] = {}
     for group, label, value in results:
-        out.setdefault(group, []).append(Count(label=label, count=value))
-    return out
+        grouped.setdefault(group, {})[label] = value
+    return {group: [Count(label=label, count=n) for label, n in bands_to_publish(counts, total, k).items()] for group, counts in grouped.items()}

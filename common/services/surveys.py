@@ -8,16 +8,18 @@ the rate limit, the client key, the response and its event. Everything else
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
-from concurrent.futures import ThreadPoolExecutor
+import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel, Field
 
 from common.domain.clock import WIB
 from common.domain.errors import Invalid, NotFound, RateLimited
 from common.domain.events import Event
+from common.domain.disclosure import Withheld
 from common.domain.ikm import IkmResult, Weights, ikm_from_sums, months_of
 from common.domain.organisation import ServiceType, Unit
 from common.domain.period import period_of
@@ -32,12 +34,15 @@ from common.domain.survey import (
     SurveyResponse,
     SurveySubmission,
     is_complaint,
+    stored_moment,
 )
 from common.settings import Settings
 
 from .events import publish_committed
 from .ports import Publisher, Repositories, UnitOfWork
+from .survey_figures import Figures, Totals, unit_figures, with_withheld
 
+log = logging.getLogger(__name__)
 MAX_SERVICE_AGE_DAYS = 90
 # One Firestore commit holds a whole import, so a file is stored entirely or not
 # at all. The largest Krejcie-Morgan sample is 384, so one file per unit and
@@ -135,18 +140,29 @@ class Receipt(BaseModel):
 
 @dataclass(frozen=True)
 class RateLimit:
-    limit: int
+    limit: int  # per address per window
     window_seconds: int
+    daily_limit: int  # per address and unit per day (WIB)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent a response, as salted hashes of their address (never the address itself):
+    one for the short window, one per unit for the daily cap and for counting complainers,
+    so the same person cannot be followed from one office to another."""
+
+    anywhere: str
+    at_unit: str
+
+    @classmethod
+    def of(cls, salt: str, address: str, unit_id: str) -> "Sender":
+        digest = lambda *parts: hashlib.sha256("\n".join([salt, *parts]).encode()).hexdigest()  # noqa: E731
+        return cls(anywhere=digest("address", address), at_unit=digest("unit", unit_id, address))
 
 
 def new_receipt() -> str:
     code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
     return f"SKM-{code[:4]}-{code[4:]}"
-
-
-def client_fingerprint(salt: str, address: str, user_agent: str) -> str:
-    """A salted hash: the raw address is never stored."""
-    return hashlib.sha256(f"{salt}\n{address}\n{user_agent}".encode()).hexdigest()
 
 
 def _check_service(unit: Unit | None, submission: SurveySubmission, today: date) -> None:
@@ -163,71 +179,103 @@ def _check_service(unit: Unit | None, submission: SurveySubmission, today: date)
         raise Invalid("survey_invalid", details=problems)
 
 
+def _first(found: tuple[Receipt, str] | None, fingerprint: str) -> Receipt | None:
+    """The first receipt of a resent form; the same key with other answers is refused."""
+    if found is None:
+        return None
+    receipt, first_fingerprint = found
+    if first_fingerprint != fingerprint:
+        raise Invalid("survey_key_reused", details=[{"field": "client_key", "code": "key_reused"}])
+    return receipt.model_copy(update={"replayed": True})
+
+
 def submit_survey(
     uow: UnitOfWork,
     publisher: Publisher,
     settings: Settings,
     submission: SurveySubmission,
-    client: str,
+    sender: Sender,
     rate: RateLimit,
     now: datetime,
 ) -> Receipt:
-    """Store one response. ``client`` is the salted fingerprint of the sender."""
+    """Store one response from ``sender``; refused (429) past the sender's window or daily cap."""
     events: list[Event] = []
     window = int(now.timestamp()) // rate.window_seconds
     window_end = (window + 1) * rate.window_seconds
+    today = now.astimezone(WIB).date()
+    fingerprint = hashlib.sha256(submission.model_dump_json(exclude={"client_key"}).encode()).hexdigest()
     key_id = hashlib.sha256(f"survey\n{submission.client_key}".encode()).hexdigest() if submission.client_key else None
-    if key_id and (first := uow.survey_keys.get(key_id)) is not None:
-        return first.model_copy(update={"replayed": True})  # a resend is never refused
-    # The limit is counted from one small document per accepted response, outside the
-    # transaction: no counter document that concurrent requests would fight over. Requests
-    # racing each other may overshoot the limit by a few; a refusal writes nothing.
-    if uow.rate_limits.count(client, window) >= rate.limit:
+    if key_id and (first := _first(uow.survey_keys.get(key_id), fingerprint)) is not None:
+        return first  # a resend is never refused
+    # Counted from one small document per accepted response and key, outside the
+    # transaction: no counter for concurrent requests to fight over. Requests racing each
+    # other may overshoot by a few; a refusal writes nothing.
+    keys = [f"{sender.anywhere}_{window}", f"{sender.at_unit}_{today.isoformat()}"]
+    in_window, today_here = uow.rate_limits.counts(keys)
+    if in_window >= rate.limit:
         raise RateLimited(retry_after=max(1, window_end - int(now.timestamp())))
+    if today_here >= rate.daily_limit:
+        tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=WIB)
+        raise RateLimited(retry_after=max(1, int((tomorrow - now).total_seconds())))
+    complaint = is_complaint(submission.feedback)
+    stored_at = stored_moment(now)
 
     def work(tx: Repositories) -> Receipt:
         events.clear()
-        if key_id and (first := tx.survey_keys.get(key_id)) is not None:
-            return first.model_copy(update={"replayed": True})
+        if key_id and (first := _first(tx.survey_keys.get(key_id), fingerprint)) is not None:
+            return first
         unit = tx.units.get(submission.unit_id)
-        _check_service(unit, submission, now.astimezone(WIB).date())
+        _check_service(unit, submission, today)
         response = SurveyResponse(
             receipt=new_receipt(),
             unit_id=submission.unit_id,
             service_id=submission.service_id,
             service_date=submission.service_date,
             period=period_of(now),
-            submitted_at=now,
+            submitted_at=stored_at,
             source=Source(submission.source),
             answers=submission.answers,
             profile=submission.profile,
             feedback=submission.feedback,
             served_by=submission.served_by or None,
-            complaint=is_complaint(submission.answers, submission.feedback),
+            complaint=complaint,
             lowest_score=min(submission.answers.scores().values()),
         )
-        receipt = Receipt(receipt=response.receipt, unit_id=response.unit_id, period=response.period, submitted_at=now)
+        receipt = Receipt(receipt=response.receipt, unit_id=response.unit_id, period=response.period, submitted_at=stored_at)
         tx.surveys.create(response)
-        tx.rate_limits.hit(client, window, expire_at=datetime.fromtimestamp(window_end, now.tzinfo) + timedelta(hours=1))
         if key_id:
-            tx.survey_keys.put(key_id, receipt, expire_at=now + timedelta(days=7))
+            tx.survey_keys.put(key_id, receipt, fingerprint, expire_at=now + timedelta(days=7))
         new = [_submitted_event(response)]
         tx.outbox.add(new, now)
         events.extend(new)
         return receipt
 
     receipt = uow.transaction(work)
+    if not receipt.replayed:
+        # Not in the response's commit, so no commit time ties a sender to a response.
+        _count_sender(uow, settings, sender, keys, receipt.unit_id, complaint, today, window_end, now)
     publish_committed(events, publisher, uow.outbox, now)
     return receipt
 
 
+def _count_sender(uow, settings: Settings, sender: Sender, keys: list[str], unit_id: str, complaint: bool, today: date, window_end: int, now: datetime) -> None:
+    try:
+        uow.rate_limits.hit(keys, expire_at=max(datetime.fromtimestamp(window_end, now.tzinfo), now) + timedelta(days=1, hours=1))
+        if complaint:
+            expire = datetime.combine(today + timedelta(days=2 * settings.complaint_window_days + 1), time(0), tzinfo=WIB)
+            uow.complainers.mark(unit_id, sender.at_unit, now, expire_at=expire)
+    except Exception:  # the response is stored: a missed count only lets one more through
+        log.exception("could not record the sender of a stored response")
+
+
 def _submitted_event(response: SurveyResponse) -> Event:
+    # A random key: the receipt must not reach logs or request ids (the event id is the
+    # handler's request id), and the handler needs only the unit.
     return Event.of(
         "survey.submitted",
-        key=response.receipt,
+        key=uuid.uuid4().hex,
         occurred_at=response.submitted_at,
         data={
-            "receipt": response.receipt,
             "unit_id": response.unit_id,
             "service_id": response.service_id,
             "period": response.period,
@@ -284,7 +332,7 @@ def import_paper(
             answers=row.answers,
             profile=row.profile,
             feedback=row.feedback,
-            complaint=is_complaint(row.answers, row.feedback),
+            complaint=is_complaint(row.feedback),
             lowest_score=min(row.answers.scores().values()),
         )
         for row in rows
@@ -324,9 +372,10 @@ class IkmReport(BaseModel):
     unit: UnitRef
     period: PeriodRef
     weights: Weights
+    min_respondents: int = Field(description="no figure is shown for fewer respondents than this (a month, a service, a profile band)")
     result: IkmResult
     unsur: list[UnsurRef]
-    services: list[ServiceIkm]
+    services: list[ServiceIkm] = Field(description="per service; a service with too few respondents in a month is left out of it")
 
 
 def months_for(period: str) -> list[str]:
@@ -337,25 +386,28 @@ def months_for(period: str) -> list[str]:
         raise Invalid("ikm_period_invalid") from None
 
 
-def ikm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], weights: Weights) -> IkmReport:
-    """IKM for a unit over some months, overall and per service, from server-side sums."""
+def ikm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], weights: Weights, min_respondents: int) -> IkmReport:
+    """IKM for a unit over some months, overall and per service, from server-side sums,
+    with every figure that could reveal one respondent withheld (common/domain/disclosure.py)."""
     unit = uow.units.get(unit_id)
     if unit is None:
         raise NotFound("unit_not_found")
-    scopes: list[str | None] = [None, *(s.id for s in unit.services)]
-    # Aggregations are independent network calls: run them side by side.
-    with ThreadPoolExecutor(max_workers=min(8, len(scopes))) as pool:
-        totals = list(pool.map(lambda service: uow.surveys.totals(unit_id, months, service), scopes))
-    overall, *per_service = (ikm_from_sums(n, sums, weights, unit.population_served) for n, sums in totals)
+    return report_of(unit, label, months, weights, min_respondents, unit_figures(uow, unit, months, min_respondents, per_service=True))
+
+
+def report_of(unit: Unit, label: str, months: list[str], weights: Weights, min_respondents: int, figures: Figures) -> IkmReport:
+    services = []
+    for service in unit.services:
+        totals, withheld = figures.services.get(service.id, (Totals(0, {}), Withheld()))
+        # Per service the sample size of the whole unit does not apply.
+        result = with_withheld(ikm_from_sums(totals.n, totals.sums, weights), withheld)
+        services.append(ServiceIkm(service_id=service.id, name=service.name, result=result))
     return IkmReport(
         unit=UnitRef(id=unit.id, name=unit.name),
         period=PeriodRef(label=label, months=months),
         weights=weights,
-        result=overall,
+        min_respondents=min_respondents,
+        result=figures.result(weights, unit.population_served),
         unsur=[UnsurRef(code=u.code, name=u.name) for u in UNSUR],
-        services=[
-            # Per service the sample size of the whole unit does not apply.
-            ServiceIkm(service_id=s.id, name=s.name, result=r.model_copy(update={"sample": r.sample.model_copy(update={"required": None, "reached": None, "population": None})}))
-            for s, r in zip(unit.services, per_service)
-        ],
+        services=services,
     )

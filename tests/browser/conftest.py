@@ -55,6 +55,13 @@ def browser():
             browser.close()
 
 
+def _refused(message, errors: list[str]) -> None:
+    """What the Content-Security-Policy blocks, Chromium reports on the console: every page of
+    every browser test must work under the policy the stack serves (firebase.json's headers)."""
+    if message.type == "error" and "Content Security Policy" in message.text:
+        errors.append(f"CSP: {message.text}")
+
+
 def _on_the_stacks_clock(context, stack) -> None:
     """The page's clock reads the stack's (PANTAU_NOW moves both): the pages work out "today" themselves."""
     if stack.clock_offset_seconds:
@@ -82,6 +89,7 @@ def page(browser, stack):
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: _refused(message, errors))
     try:
         yield page
     finally:
@@ -208,6 +216,7 @@ def open_page(browser, stack):
         page = context.new_page()
         page.set_default_timeout(20_000)
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: _refused(message, errors))
         return page
 
     try:

@@ -313,13 +313,12 @@ def test_a_lost_reply_then_a_resend_returns_the_same_receipt(page: Page, survey_
 
 
 def test_a_rate_limited_send_says_how_long_to_wait_and_keeps_the_answers(page: Page, survey_unit, stack, uow, clock):
-    """The real limit: this phone (address + User-Agent) already sent its allowance of responses."""
+    """The real limit: this phone's address has already sent its day's allowance for this office."""
     from common.settings import Settings
 
     open_form(page, survey_unit)
-    phone = requests.Session()
-    phone.headers["User-Agent"] = page.evaluate("() => navigator.userAgent")
-    for _ in range(Settings(project_id=stack.project).survey_rate_limit):
+    phone = requests.Session()  # the same address as the browser: 127.0.0.1
+    for _ in range(Settings(project_id=stack.project).survey_daily_limit):
         reply = phone.post(f"{stack.api}/api/surveys", timeout=30, json={
             "unit_id": survey_unit.id, "service_id": "sk-usaha", "service_date": clock.today().isoformat(), "answers": ANSWERS,
         })
@@ -330,8 +329,8 @@ def test_a_rate_limited_send_says_how_long_to_wait_and_keeps_the_answers(page: P
     with page.expect_response(lambda r: r.url.endswith("/api/surveys")) as reply:
         page.get_by_role("button", name="Kirim").click()
     assert reply.value.status == 429
-    wait = int(reply.value.headers["retry-after"])
-    how = f"{wait} detik" if wait < 90 else f"{-(-wait // 60)} menit"
+    wait = int(reply.value.headers["retry-after"])  # until midnight WIB
+    how = f"{wait} detik" if wait < 90 else f"{-(-wait // 60)} menit" if wait < 5400 else f"{-(-wait // 3600)} jam"
     expect(page.locator("#send-error")).to_contain_text(f"Mohon tunggu sekitar {how}")
     expect(page.locator("#send-error")).to_contain_text('tekan "Kirim" lagi')
     assert checked_answers(page) == ANSWERS

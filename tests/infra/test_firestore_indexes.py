@@ -44,7 +44,7 @@ def test_terraform_sets_exactly_the_field_overrides_of_firestore_indexes_json(pr
     assert all(o["indexes"] == [] for o in document["fieldOverrides"])
 
 
-@pytest.mark.parametrize("collection", ["idempotency", "rate_limits", "survey_keys", "outbox"])
+@pytest.mark.parametrize("collection", ["idempotency", "rate_limits", "survey_keys", "outbox", "complainers"])
 def test_ttl_policies_expire_documents(prod: Terraform, collection):
     fields = prod.instances("google_firestore_field", "field").values()
     ttl = [f for f in fields if f["collection"] == collection and f.get("ttl_config")]

@@ -109,8 +109,9 @@ def test_every_tfvars_passes_the_variable_validations(plan: Terraform):
         {"settings": lambda s: {**s, "no_such_setting": "1"}},
         {"common_settings": lambda s: {**s, "survey_salt": "oops"}},
         {"environment": lambda s: "staging"},
+        {"settings": lambda s: {**s, "survey_human_check": "off"}},
     ],
-    ids=["missing-smtp-host", "secret-in-tfvars", "unknown-setting", "secret-in-common", "bad-environment"],
+    ids=["missing-smtp-host", "secret-in-tfvars", "unknown-setting", "secret-in-common", "bad-environment", "survey-without-human-check"],
 )
 def test_the_validations_refuse_bad_tfvars(prod: Terraform, change):
     (name, edit), = change.items()

@@ -37,11 +37,11 @@ def world(stack, uow, accounts, clock):
     org.boss.api.post(f"/api/reports/{rid}/review", json=review("accept"))
     late_one.api.post("/api/reports", json=body(period, **{"IKI-1": 20}))
     today = clock.today().isoformat()
-    for i, score in enumerate([4, 3, 3, 2]):
+    for i, score in enumerate([4, 3, 3, 2, 3]):  # five people: as few as a figure may be shown for
         answers = {f"U{k}": score for k in range(1, 10)}
-        r = requests.post(f"{stack.api}/api/surveys", json={"unit_id": org.unit_id, "service_id": "sk-domisili", "service_date": today,
-                                                            "answers": answers, "profile": {"sex": "P" if i % 2 else "L", "age": 30 + 10 * i}},
-                          headers={"X-Forwarded-For": f"10.9.8.{i}"}, timeout=10)
+        sender = Api(stack.api, source_address=f"127.0.20.{i + 2}")
+        r = sender.post("/api/surveys", json={"unit_id": org.unit_id, "service_id": "sk-domisili", "service_date": today,
+                                              "answers": answers, "profile": {"sex": "P" if i % 2 else "L", "age": 30 + 10 * i}})
         assert r.status_code == 201, r.text
     inspector = f.employee(org.unit_id, role=Role.INSPEKTORAT, email="irban.dash@uji.example")
     enrol(stack, uow, [inspector], PASSWORD)
@@ -84,7 +84,7 @@ def test_the_unit_view_for_the_head_and_bkpsdm_only(world):
         assert response.status_code == 200, response.text
     data = response.json()
     month = next(m for m in data["ikm_by_month"] if m["period"] == world["period"])
-    assert month["n"] == 4 and month["ikm"] == 75.0 and month["mutu"] == "C"
+    assert month["n"] == 5 and month["ikm"] == 75.0 and month["mutu"] == "C" and not month["withheld"]
     assert [u["nrr"] for u in data["unsur"]] == [3.0] * 9
     assert {p["nip"] for p in data["missing"]} == {org.team[2].nip, org.boss.nip}
     assert sum(bar["count"] for bar in data["curve"]) == 1
@@ -105,9 +105,10 @@ def test_the_skm_report_as_pdf_carries_the_ikm_and_mutu(world, stack):
 
     org = world["org"]
     data = requests.get(f"{stack.api}/api/public/units/{org.unit_id}/skm", params={"period": world["period"]}, timeout=10).json()
-    assert data["result"]["ikm"] == 75.0 and data["result"]["n"] == 4
-    assert {c["label"]: c["count"] for c in data["respondents"]["sex"]} == {"Laki-laki": 2, "Perempuan": 2}
-    assert [c["count"] for c in data["respondents"]["age"]] == [0, 1, 1, 1, 1]
+    assert data["result"]["ikm"] == 75.0 and data["result"]["n"] == 5
+    # Three men, two women; one person in each of four age bands: every band is too small to show.
+    assert {c["label"]: c["count"] for c in data["respondents"]["sex"]} == {"Laki-laki": None, "Perempuan": None}
+    assert [c["count"] for c in data["respondents"]["age"]] == [0, None, None, None, None]
     assert len(data["plan"]) == 3 and all(p["action"] for p in data["plan"])
     pdf = requests.get(f"{stack.api}/api/public/units/{org.unit_id}/skm.pdf", params={"period": world["period"]}, timeout=20)
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"

@@ -57,7 +57,8 @@ def publish(stack, topic: str, event: dict) -> None:
 
 def request(notification_id: str, nip: str, channels: list[str], kind: str = "investigation_opened") -> dict:
     now = current().now().isoformat()
-    params = {"unit_name": "Kelurahan Uji", "complaints": 12, "responses": 30, "investigation_id": "INV-UJI", "verify_by": "2026-12-02"}
+    params = {"unit_name": "Kelurahan Uji", "complaints": 12, "senders": 10, "responses": 30, "investigation_id": "INV-UJI",
+              "verify_by": "2026-12-02"}
     if kind == "team_scoring_published":
         params = {"period": "2026-10"}
     return {

@@ -21,6 +21,7 @@ from common.settings import Settings
 from google.cloud.firestore_v1.base_query import FieldFilter
 from tests.integration.bus import Tap
 from tests.integration.org import make_org
+from tools.client import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,10 +44,15 @@ def body(unit: Unit, scores: dict[str, int] | int = 3, **extra) -> dict:
     return {"unit_id": unit.id, "service_id": "sk-domisili", "service_date": current().today().isoformat(), "answers": answers, **extra}
 
 
-def post(stack, payload: dict, device: str = "198.51.100.7", **kwargs) -> requests.Response:
-    # Behind Firebase Hosting the sender's address arrives in X-Forwarded-For.
-    headers = {"X-Forwarded-For": device, "User-Agent": "Mozilla/5.0 (Linux; Android 10) uji", **kwargs.pop("headers", {})}
-    return requests.post(f"{stack.api}/api/surveys", json=payload, headers=headers, timeout=30, **kwargs)
+_senders: dict[str, Api] = {}
+
+
+def post(stack, payload: dict, device: str = "127.0.10.7", **kwargs) -> requests.Response:
+    """A survey sent from the loopback address ``device``: a sender of its own, as the stack's
+    Hosting sees it (an X-Forwarded-For the sender writes is not believed)."""
+    api = _senders.setdefault(device, Api(stack.api, source_address=device))
+    headers = {"User-Agent": "Mozilla/5.0 (Linux; Android 10) uji", **kwargs.pop("headers", {})}
+    return api.post("/api/surveys", json=payload, headers=headers, **kwargs)
 
 
 def test_a_response_is_stored_and_announced(stack, uow, unit, clock):
@@ -59,8 +65,10 @@ def test_a_response_is_stored_and_announced(stack, uow, unit, clock):
         stored = uow.surveys.get(receipt)
         assert stored.unit_id == unit.id and stored.period == period_of(clock.now()) and not stored.complaint
         assert stored.profile.sex == "P" and stored.served_by == "Loket 1"
-        events = tap.pull(lambda seen: any(e["data"].get("receipt") == receipt for e in seen))
-        assert [e["data"]["receipt"] for e in events if e["data"].get("receipt") == receipt] == [receipt]
+        assert stored.submitted_at.minute == stored.submitted_at.second == stored.submitted_at.microsecond == 0  # the hour only
+        events = tap.pull(lambda seen: any(e["data"].get("unit_id") == unit.id for e in seen))
+        mine = [e for e in events if e["data"].get("unit_id") == unit.id]
+        assert len(mine) == 1 and receipt not in json.dumps(mine)  # the receipt never reaches an event, a log or a request id
         raw = uow.client.collection("surveys").document(receipt).get().to_dict()
         assert not {"ip", "address", "user_agent", "client"} & set(raw)  # nothing that points back at the sender
     finally:
@@ -94,27 +102,31 @@ def test_a_resend_with_the_same_key_returns_the_first_receipt(stack, uow, unit, 
     assert uow.surveys.totals(unit.id, [period_of(clock.now())])[0] == 1
 
 
-def wait_clear_of_a_rate_window_edge(margin: int = 30) -> None:
-    """The limit counts per fixed window (the stack runs the default): start well inside one,
-    so that a burst of posts cannot straddle two windows and be counted in halves."""
-    window = Settings.model_fields["survey_rate_window_seconds"].default
-    left = window - int(time.time()) % window
+def wait_clear_of_midnight(clock, margin: int = 60) -> None:
+    """The daily cap counts per day in WIB: start well inside one, so a burst cannot straddle two."""
+    from datetime import datetime, time as clock_time, timedelta
+
+    from common.domain.clock import WIB
+
+    midnight = datetime.combine(clock.today() + timedelta(days=1), clock_time(0), tzinfo=WIB)
+    left = (midnight - clock.now()).total_seconds()
     if left < margin:
         time.sleep(left + 1)
 
 
-def test_the_rate_limit_is_per_sender_and_a_refusal_writes_nothing(stack, uow, unit, clock):
-    device = "203.0.113.99"
-    wait_clear_of_a_rate_window_edge()
-    codes = [post(stack, body(unit), device=device).status_code for _ in range(21)]
-    assert codes[:20] == [201] * 20 and codes[20] == 429
-    limited = post(stack, body(unit), device=device)
+def test_the_daily_cap_is_per_address_and_unit_and_a_refusal_writes_nothing(stack, uow, unit, clock):
+    device = "127.0.10.99"
+    cap = Settings.model_fields["survey_daily_limit"].default
+    wait_clear_of_midnight(clock)
+    codes = [post(stack, body(unit), device=device, headers={"User-Agent": f"uji-{i}"}).status_code for i in range(cap + 1)]
+    assert codes[:cap] == [201] * cap and codes[cap] == 429  # a new User-Agent each time changes nothing
+    limited = post(stack, body(unit), device=device, headers={"X-Forwarded-For": "198.51.100.1"})  # nor a forged address
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
     assert limited.json()["error"]["code"] == "rate_limited"
-    assert post(stack, body(unit), device="203.0.113.100").status_code == 201
-    assert uow.surveys.totals(unit.id, [period_of(clock.now())])[0] == 21
-    stored = [d.id for d in uow.client.collection("rate_limits").stream()]
-    assert stored and not any("203.0.113" in key for key in stored)  # a salted hash, never the address
+    assert post(stack, body(unit), device="127.0.10.100").status_code == 201
+    assert uow.surveys.totals(unit.id, [period_of(clock.now())])[0] == cap + 1
+    stored = [d.to_dict() for d in uow.client.collection("rate_limits").stream()]
+    assert stored and not any("127.0.10" in str(d) for d in stored)  # a salted hash, never the address
 
 
 def test_strict_validation(stack, unit):
@@ -145,23 +157,29 @@ def test_ikm_online_matches_the_offline_csv_calculation(stack, unit, tmp_path):
         {"U1": 3, "U2": 3, "U3": 2, "U4": 4, "U5": 3, "U6": 3, "U7": 4, "U8": 3, "U9": 3},
         {"U1": 4, "U2": 4, "U3": 3, "U4": 4, "U5": 4, "U6": 4, "U7": 4, "U8": 3, "U9": 3},
         {"U1": 3, "U2": 3, "U3": 3, "U4": 4, "U5": 3, "U6": 3, "U7": 3, "U8": 3, "U9": 2},
+        {"U1": 3, "U2": 3, "U3": 2, "U4": 4, "U5": 3, "U6": 3, "U7": 4, "U8": 3, "U9": 3},
+        {"U1": 4, "U2": 4, "U3": 3, "U4": 4, "U5": 4, "U6": 4, "U7": 4, "U8": 3, "U9": 3},
     ]
-    for i, scores in enumerate(rows):
-        assert post(stack, body(unit, scores), device=f"192.0.2.{i}").status_code == 201
+    for i, scores in enumerate(rows[:4]):
+        assert post(stack, body(unit, scores), device=f"127.0.11.{i + 2}").status_code == 201
+    withheld = requests.get(f"{stack.api}/api/public/units/{unit.id}/ikm", timeout=10).json()
+    assert withheld["result"]["n"] == 0 and withheld["result"]["ikm"] is None and withheld["result"]["nrr"] is None  # four: nothing shown
+    assert withheld["result"]["withheld"]["responses"] == 4 and withheld["min_respondents"] == 5
+    assert post(stack, body(unit, rows[4]), device="127.0.11.9").status_code == 201
     online = requests.get(f"{stack.api}/api/public/units/{unit.id}/ikm", timeout=10).json()
     csv = tmp_path / "paper.csv"
     csv.write_text("U1,U2,U3,U4,U5,U6,U7,U8,U9\n" + "\n".join(",".join(str(r[f"U{i}"]) for i in range(1, 10)) for r in rows) + "\n")
     offline = subprocess.run([sys.executable, "-m", "common.cli", "ikm", "--csv", str(csv), "--population", "100"],
                              cwd=ROOT, capture_output=True, text=True, check=True)
     expected = json.loads(offline.stdout)
-    assert online["result"]["ikm"] == expected["ikm"] == 81.48
+    assert online["result"]["ikm"] == expected["ikm"] == 82.78
     assert online["result"]["nrr"] == expected["nrr"]
     assert online["result"]["mutu"] == expected["mutu"] == "B"
-    assert online["result"]["weakest"] == ["U3", "U9"]
+    assert online["result"]["weakest"] == ["U3"]
     assert online["result"]["sample"] == {"population": 100, "required": 80, "reached": False}
-    assert online["services"][0]["result"]["n"] == 3 and online["services"][1]["result"]["n"] == 0
+    assert online["services"][0]["result"]["n"] == 5 and online["services"][1]["result"]["n"] == 0
     rounded = requests.get(f"{stack.api}/api/public/units/{unit.id}/ikm", params={"weights": "rounded"}, timeout=10).json()
-    assert rounded["result"]["ikm"] == 81.4
+    assert rounded["result"]["ikm"] == 82.7
 
 
 def test_ikm_periods_and_staff_access(stack, uow, accounts, unit, unique, clock):
@@ -196,7 +214,7 @@ def test_a_complaint_spike_opens_one_investigation_even_when_events_repeat(stack
         for i in range(10):
             complaint = body(unit, {**{f"U{k}": 3 for k in range(1, 10)}, "U3": 1},
                              feedback={"kind": "pengaduan", "text": f"Surat saya belum selesai ({i})."})
-            response = post(stack, complaint, device=f"100.64.0.{i}")
+            response = post(stack, complaint, device=f"127.0.12.{i + 2}")
             assert response.status_code == 201
             receipts.append(response.json()["receipt"])
 
@@ -281,5 +299,6 @@ def test_paper_surveys_import_through_the_command_line(stack, uow, unit, tmp_pat
     assert done.returncode == 0, done.stderr
     assert uow.surveys.totals(unit.id, ["2026-09"])[0] == 2
     report = requests.get(f"{stack.api}/api/public/units/{unit.id}/ikm", params={"period": "2026-09"}, timeout=10).json()
-    assert report["result"]["n"] == 2
-    assert {s["service_id"]: s["result"]["n"] for s in report["services"]} == {"sk-domisili": 1, "sktm": 1}
+    # Two paper forms: too few to publish anything of, in the unit's figure or a service's.
+    assert report["result"]["n"] == 0 and report["result"]["withheld"] == {"months": ["2026-09"], "responses": 2}
+    assert {s["service_id"]: s["result"]["ikm"] for s in report["services"]} == {"sk-domisili": None, "sktm": None}

@@ -74,8 +74,9 @@ def test_survey_events(stack):
         served = (NOW - timedelta(days=1)).astimezone(WIB).date().isoformat()
         for i in range(12):
             sub = surveys.SurveySubmission.model_validate({"unit_id": "kel-a", "service_id": "sk", "service_date": served,
-                                                           "answers": {f"U{k}": 1 if k == 3 else 3 for k in range(1, 10)}})
-            surveys.submit_survey(uow, publisher, SETTINGS, sub, f"client-{i}", surveys.RateLimit(100, 600), NOW - timedelta(hours=i))
+                                                           "answers": {f"U{k}": 1 if k == 3 else 3 for k in range(1, 10)},
+                                                           "feedback": {"kind": "pengaduan", "text": f"Lama sekali ({i})"}})
+            surveys.submit_survey(uow, publisher, SETTINGS, sub, surveys.Sender.of(SETTINGS.survey_salt, f"10.5.0.{i}", sub.unit_id), surveys.RateLimit(100, 600, 100), NOW - timedelta(hours=i))
         return uow, [e for e in publisher.published if e.type == "survey.submitted"]
 
     clean_uow, events = build("survey-clean")
@@ -162,7 +163,7 @@ def test_notifications(stack):
             Event.of("scoring.completed", key="2026-10-run", occurred_at=NOW,
                      data={"run_id": "2026-10-run", "period": "2026-10", "units": 1, "failed_units": []}),
             Event.of("investigation.opened", key="INV-1", occurred_at=NOW, data={
-                "investigation_id": "INV-1", "unit_id": "kel-a", "reason": "surge", "complaints": 11, "responses": 30, "verify_by": "2026-11-25"}),
+                "investigation_id": "INV-1", "unit_id": "kel-a", "reason": "surge", "complaints": 11, "senders": 11, "responses": 30, "verify_by": "2026-11-25"}),
         ]
         return uow, events
 

@@ -17,7 +17,7 @@ from tests.fakes import FakeAccounts, FakePublisher, FakeUnitOfWork
 
 NOW = f.at("2026-11-03 10:00")
 LATER = f.at("2026-11-04 09:00")
-SETTINGS = Settings(project_id="demo-test")
+SETTINGS = Settings(project_id="demo-test", base_url="https://pantau.example")
 
 
 class Outbox:
@@ -73,7 +73,9 @@ def test_a_new_employee_gets_an_account_without_a_password_and_one_invitation(wo
     mail = Outbox()
     assert service.send_invitation(uow, directory, mail, SETTINGS, event.data, NOW) == "sent"
     (to, subject, body), = mail.sent
-    assert to == asn.email and subject == "Your Pantau Kinerja Belawan account" and directory.links[-1] in body
+    assert to == asn.email and subject == "Your Pantau Kinerja Belawan account"
+    code = directory.links[-1].split("oobCode=")[1].split("&")[0]
+    assert f"https://pantau.example/akun?mode=resetPassword&oobCode={code}&lang=en" in body  # our page, in their language
     assert service.send_invitation(uow, directory, mail, SETTINGS, event.data, LATER) == "sent"  # redelivered: not sent again
     assert len(mail.sent) == 1
     stored = next(iter(uow.state.deliveries.values()))

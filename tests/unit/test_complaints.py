@@ -21,11 +21,28 @@ NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
 RULE = SpikeRule()
 
 
-def picture(responses: int, complaints: int, previous: int) -> ComplaintPicture:
+def picture(responses: int, complaints: int, previous: int, senders: int | None = None) -> ComplaintPicture:
+    """``complaints`` from ``senders`` different people (each a different person unless said)."""
     start = NOW - timedelta(days=30)
+    people = complaints if senders is None else senders
     return evaluate(RULE, ComplaintPicture(unit_id="u", as_of=NOW, window_start=start, responses=responses, complaints=complaints,
-                                           previous_complaints=previous, counted_from=start, counted_responses=responses,
-                                           counted_complaints=complaints))
+                                           senders=people, previous_complaints=previous, previous_senders=previous, counted_from=start,
+                                           counted_responses=responses, counted_complaints=complaints, counted_senders=people))
+
+
+@pytest.mark.parametrize("complaints, senders, spike", [(40, 1, False), (40, 4, False), (40, 9, False), (40, 10, True), (10, 10, True)])
+def test_people_are_counted_not_complaints(complaints, senders, spike):
+    """One person's complaints count once: forty from four people are four."""
+    assert picture(200, complaints, 0, senders).spike is spike
+
+
+def test_a_share_needs_the_minimum_of_people_too():
+    lenient = RULE.model_copy(update={"min_responses_for_share": 8, "min_senders": 5})
+    start = NOW - timedelta(days=30)
+    few = evaluate(lenient, ComplaintPicture(unit_id="u", as_of=NOW, window_start=start, responses=8, complaints=4, senders=4,
+                                             previous_complaints=0, counted_from=start, counted_responses=8, counted_complaints=4,
+                                             counted_senders=4))
+    assert few.share == 0.5 and not few.spike
 
 
 @pytest.mark.parametrize(
@@ -46,9 +63,10 @@ def test_spike_rule(responses, complaints, previous, spike, reason):
 
 
 def test_the_rule_is_configurable():
-    strict = SpikeRule(min_complaints=3, growth_factor=1.0)
+    strict = SpikeRule(min_complaints=3, growth_factor=1.0, min_senders=3)
     result = evaluate(strict, ComplaintPicture(unit_id="u", as_of=NOW, window_start=NOW, responses=100, complaints=3, previous_complaints=3,
-                                               counted_from=NOW, counted_responses=100, counted_complaints=3))
+                                               counted_from=NOW, counted_responses=100, counted_complaints=3, counted_senders=3,
+                                               previous_senders=3))
     assert result.spike
 
 

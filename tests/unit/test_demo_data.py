@@ -149,6 +149,9 @@ def _fakes_with(dataset, units: list[str], surveys: bool):
     state.trainings = {t.id: t for t in dataset.trainings if t.nip in state.employees}
     if surveys:
         state.surveys = {s.receipt: s for s in dataset.surveys if s.unit_id in units}
+        for unit_id, sender, hour in dataset.complainers:
+            if unit_id in units:
+                uow.complainers.mark(unit_id, sender, hour, expire_at=hour + timedelta(days=61))
     return uow
 
 

@@ -109,7 +109,7 @@ def test_templates_in_both_languages():
     assert render(n, "id").title == "Laporan Oktober 2026 dikembalikan untuk perbaikan"
     assert render(n, "en").title == "Your October 2026 report was returned for revision"
     params = {k: "1" for k in ("count", "names", "title", "recommendation", "unit_name", "complaints", "responses", "investigation_id", "name",
-                               "email")}
+                               "email", "senders")}
     params |= {"period": "2026-10", "kind": "workload_review", "decision": "accept", "due": "2026-12-01", "verify_by": "2026-12-01",
                "deadline": "2026-12-01", "day": "2026-12-01", "revision": 2}
     for kind in Kind:
@@ -133,7 +133,7 @@ def test_dates_are_written_the_way_people_read_them(value, lang, written):
 def test_dates_in_messages_are_words_not_iso(world):
     uow, boss, *_ = world
     n = note(Recipient(nip=boss.nip, channels=[Channel.INBOX]), kind=Kind.INVESTIGATION_OPENED, unit_name="Kelurahan Uji",
-             complaints=12, responses=30, investigation_id="INV-1", verify_by="2026-12-07")
+             complaints=12, senders=10, responses=30, investigation_id="INV-1", verify_by="2026-12-07")
     assert "verifikasi paling lambat 7 Desember 2026" in render(n, "id").body
     assert "verify by 7 December 2026" in render(n, "en").body
     reminder = note(Recipient(nip=boss.nip, channels=[Channel.INBOX]), kind=Kind.REPORT_DUE_SOON, period="2026-12", deadline="2027-01-01")
@@ -198,7 +198,7 @@ def test_opt_out_except_for_mandatory_notifications(world):
     uow.notifications.put_preferences(boss.nip, {"opt_out": ["email"]})
     optional = note(Recipient(nip=boss.nip, channels=[Channel.INBOX, Channel.EMAIL]))
     mandatory = note(Recipient(nip=boss.nip, channels=[Channel.INBOX, Channel.EMAIL]), kind=Kind.INVESTIGATION_OPENED,
-                     unit_name="U", complaints=10, responses=20, investigation_id="INV-1", verify_by="2026-11-10")
+                     unit_name="U", complaints=10, senders=10, responses=20, investigation_id="INV-1", verify_by="2026-11-10")
     service.deliver(uow, email, FakePush(), optional, NOW)
     service.deliver(uow, email, FakePush(), mandatory, NOW)
     assert uow.notifications.delivery(f"{optional.id}|{boss.nip}|email").reason == "opted_out"
@@ -245,7 +245,8 @@ def test_investigations_reach_the_inspectorate_and_the_unit_head_by_email_at_onc
     uow, boss, asn, inspector, admin = world
     uow.notifications.put_preferences(boss.nip, {"modes": {"finding_opened": "daily", "report_submitted": "daily"}})
     event = Event.of("investigation.opened", key="INV-1", occurred_at=NOW, data={
-        "investigation_id": "INV-1", "unit_id": "kel-belawan-1", "reason": "surge", "complaints": 12, "responses": 40, "verify_by": "2026-11-11"})
+        "investigation_id": "INV-1", "unit_id": "kel-belawan-1", "reason": "surge", "complaints": 12, "senders": 9, "responses": 40,
+        "verify_by": "2026-11-11"})
     planned = service.plan_for_event(uow, event)
     (notification,) = planned.notifications
     assert planned.digests == []  # never in a digest, whatever the person chose for other kinds
@@ -462,7 +463,7 @@ def test_every_email_is_well_formed(run_world):
     email = FakeEmail()
     deliver_all(uow, service.plan_for_event(uow, completed()), email, FakePush())
     investigation = note(Recipient(nip=boss.nip, channels=[Channel.EMAIL]), kind=Kind.INVESTIGATION_OPENED, unit_name="Kelurahan <Uji> & Co",
-                         complaints=12, responses=30, investigation_id="INV-1", verify_by="2026-12-07")
+                         complaints=12, senders=10, responses=30, investigation_id="INV-1", verify_by="2026-12-07")
     service.deliver(uow, email, FakePush(), investigation.model_copy(update={"web_link": "/dashboard?investigation=INV-1"}), NOW, BASE)
     uow.notifications.put_preferences(boss.nip, {"language": "en"})
     service.deliver(uow, email, FakePush(), investigation.model_copy(update={"id": "investigation_opened:en"}), NOW, BASE)

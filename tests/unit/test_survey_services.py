@@ -18,7 +18,7 @@ from tests.fakes import FakePublisher, FakeUnitOfWork
 
 NOW = f.at("2026-11-20 10:00")
 SETTINGS = Settings(project_id="demo-test")
-RATE = surveys.RateLimit(limit=3, window_seconds=600)
+RATE = surveys.RateLimit(limit=3, window_seconds=600, daily_limit=5)
 
 
 @pytest.fixture
@@ -35,8 +35,9 @@ def submission(score: int = 3, key: str | None = None, **extra) -> SurveySubmiss
     )
 
 
-def submit(uow, publisher, sub, client="c1", now=NOW):
-    return surveys.submit_survey(uow, publisher, SETTINGS, sub, client, RATE, now)
+def submit(uow, publisher, sub, client="10.0.0.1", now=NOW):
+    """``client`` is the sender's address, as the API finds it."""
+    return surveys.submit_survey(uow, publisher, SETTINGS, sub, surveys.Sender.of(SETTINGS.survey_salt, client, sub.unit_id), RATE, now)
 
 
 def test_a_response_is_stored_with_its_event(uow):
@@ -48,24 +49,41 @@ def test_a_response_is_stored_with_its_event(uow):
     assert [e.type for e in publisher.published] == ["survey.submitted"]
 
 
-def test_complaints_are_complaint_text_or_any_one(uow):
+def test_a_complaint_is_a_written_pengaduan_and_a_low_rating_is_dissatisfaction(uow):
     publisher = FakePublisher()
     low = submit(uow, publisher, submission(score=1))
     text = submit(uow, publisher, submission(feedback={"kind": "pengaduan", "text": "Lama sekali"}))
-    idea = submit(uow, publisher, submission(feedback={"kind": "saran", "text": "Tambah kursi"}), client="c2")
-    assert uow.surveys.get(low.receipt).complaint and uow.surveys.get(text.receipt).complaint
+    idea = submit(uow, publisher, submission(feedback={"kind": "saran", "text": "Tambah kursi"}), client="10.0.0.2")
+    assert uow.surveys.get(text.receipt).complaint
+    assert not uow.surveys.get(low.receipt).complaint and uow.surveys.get(low.receipt).lowest_score == 1
     assert not uow.surveys.get(idea.receipt).complaint
 
 
-def test_a_resend_with_the_same_client_key_returns_the_first_receipt(uow):
+def test_a_stored_response_keeps_the_hour_not_the_minute(uow):
+    receipt = submit(uow, FakePublisher(), submission(), now=f.at("2026-11-20 10:47"))
+    assert uow.surveys.get(receipt.receipt).submitted_at == f.at("2026-11-20 10:00")
+    assert receipt.submitted_at == f.at("2026-11-20 10:00")
+
+
+def test_the_receipt_stays_out_of_the_event(uow):
+    publisher = FakePublisher()
+    receipt = submit(uow, publisher, submission())
+    (event,) = publisher.published
+    assert receipt.receipt not in event.model_dump_json()  # the event id is the handler's request id in its logs
+
+
+def test_a_resend_with_the_same_client_key_returns_the_first_receipt_and_other_answers_are_refused(uow):
     publisher = FakePublisher()
     first = submit(uow, publisher, submission(key="kiosk-form-0001"))
-    again = submit(uow, publisher, submission(score=4, key="kiosk-form-0001"))
+    again = submit(uow, publisher, submission(key="kiosk-form-0001"))
     assert again.receipt == first.receipt and again.replayed
+    with pytest.raises(Invalid) as reused:  # a kiosk's next respondent must not be dropped silently
+        submit(uow, publisher, submission(score=4, key="kiosk-form-0001"))
+    assert reused.value.code == "survey_key_reused"
     assert len(uow.state.surveys) == 1 and len(publisher.published) == 1
 
 
-def test_the_rate_limit_counts_per_client_and_writes_nothing_when_hit(uow):
+def test_the_rate_limit_counts_per_address_and_writes_nothing_when_hit(uow):
     publisher = FakePublisher()
     for _ in range(3):
         submit(uow, publisher, submission())
@@ -73,9 +91,22 @@ def test_the_rate_limit_counts_per_client_and_writes_nothing_when_hit(uow):
         submit(uow, publisher, submission())
     assert 0 < limited.value.params["retry_after"] <= 600
     assert len(uow.state.surveys) == 3
-    submit(uow, publisher, submission(), client="another-device")
+    submit(uow, publisher, submission(), client="10.0.0.9")
     submit(uow, publisher, submission(), now=NOW + timedelta(minutes=10))  # the next window
     assert len(uow.state.surveys) == 5
+
+
+def test_the_daily_cap_per_address_and_unit_holds_across_windows(uow):
+    publisher = FakePublisher()
+    for i in range(5):
+        submit(uow, publisher, submission(), now=NOW + timedelta(minutes=10 * i))
+    with pytest.raises(RateLimited) as capped:
+        submit(uow, publisher, submission(), now=NOW + timedelta(minutes=50))
+    midnight = f.at("2026-11-21 00:00")
+    assert capped.value.params["retry_after"] == int((midnight - (NOW + timedelta(minutes=50))).total_seconds())
+    uow.units.put_many([Unit(id="kel-b", name="Kelurahan B", services=[ServiceType(id="sk-domisili", name="Domisili", standard_days=1)])])
+    submit(uow, publisher, submission(unit_id="kel-b"), now=NOW + timedelta(minutes=50))  # another unit: its own cap
+    assert len(uow.state.surveys) == 6
 
 
 def test_service_and_date_are_checked_against_the_unit(uow):
@@ -109,15 +140,17 @@ def test_paper_imports_are_all_or_nothing(uow):
     assert uow.state.surveys == {}
     assert surveys.import_paper(uow, publisher, "kel-a", "2026-10", [good, good], NOW) == 2
     assert {r.period for r in uow.state.surveys.values()} == {"2026-10"}
-    report = surveys.ikm_report(uow, "kel-a", "2026-10", ["2026-10"], "exact")
+    report = surveys.ikm_report(uow, "kel-a", "2026-10", ["2026-10"], "exact", min_respondents=2)
     assert report.result.n == 2 and report.result.ikm == 75.0
 
 
-def complain(uow, n, at, client_prefix="x"):
+def complain(uow, n, at, client_prefix="10.1.0."):
+    """``n`` complaints from ``n`` different addresses."""
     publisher = FakePublisher()
     for i in range(n):
         served = at.astimezone(WIB).date().isoformat()
-        submit(uow, publisher, submission(score=1, service_date=served), client=f"{client_prefix}{i}", now=at)
+        text = {"kind": "pengaduan", "text": "Surat saya belum selesai setelah seminggu"}
+        submit(uow, publisher, submission(score=1, service_date=served, feedback=text), client=f"{client_prefix}{i}", now=at)
 
 
 def test_a_spike_opens_one_investigation_however_often_and_in_whatever_order_events_come(uow):
@@ -146,6 +179,31 @@ def test_after_closing_only_new_complaints_count(uow):
     inspector = Caller(uid="i", nip=None, role=Role.INSPEKTORAT)
     update_investigation(uow, inspector, opened.id, InvestigationUpdate(status=InvestigationStatus.CLOSED, findings="Selesai"), NOW)
     assert on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW + timedelta(hours=1)) is None
-    complain(uow, 10, NOW + timedelta(hours=2), client_prefix="y")
+    complain(uow, 10, NOW + timedelta(hours=2), client_prefix="10.2.0.")
     again = on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW + timedelta(hours=3))
     assert again is not None and again.id != opened.id and len(again.complaints) == 10
+
+
+def test_one_sender_cannot_open_an_investigation_however_much_they_send(uow):
+    publisher = FakePublisher()
+    wide = surveys.RateLimit(limit=100, window_seconds=600, daily_limit=100)
+    text = {"kind": "pengaduan", "text": "Petugas tidak ada di tempat"}
+    for _ in range(40):
+        sender = surveys.Sender.of(SETTINGS.survey_salt, "10.9.9.9", "kel-a")
+        surveys.submit_survey(uow, publisher, SETTINGS, submission(score=1, feedback=text), sender, wide, NOW)
+    assert on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW) is None
+    picture = uow.state.pictures["kel-a"]
+    assert (picture.complaints, picture.senders, picture.dissatisfied) == (40, 1, 40)
+    complain(uow, 4, NOW, client_prefix="10.3.0.")  # five people now, still under the ten of a surge
+    assert on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW) is None
+    complain(uow, 5, NOW, client_prefix="10.4.0.")
+    opened = on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW)
+    assert opened is not None and opened.picture.counted_senders == 10 and opened.reason == "surge"
+
+
+def test_the_sender_hashes_are_per_unit_and_never_the_address():
+    here = surveys.Sender.of(SETTINGS.survey_salt, "203.0.113.7", "kel-a")
+    there = surveys.Sender.of(SETTINGS.survey_salt, "203.0.113.7", "kel-b")
+    assert here.anywhere == there.anywhere and here.at_unit != there.at_unit
+    assert "203.0.113.7" not in here.anywhere + here.at_unit
+    assert surveys.Sender.of("another-salt", "203.0.113.7", "kel-a") != here

@@ -439,8 +439,9 @@
       showProblems(serverProblems(errorOf(reply)));
     } else if (reply.status === 429) {
       const wait = retryAfterSeconds(reply.headers);
-      const how = !wait ? 'sebentar' : wait < 90 ? 'sekitar ' + wait + ' detik' : 'sekitar ' + Math.ceil(wait / 60) + ' menit';
-      sendFailed('Terlalu banyak kiriman dari perangkat ini dalam waktu singkat. Mohon tunggu ' + how + '.');
+      const how = !wait ? 'sebentar' : wait < 90 ? 'sekitar ' + wait + ' detik'
+        : wait < 5400 ? 'sekitar ' + Math.ceil(wait / 60) + ' menit' : 'sekitar ' + Math.ceil(wait / 3600) + ' jam';
+      sendFailed('Terlalu banyak kiriman dari perangkat ini. Mohon tunggu ' + how + '.');
     } else if (reply.status === 413) {
       sendFailed('Isian terlalu panjang untuk dikirim. Mohon persingkat saran atau pengaduan Saudara.');
     } else if (reply.status === 403) {

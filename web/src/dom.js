@@ -5,6 +5,7 @@ export function h(tag, attrs, ...children) {
     if (v === null || v === undefined || v === false) continue;
     if (k === 'text') el.textContent = v;
     else if (k === 'on') for (const [event, fn] of Object.entries(v)) el.addEventListener(event, fn);
+    else if (k === 'style') el.style.cssText = v; // through the CSSOM: the Content-Security-Policy refuses style attributes
     else if (v === true) el.setAttribute(k, '');
     else el.setAttribute(k, v);
   }

@@ -22,7 +22,11 @@ function show(data) {
   const warning = $('sample-warning');
   const sample = result.sample;
   warning.hidden = false;
-  if (result.n === 0) {
+  const withheld = (result.withheld && result.withheld.responses) || 0;
+  if (result.n === 0 && withheld) {
+    warning.textContent = 'Hasil belum ditampilkan: baru ' + withheld + ' responden, padahal hasil baru ditampilkan mulai ' +
+      data.min_respondents + ' responden per bulan, agar jawaban seseorang tidak dapat diketahui.';
+  } else if (result.n === 0) {
     warning.textContent = 'Belum ada responden pada periode ini, sehingga IKM belum dapat dihitung.';
   } else if (!sample || !sample.required) {
     warning.textContent = 'Jumlah sampel minimum belum dapat dihitung karena jumlah pengguna layanan (populasi) unit ini belum ditetapkan.';
@@ -58,7 +62,8 @@ function show(data) {
       h('th', { scope: 'row', text: s.name }),
       h('td', { class: 'num', text: String(r.n) }),
       h('td', { class: 'num', text: formatIkm(r.ikm) }),
-      h('td', { text: r.mutu ? r.mutu + ' (' + r.mutu_label + ')' + (below ? ', di bawah sampel minimum' : '') : 'Belum ada data' }),
+      h('td', { text: r.mutu ? r.mutu + ' (' + r.mutu_label + ')' + (below ? ', di bawah sampel minimum' : '')
+        : r.withheld && r.withheld.responses ? 'Tidak ditampilkan (kurang dari ' + data.min_respondents + ' responden)' : 'Belum ada data' }),
       h('td', { text: low || DASH }));
   });
   if (!services.length) services.push(h('tr', {}, h('td', { colspan: '5', text: 'Belum ada jenis layanan.' })));

@@ -62,7 +62,10 @@ function show(data, period, unitId) {
 
   // Respondents: one small table per question, with the share of all respondents.
   $('respondents').replaceChildren(...GROUPS.map(([key, title]) => {
-    const rows = (data.respondents[key] || []).map((c) => [c.label, formatCount(c.count), r.n ? formatPercent(c.count / r.n) : DASH]);
+    // A band with too few people is withheld (count null): shown as "< 5", never worked out.
+    const rows = (data.respondents[key] || []).map((c) => c.count === null
+      ? [c.label, '< ' + data.min_respondents, DASH]
+      : [c.label, formatCount(c.count), r.n ? formatPercent(c.count / r.n) : DASH]);
     return reportTable('respondents-' + key, title, ['Kategori', 'Jumlah', '%'], rows.length ? rows : [['Belum ada data', DASH, DASH]], [1, 2]);
   }));
 
@@ -79,7 +82,9 @@ function show(data, period, unitId) {
     h('td', { text: r.mutu ? r.mutu + ' (' + (r.mutu_label || MUTU[r.mutu]) + ')' : DASH })));
   $('unsur').replaceChildren(reportTable('unsur-table', 'Nilai rata-rata (NRR) per unsur pelayanan', ['No', 'Kode', 'Unsur pelayanan', 'NRR', 'NRR × 1/9', 'Nilai konversi', 'Mutu'], rows, [0, 3, 4, 5], foot));
 
-  const services = data.services.map((s) => [s.name, formatCount(s.result.n), formatIkm(s.result.ikm), s.result.mutu ? s.result.mutu + ' (' + s.result.mutu_label + ')' : 'Belum ada data']);
+  const hidden = 'Tidak ditampilkan (kurang dari ' + data.min_respondents + ' responden)';
+  const services = data.services.map((s) => [s.name, formatCount(s.result.n), formatIkm(s.result.ikm),
+    s.result.mutu ? s.result.mutu + ' (' + s.result.mutu_label + ')' : s.result.withheld && s.result.withheld.responses ? hidden : 'Belum ada data']);
   $('services').replaceChildren(reportTable('services-table', 'IKM per jenis layanan', ['Jenis layanan', 'Responden', 'IKM', 'Mutu'],
     services.length ? services : [['Belum ada jenis layanan', DASH, DASH, DASH]], [1, 2]));
 
