@@ -61,3 +61,11 @@ def pixels(data: bytes) -> bytes:
 
     with Image.open(io.BytesIO(data)) as image:
         return image.tobytes()
+
+
+def has_gps_data(data: bytes) -> bool:
+    """Whether a JPEG still carries a GPS directory."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return bool(image.getexif().get_ifd(GPS_IFD))

@@ -137,12 +137,3 @@ def strip_png_location(data: bytes) -> tuple[bytes, bool]:
         raise Damaged("png_chunks")
     return bytes(out), changed
 
-
-def has_gps(data: bytes) -> bool:
-    """Whether a JPEG still carries a GPS directory (for the checks and the tests)."""
-    from io import BytesIO
-
-    from PIL import Image
-
-    with Image.open(BytesIO(data)) as image:
-        return bool(image.getexif().get_ifd(_GPS_IFD))

@@ -11,7 +11,7 @@ import pytest
 from common.domain import evidence as domain
 from common.domain.errors import Forbidden, Invalid, NotFound, TooLarge
 from common.domain.evidence import EvidenceStatus, Rejection, UploadRequest
-from common.domain.files import has_gps, sniff, strip_jpeg_location
+from common.domain.files import sniff, strip_jpeg_location
 from common.domain.organisation import Role
 from common.services import evidence, reporting
 from common.services.evidence import CheckOutcome
@@ -134,12 +134,12 @@ def test_a_photo_loses_its_position_and_keeps_every_pixel(world):
     uow, store, _, asn, _, _ = world
     grant = ask(uow, store, asn, filename="kegiatan.jpg", content_type="image/jpeg")
     photo = files.jpeg_with_gps()
-    assert has_gps(photo)
+    assert files.has_gps_data(photo)
     name, generation, outcome = arrive(uow, store, grant, photo, "image/jpeg")
     stored_generation, stored, _ = store.objects[name]
     record = uow.evidence.get(grant.upload_id)
     assert outcome is CheckOutcome.VERIFIED and record.location_removed
-    assert not has_gps(stored) and files.exif_of(stored)["base"][0x010F] == "Samsung"  # the camera stays
+    assert not files.has_gps_data(stored) and files.exif_of(stored)["base"][0x010F] == "Samsung"  # the camera stays
     assert files.pixels(stored) == files.pixels(photo)
     assert record.sha256 == hashlib.sha256(stored).hexdigest() and record.generation == stored_generation > generation
     # The rewrite is itself a finalized object: its event finds the verdict and changes nothing.
