@@ -84,9 +84,10 @@ api = Api(
         Route(
             "POST", "/api/reports/evidence-uploads", request_upload, "Get an upload target for one evidence file",
             body=UploadRequest, response=UploadGrant, status=201, idempotent=True,
-            errors=(400, 401, 403, 413, 415, 422), tags=("reports",),
+            errors=(400, 401, 403, 409, 413, 415, 422), tags=("reports",),
             description="For a file of my report for a period: a JPEG, PNG or PDF of at most 10 MiB (configurable), at most "
-            "20 per report. Anything else is refused here, before any URL exists (422; 413 for a file too large). Send the "
+            "20 per report. Anything else is refused here, before any URL exists (422; 413 for a file too large; 409 once the "
+            "report is accepted). Send the "
             "file with the method, URL and headers given, before expires_at. Its content is then checked (the real type "
             "from its first bytes; a photo loses its GPS position); name the upload_id in the report's `files` once "
             "GET /api/reports/evidence-uploads/{upload_id} says verified.",

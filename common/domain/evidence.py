@@ -28,7 +28,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from .errors import Invalid, TooLarge
+from .errors import Conflict, Invalid, TooLarge
 from .files import EXTENSIONS, Damaged, FileKind, check_pdf, sniff, strip_jpeg_location, strip_png_location
 from .period import Period, is_future
 
@@ -130,11 +130,15 @@ def parse_object_name(name: str) -> tuple[str, str, str] | None:
 
 
 def plan_upload(
-    request: UploadRequest, nip: str, upload_id: str, existing: list[Evidence], limits: EvidenceLimits, now: datetime
+    request: UploadRequest, nip: str, upload_id: str, existing: list[Evidence], limits: EvidenceLimits, now: datetime,
+    report_accepted: bool = False,
 ) -> Evidence:
-    """A new pending upload, or the reason none is given (422, or 413 for a file too large)."""
+    """A new pending upload, or the reason none is given (422, 413 for a file too large, 409 when
+    the period's report is accepted and can take no more files)."""
     if is_future(request.period, now):
         raise Invalid("period_in_future", period=request.period)
+    if report_accepted:
+        raise Conflict("report_already_accepted", period=request.period)
     kind = next((k for k in FileKind if k.value == request.content_type.strip().lower()), None)
     if kind is None:
         raise Invalid("evidence_type_not_allowed", details=[{"field": "content_type", "code": "evidence_type", "value": request.content_type}])

@@ -20,6 +20,7 @@ from common.domain import evidence as domain
 from common.domain.errors import Forbidden, NotFound
 from common.domain.evidence import Evidence, EvidenceStatus, UploadRequest, Verdict
 from common.domain.files import FileKind
+from common.domain.reports import ReportStatus, report_id
 from common.settings import Settings
 
 from .idempotency import IdempotencyKey, run_once
@@ -86,7 +87,9 @@ def request_upload(
     def work(tx: Repositories) -> tuple[dict, bool]:
         def change() -> dict:
             nip = _active_nip(tx, caller)
-            planned = domain.plan_upload(request, nip, new_id(), tx.evidence.for_period(nip, request.period), limits, now)
+            report = tx.reports.get(report_id(nip, request.period))
+            accepted = report is not None and report.status is ReportStatus.ACCEPTED
+            planned = domain.plan_upload(request, nip, new_id(), tx.evidence.for_period(nip, request.period), limits, now, accepted)
             tx.evidence.put(planned)
             return planned.model_dump(mode="json")
 

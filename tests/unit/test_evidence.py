@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from common.domain import evidence as domain
-from common.domain.errors import Forbidden, Invalid, NotFound, TooLarge
+from common.domain.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from common.domain.evidence import EvidenceStatus, Rejection, UploadRequest
 from common.domain.files import sniff, strip_jpeg_location
 from common.domain.organisation import Role
@@ -98,6 +98,27 @@ def test_at_most_twenty_files_per_report_but_lapsed_and_rejected_ones_free_their
     later = NOW + timedelta(hours=1)  # every other target expired unused
     assert ask(uow, store, asn, now=later).upload_id
     assert ask(uow, store, asn, period="2026-09").upload_id  # another report, another count
+
+
+def test_no_more_files_once_the_report_is_accepted(world):
+    uow, store, boss, asn, _, _ = world
+    report = submit(uow, asn, []).report
+    reporting.review_report(uow, FakePublisher(), SETTINGS, caller(boss), report.id, f.review_input(), NOW)
+    with pytest.raises(Conflict) as error:
+        ask(uow, store, asn)
+    assert error.value.code == "report_already_accepted" and uow.state.evidence == {}
+
+
+def test_a_retry_with_the_same_key_gets_the_same_target(world):
+    from common.services.idempotency import IdempotencyKey
+
+    uow, store, _, asn, _, _ = world
+    request = UploadRequest(period="2026-10", filename="a.pdf", content_type="application/pdf", size=100)
+    key = IdempotencyKey.of("upload-key-0001", asn.nip, "request_evidence_upload", request.model_dump_json())
+    first = evidence.request_upload(uow, store, SETTINGS, caller(asn), request, NOW, key)
+    again = evidence.request_upload(uow, store, SETTINGS, caller(asn), request, NOW + timedelta(minutes=1), key)
+    assert again.upload_id == first.upload_id and again.expires_at == first.expires_at
+    assert len(uow.state.evidence) == 1
 
 
 def test_a_future_period_and_a_deactivated_employee_get_no_url(world):
