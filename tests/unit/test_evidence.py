@@ -133,8 +133,11 @@ def test_a_future_period_and_a_deactivated_employee_get_no_url(world):
 
 @pytest.mark.parametrize("name", ["", "../../etc/passwd", 'a"b.pdf', "tab\there.pdf", "..."])
 def test_file_names_that_could_break_a_header_or_a_path_are_refused(name):
-    with pytest.raises(Exception):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as error:
         UploadRequest(period="2026-10", filename=name, content_type="application/pdf", size=10)
+    assert error.value.errors()[0]["loc"] == ("filename",)
 
 
 # -- the check --------------------------------------------------------------------------------
@@ -338,3 +341,31 @@ def test_object_names_round_trip():
     assert domain.parse_object_name(name) == ("199001012015031001", "2026-10", "d" * 32)
     assert domain.parse_object_name("evidence/x/2026-10/short") is None
     assert domain.download_name('lap"oran;\u00e9.pdf') == "lap_oran__.pdf"
+
+
+def test_the_local_eventarc_answers_500_when_the_function_fails_so_pubsub_delivers_again():
+    import base64
+    import json
+
+    from werkzeug.test import Client
+
+    from tools.gateway import Functions
+
+    calls = []
+
+    def function(status):
+        def app(environ, start_response):
+            calls.append({k: v for k, v in environ.items() if k.startswith("HTTP_CE_")})
+            start_response(status, [("Content-Type", "text/plain")])
+            return [b""]
+        return app
+
+    data = base64.b64encode(json.dumps({"name": "evidence/1/2026-10/x", "bucket": "b", "generation": "3"}).encode()).decode()
+    push = {"message": {"messageId": "7", "data": data, "attributes": {
+        "eventType": "OBJECT_FINALIZE", "payloadFormat": "JSON_API_V1", "bucketId": "b", "objectId": "evidence/1/2026-10/x"}}}
+    assert Client(Functions({"evidence-check": function("500 INTERNAL SERVER ERROR")})).post("/_eventarc/storage", json=push).status_code == 500
+    assert Client(Functions({"evidence-check": function("200 OK")})).post("/_eventarc/storage", json=push).status_code == 204
+    assert calls[-1]["HTTP_CE_TYPE"] == "google.cloud.storage.object.v1.finalized" and calls[-1]["HTTP_CE_ID"] == "7"
+    deleted = {"message": {**push["message"], "attributes": {**push["message"]["attributes"], "eventType": "OBJECT_DELETE"}}}
+    assert Client(Functions({"evidence-check": function("500 INTERNAL SERVER ERROR")})).post("/_eventarc/storage", json=deleted).status_code == 204
+    assert len(calls) == 2  # a deletion is not what evidence_check is triggered by
