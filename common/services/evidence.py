@@ -139,6 +139,9 @@ def check_object(
     if record is None or record.nip != nip or record.period != period or record.object_name != name:
         store.delete(name, generation)
         return CheckOutcome.UNREQUESTED
+    if record.status is EvidenceStatus.EXPIRED:  # closed by the sweep: a late file has no place any more
+        store.delete(name, generation)
+        return CheckOutcome.UNCHANGED
     if domain.already_judged(record, generation):
         if record.status is not EvidenceStatus.VERIFIED:
             store.delete(name, generation)  # finishes a deletion that failed after its verdict was recorded

@@ -305,6 +305,15 @@ def test_the_sweep_deletes_what_was_never_used_and_keeps_what_a_report_holds(wor
         submit(uow, asn, [orphan.upload_id])
 
 
+def test_a_file_arriving_after_the_sweep_closed_its_upload_is_deleted(world):
+    uow, store, _, asn, _, _ = world
+    late = ask(uow, store, asn)
+    evidence.sweep(uow, store, NOW + timedelta(days=1))
+    name, _, outcome = arrive(uow, store, late, files.pdf(), now=NOW + timedelta(days=1))
+    assert outcome is CheckOutcome.UNCHANGED and name not in store.objects
+    assert uow.evidence.get(late.upload_id).status is EvidenceStatus.EXPIRED
+
+
 def test_a_sweep_whose_deletion_failed_is_finished_by_the_next(world):
     uow, store, _, asn, _, _ = world
     orphan = ask(uow, store, asn)
