@@ -92,6 +92,20 @@ class Settings(BaseModel):
     notify_chunk: int = Field(default=50, ge=1, le=500, description="recipients per delivery message")
     reminder_days_before: int = Field(default=3, ge=1, le=10, description="days before the deadline of the first reminder")
 
+    # Evidence files (bukti dukung, see common/domain/evidence.py)
+    evidence_bucket: str = Field(default="", description="the Cloud Storage bucket of evidence files; Terraform sets it")
+    evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024, description="largest file accepted (10 MiB)")
+    evidence_max_files: int = Field(default=20, ge=1, le=20, description="files per report (the report keeps at most 20)")
+    evidence_upload_ttl_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600, description="how long an upload URL works")
+    evidence_download_ttl_seconds: int = Field(default=300, ge=30, le=7 * 24 * 3600, description="how long a download URL works")
+    evidence_orphan_days: int = Field(default=7, ge=1, le=90, description="days a verified file may wait to be attached before it is deleted")
+    evidence_signer_email: str = Field(
+        default="", description="the service account that signs upload and download URLs (IAM signBlob); Terraform sets it"
+    )
+    evidence_signing_key_file: str = Field(
+        default="", description="local stack and tests only: a private key that signs URLs in place of IAM signBlob"
+    )
+
     # The monthly evaluation (see common/domain/scoring.py and findings.py); JSON in the environment
     unit_rule: UnitRule = Field(default_factory=UnitRule, description="how a unit's predikat follows from its measures")
     finding_rule: FindingRule = Field(default_factory=FindingRule, description="thresholds of the finding rules")
@@ -121,7 +135,22 @@ class Settings(BaseModel):
     def _real_time_outside_the_local_stack(self) -> "Settings":
         if self.clock_offset_seconds and self.environment not in (Environment.LOCAL, Environment.TEST):
             raise ValueError("clock_offset_seconds is for the local stack and the tests; dev and prod run on the real time")
+        if self.evidence_signing_key_file and self.environment not in (Environment.LOCAL, Environment.TEST):
+            raise ValueError("evidence_signing_key_file is for the local stack; dev and prod sign with IAM (evidence_signer_email)")
         return self
+
+    @property
+    def evidence_limits(self):
+        from datetime import timedelta
+
+        from common.domain.evidence import EvidenceLimits
+
+        return EvidenceLimits(
+            max_bytes=self.evidence_max_bytes,
+            max_files=self.evidence_max_files,
+            upload_ttl=timedelta(seconds=self.evidence_upload_ttl_seconds),
+            orphan_after=timedelta(days=self.evidence_orphan_days),
+        )
 
     @property
     def emulated(self) -> bool:

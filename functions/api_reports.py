@@ -1,4 +1,4 @@
-"""HTTP: monthly reports. ASN submit; supervisors list their team and review."""
+"""HTTP: monthly reports. ASN submit and upload evidence files; supervisors list their team, review and download the files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pydantic import BaseModel, ConfigDict
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.period import Period
+from common.domain.evidence import UploadRequest
 from common.domain.reports import Report, ReportContent, ReviewInput
-from common.services import reporting
+from common.services import evidence, reporting
+from common.services.evidence import DownloadLink, UploadGrant, UploadStatus
 from common.services.reporting import ReviewResult, SubmitResult, TeamReports
 
 
@@ -45,6 +47,24 @@ def read(call: Call) -> Report:
     return reporting.read_report(call.deps.uow, call.caller, call.path["report_id"])
 
 
+def request_upload(call: Call) -> Reply:
+    grant = evidence.request_upload(
+        call.deps.uow, call.deps.storage, call.deps.settings, call.caller, call.body, call.deps.now(),
+        call.idempotency_key("request_evidence_upload"),
+    )
+    return Reply(grant, 201)
+
+
+def upload_status(call: Call) -> UploadStatus:
+    return evidence.upload_status(call.deps.uow, call.caller, call.path["upload_id"])
+
+
+def download(call: Call) -> DownloadLink:
+    return evidence.download(
+        call.deps.uow, call.deps.storage, call.deps.settings, call.caller, call.path["report_id"], call.path["evidence_id"], call.deps.now()
+    )
+
+
 def team(call: Call) -> TeamReports:
     return reporting.team_reports(call.deps.uow, call.deps.settings, call.caller, call.query.period, call.deps.now())
 
@@ -62,9 +82,32 @@ api = Api(
             "Send an Idempotency-Key to make retries safe: a retry returns the first result and writes nothing.",
         ),
         Route(
+            "POST", "/api/reports/evidence-uploads", request_upload, "Get an upload target for one evidence file",
+            body=UploadRequest, response=UploadGrant, status=201, idempotent=True,
+            errors=(400, 401, 403, 409, 413, 415, 422), tags=("reports",),
+            description="For a file of my report for a period: a JPEG, PNG or PDF of at most 10 MiB (configurable), at most "
+            "20 per report. Anything else is refused here, before any URL exists (422; 413 for a file too large; 409 once the "
+            "report is accepted). Send the "
+            "file with the method, URL and headers given, before expires_at. Its content is then checked (the real type "
+            "from its first bytes; a photo loses its GPS position); name the upload_id in the report's `files` once "
+            "GET /api/reports/evidence-uploads/{upload_id} says verified.",
+        ),
+        Route(
+            "GET", "/api/reports/evidence-uploads/{upload_id}", upload_status, "Follow one of my evidence uploads",
+            response=UploadStatus, errors=(401, 403, 404), tags=("reports",),
+            description="pending until the file arrived and was checked; then verified, or rejected with the reason "
+            "(the file was deleted). Only the ASN who asked for it sees it (404 for anyone else).",
+        ),
+        Route(
             "GET", "/api/reports/{report_id}", read, "Read one report",
             response=Report, errors=(401, 404), tags=("reports",),
             description="The ASN themself, their direct supervisor and BKPSDM admins may read a report.",
+        ),
+        Route(
+            "GET", "/api/reports/{report_id}/evidence/{evidence_id}", download, "Download one evidence file of a report",
+            response=DownloadLink, errors=(401, 404), tags=("reports",),
+            description="A short-lived signed URL (5 minutes by default) that downloads the file. For the ASN, their "
+            "supervisor and BKPSDM, as for reading the report; 404 for anyone else.",
         ),
         Route(
             "POST", "/api/reports/{report_id}/review", review, "Review a subordinate's report",

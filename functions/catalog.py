@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 class Function:
     name: str
     module: str
-    trigger: str  # "http", or "topic" for Pub/Sub-triggered
+    trigger: str  # "http"; "topic" for Pub/Sub-triggered; "storage" for a Cloud Storage event (Eventarc)
     topic: str | None = None  # the topic that triggers it
     schedule: str | None = None  # Cloud Scheduler cron (Asia/Jakarta) publishing to ``topic``
     publishes: tuple[str, ...] = field(default_factory=tuple)
@@ -22,6 +22,7 @@ class Function:
     dead_letter: str | None = None  # where a message goes after max_attempts failed deliveries
     max_attempts: int = 5
     also_topics: tuple[str, ...] = ()  # further topics pushed to the same function
+    event_type: str | None = None  # a storage trigger's CloudEvent type, on the evidence bucket
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -41,6 +42,22 @@ FUNCTIONS: tuple[Function, ...] = (
         "http",
         publishes=("report-submitted", "report-reviewed"),
         description="ASN submit monthly reports; supervisors list their team's reports and review them",
+    ),
+    Function(
+        "evidence_check",
+        "functions.evidence_check",
+        "storage",
+        event_type="google.cloud.storage.object.v1.finalized",
+        description="checks each uploaded evidence file (real type, size, a photo's location removed) and records the verdict",
+    ),
+    Function(
+        "evidence_sweep",
+        "functions.evidence_sweep",
+        "topic",
+        topic="evidence-sweep",
+        schedule="0 3 * * *",
+        description="deletes evidence files never uploaded or never attached to a report (daily, 03:00 WIB)",
+        dead_letter="evidence-sweep-dead",
     ),
     Function("api_me", "functions.api_me", "http", description="the e-performance view of the signed-in ASN"),
     Function(
@@ -185,4 +202,5 @@ EVENT_TOPICS = (
     "scoring-unit", "scoring-completed", "finding-opened", "notifications", "account-invited",
 )
 TRIGGER_TOPICS = tuple(t for f in FUNCTIONS for t in f.topics)
+STORAGE_FUNCTIONS = tuple(f for f in FUNCTIONS if f.trigger == "storage")
 DEAD_LETTER_TOPICS = tuple(f.dead_letter for f in FUNCTIONS if f.dead_letter)

@@ -5,6 +5,7 @@ locals {
     "cloudfunctions.googleapis.com",   # the functions (2nd gen)
     "cloudresourcemanager.googleapis.com",
     "cloudscheduler.googleapis.com",      # monthly scoring, reminders, digests, the outbox sweep
+    "eventarc.googleapis.com",            # the evidence bucket's events to evidence_check
     "fcm.googleapis.com",                 # push to the app (FCM HTTP v1)
     "firebase.googleapis.com",            # the Firebase project and web app
     "firebasehosting.googleapis.com",     # web/ and the /api rewrites
@@ -19,7 +20,7 @@ locals {
     "run.googleapis.com",                 # 2nd-gen functions run on Cloud Run
     "secretmanager.googleapis.com",       # SMTP password, survey salt
     "serviceusage.googleapis.com",
-    "storage.googleapis.com", # the functions' source archives
+    "storage.googleapis.com", # the functions' source archives, the evidence bucket
   ])
 }
 

@@ -25,6 +25,23 @@ resource "google_cloudfunctions2_function" "function" {
     }
   }
 
+  # A storage-triggered function (evidence_check) gets the bucket's events through Eventarc,
+  # retried until it succeeds (for up to a day); the handler is safe to run twice.
+  dynamic "event_trigger" {
+    for_each = each.value.trigger == "storage" ? [each.value.event_type] : []
+    content {
+      trigger_region        = var.region
+      event_type            = event_trigger.value
+      retry_policy          = "RETRY_POLICY_RETRY"
+      service_account_email = google_service_account.eventarc.email
+
+      event_filters {
+        attribute = "bucket"
+        value     = google_storage_bucket.evidence.name
+      }
+    }
+  }
+
   service_config {
     available_memory                 = each.value.memory
     available_cpu                    = each.value.cpu
@@ -37,8 +54,8 @@ resource "google_cloudfunctions2_function" "function" {
     environment_variables            = local.function_env[each.key]
 
     # HTTP functions are reached through Firebase Hosting's rewrites, which come from the
-    # internet. Topic-triggered ones only by Pub/Sub push from this project, which counts as
-    # internal traffic.
+    # internet. Topic-triggered ones only by Pub/Sub push from this project, and the storage-
+    # triggered one by Eventarc, both of which count as internal traffic.
     ingress_settings = each.value.trigger == "http" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
 
     # Secret Manager secrets as environment variables (PANTAU_SMTP_PASSWORD, ...). "latest" is
@@ -59,6 +76,9 @@ resource "google_cloudfunctions2_function" "function" {
     google_project_iam_member.build,
     google_artifact_registry_repository_iam_member.build,
     google_secret_manager_secret_iam_member.accessor,
+    # A storage trigger is refused unless Cloud Storage's agent may publish and its account may receive.
+    google_project_iam_member.gcs_pubsub,
+    google_project_iam_member.eventarc_receiver,
   ]
 }
 

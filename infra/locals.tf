@@ -3,9 +3,10 @@ locals {
   catalog   = jsondecode(file("${path.module}/generated/catalog.json"))
   firestore = jsondecode(file("${path.module}/generated/firestore.json"))
 
-  functions       = local.catalog.functions
-  http_functions  = { for name, f in local.functions : name => f if f.trigger == "http" }
-  topic_functions = { for name, f in local.functions : name => f if f.trigger == "topic" }
+  functions         = local.catalog.functions
+  http_functions    = { for name, f in local.functions : name => f if f.trigger == "http" }
+  topic_functions   = { for name, f in local.functions : name => f if f.trigger == "topic" }
+  storage_functions = { for name, f in local.functions : name => f if f.trigger == "storage" }
 
   labels = merge(var.labels, {
     app         = "pantau-kinerja-belawan"
@@ -23,6 +24,9 @@ locals {
     recaptcha_site_key = google_recaptcha_enterprise_key.survey.name
     # Where e-mail links point: a custom domain if one is given, else the Hosting site.
     base_url = length(var.web_domains) > 0 ? "https://${var.web_domains[0]}" : "https://${local.hosting_site_id}.web.app"
+    # Evidence files: the bucket, and the account that signs its URLs (api_reports' own).
+    evidence_bucket       = google_storage_bucket.evidence.name
+    evidence_signer_email = google_service_account.function["api_reports"].email
   }
   setting_values = merge(var.settings, local.computed_settings)
 

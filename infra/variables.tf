@@ -91,3 +91,14 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+variable "report_retention_days" {
+  description = "How long evidence files are kept: as long as the reports they belong to (the agency's archive schedule for performance records). The evidence bucket's lifecycle rule deletes a file this many days after its upload."
+  type        = number
+  default     = 3650 # ten years
+
+  validation {
+    condition     = var.report_retention_days >= 365
+    error_message = "report_retention_days: at least a year, so a year's evaluation and its objections can see the files."
+  }
+}

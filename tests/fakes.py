@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from common.domain.accounts import Account, AuthRecord
 from common.domain.complaints import ComplaintPicture, Investigation
 from common.domain.events import Event
+from common.domain.evidence import Evidence
 from common.domain.organisation import Employee, Unit
 from common.domain.reports import Report
 from common.domain.skp import SkpPlan, plan_id
@@ -62,6 +63,7 @@ class _State:
         self.devices: dict[str, dict[str, dict[str, Any]]] = {}
         self.prefs: dict[str, dict[str, Any]] = {}
         self.digests: dict[str, Digest] = {}
+        self.evidence: dict[str, Evidence] = {}
 
 
 class _Guard:
@@ -503,6 +505,74 @@ class FakeNotifications(_Repo):
         return sorted((d for d in self._of_run(run_id) if d.status == status), key=lambda d: d.id)[:limit]
 
 
+class FakeEvidence(_Repo):
+    def get(self, upload_id: str) -> Evidence | None:
+        self.rules.read()
+        return self.state.evidence.get(upload_id)
+
+    def get_many(self, upload_ids: Iterable[str]) -> dict[str, Evidence]:
+        self.rules.read()
+        return {i: self.state.evidence[i] for i in upload_ids if i in self.state.evidence}
+
+    def put(self, evidence: Evidence) -> None:
+        self.rules.write()
+        self.state.evidence[evidence.id] = evidence
+
+    def for_period(self, nip: str, period: str) -> list[Evidence]:
+        self.rules.read()
+        return [e for e in self.state.evidence.values() if e.nip == nip and e.period == period]
+
+    def open_until(self, moment: datetime, limit: int) -> list[Evidence]:
+        found = [e for e in self.state.evidence.values() if e.open and e.open_until is not None and e.open_until <= moment]
+        return sorted(found, key=lambda e: e.open_until)[:limit]
+
+
+class FakeEvidenceStore:
+    """A bucket in memory: objects with generations, and the URLs it was asked to sign."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[int, bytes, str]] = {}
+        self.signed: list[tuple[str, str]] = []
+        self.deleted: list[str] = []
+        self._generation = 1000
+        self.fail_delete = False
+
+    def put_object(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> int:
+        """What the phone's PUT to the signed URL does."""
+        self._generation += 1
+        self.objects[name] = (self._generation, data, content_type)
+        return self._generation
+
+    def upload_target(self, object_name: str, content_type: str, max_size: int, expires_at: datetime):
+        from common.services.ports import UploadTarget
+
+        self.signed.append(("PUT", object_name))
+        return UploadTarget(url=f"https://storage.example/{object_name}?sig=put&exp={expires_at.isoformat()}",
+                            headers={"Content-Type": content_type, "x-goog-content-length-range": f"0,{max_size}"})
+
+    def download_url(self, object_name: str, filename: str, content_type: str, expires_at: datetime) -> str:
+        self.signed.append(("GET", object_name))
+        return f"https://storage.example/{object_name}?sig=get&name={filename}"
+
+    def read(self, object_name: str, generation: int, limit: int) -> bytes | None:
+        found = self.objects.get(object_name)
+        return found[1][:limit] if found and found[0] == generation else None
+
+    def replace(self, object_name: str, data: bytes, content_type: str, if_generation: int) -> int | None:
+        found = self.objects.get(object_name)
+        if found is None or found[0] != if_generation:
+            return None
+        return self.put_object(object_name, data, content_type)
+
+    def delete(self, object_name: str, generation: int | None = None) -> None:
+        if self.fail_delete:
+            raise ConnectionError("storage unavailable (fake)")
+        found = self.objects.get(object_name)
+        if found and (generation is None or found[0] == generation):
+            del self.objects[object_name]
+            self.deleted.append(object_name)
+
+
 class _Repositories:
     def __init__(self, state: _State, transactional: bool) -> None:
         guard = _Guard(transactional)
@@ -524,6 +594,7 @@ class _Repositories:
         self.trainings = FakeTrainings(state, guard)
         self.audit = FakeAudit(state, guard)
         self.notifications = FakeNotifications(state, guard)
+        self.evidence = FakeEvidence(state, guard)
 
 
 def _stage(state: _State) -> _State:

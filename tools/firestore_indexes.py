@@ -98,12 +98,15 @@ INDEXES: tuple[Index, ...] = (
     Index("deliveries", (("run_id", ASC), ("status", ASC), ("reason", ASC)), "a scoring run's deliveries: failed ones, skipped per reason"),
     Index("scoring_runs", (("period", ASC), ("requested_at", DESC)), "the runs of a period, newest first"),
     Index("items", (("created_at", DESC), ("id", DESC)), "inbox/{nip}/items: newest first, paged by (created_at, id)"),
+    # -- evidence files --------------------------------------------------------------------------
+    Index("evidence", (("nip", ASC), ("period", ASC)), "an ASN's uploads for a period (the 20-file limit)"),
+    Index("evidence", (("open", ASC), ("open_until", ASC)), "the sweep: open == true, open_until <= now, order by open_until"),
     # -- accounts ----------------------------------------------------------------------------------
     Index("audit", (("at", DESC), ("id", DESC)), "the audit log: newest first, paged by (at, id), from a time on"),
     Index("audit", (("nip", ASC), ("at", DESC), ("id", DESC)), "one person's audit entries: newest first, from a time on"),
 )
 
-TTL_COLLECTIONS = ("idempotency", "rate_limits", "survey_keys", "outbox", "complainers")
+TTL_COLLECTIONS = ("idempotency", "rate_limits", "survey_keys", "outbox", "complainers", "evidence")
 
 FIELD_OVERRIDES: tuple[FieldOverride, ...] = (
     # TTL fields: Firestore deletes a document once expire_at has passed. A timestamp that

@@ -12,7 +12,13 @@ Functions are known by their deployed id (``api-reports``, what Hosting's rewrit
 built from their Python entry point (``api_reports``), as in production.
 
 It also plays Cloud Scheduler: functions with a ``schedule`` in the catalog get
-a message on their topic when the cron expression matches (Asia/Jakarta).
+a message on their topic when the cron expression matches (Asia/Jakarta); and
+Eventarc for Cloud Storage: ``/_eventarc/storage`` on the functions port takes the
+bucket's notifications (pushed from the Pub/Sub emulator, where the Storage
+emulator publishes them) and calls each storage-triggered function with the
+CloudEvent Eventarc sends (``google.cloud.storage.object.v1.finalized``, binary
+content mode, the object's JSON as data). A failed call answers 500, so Pub/Sub
+delivers the notification again, as Eventarc retries.
 """
 
 from __future__ import annotations
@@ -139,13 +145,67 @@ class Hosting:
         return [body]
 
 
+# Cloud Storage notification event types -> the CloudEvent types Eventarc delivers.
+STORAGE_EVENT_TYPES = {
+    "OBJECT_FINALIZE": "google.cloud.storage.object.v1.finalized",
+    "OBJECT_DELETE": "google.cloud.storage.object.v1.deleted",
+    "OBJECT_ARCHIVE": "google.cloud.storage.object.v1.archived",
+    "OBJECT_METADATA_UPDATE": "google.cloud.storage.object.v1.metadataUpdated",
+}
+
+
+def storage_cloudevent(push: dict[str, Any]) -> tuple[str, dict[str, str], bytes] | None:
+    """The CloudEvent (type, binary-mode headers, body) Eventarc makes of one Cloud Storage
+    notification as Pub/Sub pushes it; None for a message that is not one."""
+    import base64
+
+    message = push.get("message") or {}
+    attributes = message.get("attributes") or {}
+    kind = STORAGE_EVENT_TYPES.get(attributes.get("eventType", ""))
+    if kind is None or attributes.get("payloadFormat") != "JSON_API_V1":
+        return None
+    body = base64.b64decode(message.get("data") or b"")
+    headers = {
+        "ce-specversion": "1.0",
+        "ce-id": str(message.get("messageId") or message.get("message_id")),  # as Eventarc: the notification's message id
+        "ce-source": f"//storage.googleapis.com/projects/_/buckets/{attributes['bucketId']}",
+        "ce-type": kind,
+        "ce-subject": f"objects/{attributes['objectId']}",
+        "ce-time": attributes.get("eventTime") or message.get("publishTime") or "",
+        "Content-Type": "application/json",
+    }
+    return kind, headers, body
+
+
 class Functions:
     """A WSGI app for the functions port: /<function id>/... goes to that function."""
 
     def __init__(self, apps: dict[str, Any]) -> None:
         self.apps = apps
 
+    def _eventarc_storage(self, environ: dict[str, Any], start_response: Callable) -> Any:
+        from werkzeug.test import Client
+
+        from functions.catalog import STORAGE_FUNCTIONS
+
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        push = json.loads(environ["wsgi.input"].read(length) or b"{}")
+        event = storage_cloudevent(push)
+        failed = []
+        for function in STORAGE_FUNCTIONS:
+            if event is None or function.event_type != event[0]:
+                continue
+            response = Client(self.apps[function.function_id]).post("/", data=event[2], headers=event[1])
+            if response.status_code >= 300:
+                failed.append(function.function_id)
+                log.warning("storage event delivery failed", extra={"function": function.function_id, "status": response.status_code})
+        status = "500 Internal Server Error" if failed else "204 No Content"
+        start_response(status, [("Content-Type", "application/json")])
+        return [json.dumps({"failed": failed}).encode()] if failed else []
+
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
+        if environ.get("PATH_INFO") == "/_eventarc/storage" and environ.get("REQUEST_METHOD") == "POST":
+            return self._eventarc_storage(environ, start_response)
         name, _, rest = environ.get("PATH_INFO", "/").lstrip("/").partition("/")
         app = self.apps.get(name)
         if app is None:

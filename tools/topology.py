@@ -1,7 +1,14 @@
-"""Topics and subscriptions of the local Pub/Sub emulator, from functions/catalog.py.
+"""Topics and subscriptions of the local Pub/Sub emulator, from functions/catalog.py, and the
+evidence bucket of the local Cloud Storage emulator.
 
 In production Terraform creates the same: a topic per event type, and for
-each topic-triggered function a push subscription to it.
+each topic-triggered function a push subscription to it; the bucket, and an
+Eventarc trigger for each storage-triggered function.
+
+Eventarc, locally: the Storage emulator publishes the bucket's notifications to the topic
+``evidence-bucket-notifications`` (what Cloud Storage does for an Eventarc trigger, in the
+JSON_API_V1 format); its push subscription delivers them to the gateway's ``/_eventarc/storage``,
+which turns each into the CloudEvent Eventarc would send (tools/gateway.py).
 """
 
 from __future__ import annotations
@@ -9,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from functions.catalog import DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS
+from functions.catalog import DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS, STORAGE_FUNCTIONS
 from tools.infra_catalog import push_subscription_name
 
 if TYPE_CHECKING:
@@ -23,7 +30,9 @@ def create_topics(info: "StackInfo") -> None:
 
     publisher = pubsub_v1.PublisherClient()
     subscriber = pubsub_v1.SubscriberClient()
-    topics = set(EVENT_TOPICS) | {t for f in FUNCTIONS for t in f.topics} | set(DEAD_LETTER_TOPICS)
+    from tools.stack import STORAGE_EVENTS_TOPIC
+
+    topics = set(EVENT_TOPICS) | {t for f in FUNCTIONS for t in f.topics} | set(DEAD_LETTER_TOPICS) | {STORAGE_EVENTS_TOPIC}
     for topic in sorted(topics):
         try:
             publisher.create_topic(name=publisher.topic_path(info.project, topic))
@@ -59,3 +68,47 @@ def create_topics(info: "StackInfo") -> None:
             )
         except AlreadyExists:
             pass
+    if STORAGE_FUNCTIONS:
+        # Eventarc retries a failed delivery with backoff (for up to a day); so does this subscription.
+        try:
+            subscriber.create_subscription(request={
+                "name": subscriber.subscription_path(info.project, "eventarc-storage"),
+                "topic": publisher.topic_path(info.project, STORAGE_EVENTS_TOPIC),
+                "push_config": {"push_endpoint": f"{info.functions}/_eventarc/storage"},
+                "ack_deadline_seconds": 60,
+                "retry_policy": {"minimum_backoff": {"seconds": 1}, "maximum_backoff": {"seconds": 10}},
+            })
+        except AlreadyExists:
+            pass
+
+
+def write_signing_key(path) -> None:
+    """A throwaway service-account key that signs the local stack's evidence URLs (production
+    signs with IAM signBlob and has no key). Made here, never committed, never leaves .local/."""
+    import json
+    from pathlib import Path
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    path = Path(path)
+    if path.exists():
+        return
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": "demo-local", "private_key_id": "local-signer", "private_key": pem,
+        "client_email": "evidence-signer@demo-local.iam.gserviceaccount.com", "client_id": "0",
+        "token_uri": "http://127.0.0.1:9/token",  # never called: signing needs no token
+    }))
+    path.chmod(0o600)
+
+
+def create_bucket(info: "StackInfo") -> None:
+    """The evidence bucket in the Storage emulator, and the key that signs its URLs."""
+    import requests
+
+    write_signing_key(info.signing_key_file)
+    response = requests.post(f"{info.storage}/storage/v1/b", params={"project": info.project}, json={"name": info.evidence_bucket}, timeout=10)
+    if response.status_code not in (200, 409):
+        raise RuntimeError(f"could not create the bucket {info.evidence_bucket}: {response.status_code} {response.text[:200]}")

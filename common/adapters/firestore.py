@@ -7,6 +7,7 @@ Collections (document id in brackets):
   accounts/{nip}                  the sign-in account the system created for the employee
   idempotency/{sha256}            first results of keyed requests (TTL: expire_at)
   outbox/{event_id}               events written with the change that caused them
+  evidence/{upload_id}            evidence uploads and their verdicts (firestore_evidence.py)
 Survey collections are described in firestore_surveys.py.
 """
 
@@ -394,6 +395,9 @@ class _Repositories:
         from .firestore_notifications import FirestoreNotifications
 
         self.notifications = FirestoreNotifications(client, transaction)
+        from .firestore_evidence import FirestoreEvidence
+
+        self.evidence = FirestoreEvidence(client, transaction)
 
 
 class FirestoreUnitOfWork(_Repositories):

@@ -51,3 +51,9 @@ class Deps:
         from common.adapters.firebase_auth import FirebaseAccounts
 
         return FirebaseAccounts(self.settings)
+
+    @cached_property
+    def storage(self) -> Any:
+        from common.adapters.storage import GcsEvidenceStore
+
+        return GcsEvidenceStore(self.settings)

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
-from common.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, Unauthenticated
+from common.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, TooLarge, Unauthenticated
 from common.domain.organisation import Role
 from common.logs import configure as configure_logging
 from common.logs import request_id_var, trace_var
@@ -33,7 +33,7 @@ from .messages import error_message, field_message, negotiate
 
 log = logging.getLogger("pantau.api")
 
-_STATUS_OF = {Unauthenticated: 401, Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409, RateLimited: 429}
+_STATUS_OF = {Unauthenticated: 401, Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409, RateLimited: 429, TooLarge: 413}
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{8,128}$")
 

@@ -52,6 +52,26 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Laporan tidak ditemukan, atau bukan milik Anda maupun tim Anda.",
         "Report not found, or it belongs neither to you nor to your team.",
     ),
+    "evidence_not_found": (
+        "Berkas bukti dukung tidak ditemukan pada laporan ini.",
+        "No such evidence file on this report.",
+    ),
+    "evidence_too_large": (
+        "Berkas terlalu besar: maksimal {limit_mib} MiB per berkas. Perkecil foto atau pindai ulang dengan resolusi lebih rendah.",
+        "The file is too large: at most {limit_mib} MiB per file. Make the photo smaller or scan at a lower resolution.",
+    ),
+    "evidence_type_not_allowed": (
+        "Bukti dukung hanya boleh berupa foto JPEG, PNG, atau dokumen PDF, dengan nama berkas yang sesuai jenisnya.",
+        "Evidence can only be a JPEG or PNG photo or a PDF document, with a file name that matches its type.",
+    ),
+    "evidence_limit_reached": (
+        "Laporan periode {period} sudah memiliki {limit} berkas bukti dukung, batas maksimalnya.",
+        "The report for {period} already has {limit} evidence files, the most it can have.",
+    ),
+    "evidence_invalid": (
+        "Beberapa berkas bukti dukung tidak dapat dilampirkan; lihat rinciannya.",
+        "Some evidence files cannot be attached; see the details.",
+    ),
     "method_not_allowed": (
         "Metode {method} tidak didukung di alamat ini. Gunakan: {allowed}.",
         "Method {method} is not supported here. Use: {allowed}.",
@@ -226,6 +246,15 @@ FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
     "period_invalid": ("periode harus YYYY-MM dengan bulan 01-12, misalnya 2026-10", "period must be YYYY-MM with month 01-12, e.g. 2026-10"),
     "nip_invalid": ("NIP tidak valid: {reason}", "invalid NIP: {reason}"),
     "evidence_link": ("bukti dukung harus berupa tautan http(s)", "evidence must be an http(s) link"),
+    "filename_invalid": ("nama berkas tanpa garis miring, tanda kutip, atau karakter kontrol", "a file name without slashes, quotes or control characters"),
+    "evidence_type": ("jenis {value} tidak diterima: gunakan image/jpeg, image/png, atau application/pdf",
+                      "{value} is not accepted: use image/jpeg, image/png or application/pdf"),
+    "evidence_extension": ("nama berkas harus berakhiran {expected}", "the file name must end in {expected}"),
+    "evidence_repeated": ("berkas {value} disebut lebih dari sekali", "file {value} is named more than once"),
+    "evidence_unknown": ("berkas {value} bukan unggahan Anda untuk periode ini", "file {value} is not your upload for this period"),
+    "evidence_pending": ("berkas {value} masih diperiksa; coba lagi sebentar lagi", "file {value} is still being checked; try again shortly"),
+    "evidence_rejected": ("berkas {value} ditolak saat diperiksa; unggah ulang berkas yang benar", "file {value} was rejected when checked; upload the right file"),
+    "evidence_expired": ("berkas {value} sudah kedaluwarsa dan dihapus; unggah ulang", "file {value} expired and was deleted; upload it again"),
     # domain details
     "indicator_unknown": ("indikator {value} tidak ada dalam SKP Anda", "indicator {value} is not in your SKP"),
     "indicator_repeated": ("indikator {value} diisi lebih dari sekali", "indicator {value} is given more than once"),

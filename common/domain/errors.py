@@ -56,3 +56,9 @@ class RateLimited(DomainError):
     """Too many requests from one sender; ``retry_after`` seconds until the next window (429)."""
 
     code = "rate_limited"
+
+
+class TooLarge(DomainError):
+    """What the caller wants to send is larger than allowed (HTTP 413)."""
+
+    code = "too_large"

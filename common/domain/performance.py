@@ -59,6 +59,7 @@ class MonthProgress(BaseModel):
     revision: int | None = None
     submitted_at: datetime | None = None
     late: bool | None = None
+    evidence_file_count: int | None = Field(default=None, description="verified evidence files attached to the report")
     feedback: list[Feedback] = Field(default_factory=list)
     predikat: Predikat | None = Field(default=None, description="set once the monthly scoring has run")
     outcome: Outcome | None = Field(default=None, description="the scoring's outcome: scored, awaiting_review, no_report, no_skp")
@@ -127,6 +128,7 @@ def _month(period: str, report: Report | None, result: AsnResult | None, now: da
         revision=report.revision,
         submitted_at=report.submitted_at,
         late=report.late,
+        evidence_file_count=len(report.evidence_files),
         feedback=[
             Feedback(
                 revision=r.revision,

@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import Conflict, Forbidden, Invalid
 from .events import Event
+from .evidence import EvidenceFile
 from .organisation import Employee
 from .period import Period, is_future, report_deadline
 from .ratings import BerAkhlak, Rating, summarise
@@ -38,7 +39,7 @@ class Decision(StrEnum):
 
 
 def _evidence_url(value: str) -> str:
-    # Evidence lives in the ASN's drive or the agency's file store; we keep links only.
+    # A link to evidence in the ASN's drive or the agency's file store; files uploaded to us are ``files``.
     if not value.startswith(("https://", "http://")) or len(value) < 12 or any(c.isspace() for c in value):
         raise PydanticCustomError("evidence_link", "evidence must be an http(s) link")
     return value
@@ -57,13 +58,17 @@ class RealisasiEntry(BaseModel):
 
 
 class ReportContent(BaseModel):
-    """What the ASN writes: realisasi per SKP indicator, a narrative, evidence links."""
+    """What the ASN writes: realisasi per SKP indicator, a narrative, evidence links and uploaded files."""
 
     model_config = ConfigDict(extra="forbid")
 
     realisasi: list[RealisasiEntry] = Field(min_length=1, max_length=30)
     narrative: Annotated[Text, Field(min_length=1, max_length=5000)]
-    evidence: list[EvidenceLink] = Field(default_factory=list, max_length=20, description="bukti dukung")
+    evidence: list[EvidenceLink] = Field(default_factory=list, max_length=20, description="bukti dukung: links")
+    files: list[Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")]] = Field(
+        default_factory=list, max_length=20,
+        description="bukti dukung: upload_ids of verified files (POST /api/reports/evidence-uploads) of this ASN and period",
+    )
 
     def fingerprint(self) -> str:
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
@@ -115,6 +120,7 @@ class Report(BaseModel):
     deadline: datetime
     late: bool = Field(description="first submitted after the period's deadline")
     reviews: list[Review] = Field(default_factory=list)
+    evidence_files: list[EvidenceFile] = Field(default_factory=list, description="the verified files content.files names")
 
     @property
     def latest_review(self) -> Review | None:
@@ -159,8 +165,10 @@ def submit(
     content: ReportContent,
     now: datetime,
     deadline_day: int,
+    files: list[EvidenceFile] | None = None,
 ) -> tuple[Report, SubmitOutcome, list[Event]]:
-    """File or resubmit the report of ``employee`` for ``period``."""
+    """File or resubmit the report of ``employee`` for ``period``; ``files`` are the checked
+    uploads ``content.files`` names (common.domain.evidence.attach)."""
     if is_future(period, now):
         raise Invalid("period_in_future", period=period)
     check_content(plan, period, content)
@@ -180,6 +188,7 @@ def submit(
             submitted_at=now,
             deadline=deadline,
             late=now >= deadline,
+            evidence_files=files or [],
         )
         return report, SubmitOutcome.CREATED, [_submitted_event(report)]
 
@@ -194,6 +203,7 @@ def submit(
             "status": ReportStatus.SUBMITTED,
             "revision": existing.revision + 1,
             "content": content,
+            "evidence_files": files or [],
             "submitted_at": now,
             "unit_id": employee.unit_id,
             "supervisor_nip": employee.supervisor_nip,

@@ -22,6 +22,7 @@ from common.domain.organisation import Role
 if TYPE_CHECKING:  # annotations only: a function imports just the models it uses (cold start)
     from common.domain.accounts import Account, AuthRecord
     from common.domain.complaints import ComplaintPicture, Investigation
+    from common.domain.evidence import Evidence
     from common.domain.findings import Finding
     from common.domain.notifications import Channel, Delivery, DeliveryStatus, Digest
     from common.domain.organisation import Employee, Unit
@@ -192,6 +193,7 @@ class Repositories(Protocol):
     trainings: "TrainingRepository"
     audit: "AuditLog"
     notifications: "NotificationStore"
+    evidence: "EvidenceRepository"
 
 
 class Meter(Protocol):
@@ -394,3 +396,50 @@ class NotificationStore(Protocol):
         """Delivery records of a scoring run's notifications, counted by the database."""
         ...
     def run_deliveries(self, run_id: str, status: "DeliveryStatus", limit: int) -> list["Delivery"]: ...
+
+
+class EvidenceRepository(Protocol):
+    """``evidence/{upload_id}``: requested uploads and their verdicts."""
+
+    def get(self, upload_id: str) -> Evidence | None: ...
+    def get_many(self, upload_ids: Iterable[str]) -> dict[str, Evidence]: ...
+    def put(self, evidence: Evidence) -> None: ...
+    def for_period(self, nip: str, period: str) -> list[Evidence]:
+        """Every upload one ASN requested for one period."""
+        ...
+
+    def open_until(self, moment: datetime, limit: int) -> list[Evidence]:
+        """Open records (pending, or verified and never attached) whose time ran out by ``moment``, oldest first."""
+        ...
+
+
+class UploadTarget(BaseModel):
+    """Where and how the phone sends the file: one request, no credentials of ours."""
+
+    url: str
+    method: str = "PUT"
+    headers: dict[str, str] = Field(description="send exactly these headers with the upload")
+
+
+class EvidenceStore(Protocol):
+    """Cloud Storage: the bucket of evidence files, and URLs that work without our credentials."""
+
+    def upload_target(self, object_name: str, content_type: str, max_size: int, expires_at: datetime) -> UploadTarget:
+        """A V4 signed PUT that creates the object once (not over an existing one), of at most ``max_size`` bytes."""
+        ...
+
+    def download_url(self, object_name: str, filename: str, content_type: str, expires_at: datetime) -> str:
+        """A V4 signed GET that saves the object as ``filename``."""
+        ...
+
+    def read(self, object_name: str, generation: int, limit: int) -> bytes | None:
+        """That generation's content (at most ``limit`` bytes), or None when it is gone (deleted or replaced)."""
+        ...
+
+    def replace(self, object_name: str, data: bytes, content_type: str, if_generation: int) -> int | None:
+        """Store ``data`` over generation ``if_generation``; the new generation, or None when the object changed meanwhile."""
+        ...
+
+    def delete(self, object_name: str, generation: int | None = None) -> None:
+        """Delete the object (only that generation, when given); deleting what is gone is no error."""
+        ...

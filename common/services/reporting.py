@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from common.domain import reports as domain
 from common.domain.errors import Forbidden, NotFound
 from common.domain.events import Event
+from common.domain.evidence import attach, attached_to
 from common.domain.organisation import Employee, Role
 from common.domain.period import report_deadline
 from common.domain.reports import Report, ReportContent, ReportStatus, ReviewInput, SubmitOutcome
@@ -58,11 +59,16 @@ def submit_report(
             employee = _employee_of(tx, caller)
             plan = tx.plans.get(employee.nip, int(period[:4]))
             existing = tx.reports.get(domain.report_id(employee.nip, period))
+            uploads = tx.evidence.get_many(content.files) if content.files else {}
+            files = attach(content.files, uploads, employee.nip, period)
             report, outcome, new_events = domain.submit(
-                existing, employee, plan, period, content, now, settings.report_deadline_day
+                existing, employee, plan, period, content, now, settings.report_deadline_day, files
             )
             if outcome is not SubmitOutcome.UNCHANGED:
                 tx.reports.put(report)
+                for upload in uploads.values():
+                    if upload.report_id is None:  # kept from now on as long as the report
+                        tx.evidence.put(attached_to(upload, report.id))
                 tx.outbox.add(new_events, now)
                 events.extend(new_events)
             return SubmitResult(outcome=outcome, report=report).model_dump(mode="json")
@@ -140,6 +146,7 @@ class TeamMember(BaseModel):
     submitted_at: datetime | None = None
     late: bool | None = None
     realisasi_count: int | None = None
+    evidence_file_count: int | None = Field(default=None, description="verified evidence files attached to the report")
 
 
 class TeamReports(BaseModel):
@@ -193,4 +200,5 @@ def _member(employee: Employee, report: Report | None, past_deadline: bool) -> T
         submitted_at=report.submitted_at,
         late=report.late,
         realisasi_count=len(report.content.realisasi),
+        evidence_file_count=len(report.evidence_files),
     )

@@ -63,7 +63,7 @@ def test_every_function_runs_as_its_own_service_account(plan: Terraform):
 @pytest.mark.parametrize("function", HTTP, ids=lambda f: f.name)
 def test_http_functions_are_public_for_hosting_and_have_no_subscription(prod: Terraform, function):
     deployed = prod.instances("google_cloudfunctions2_function", "function")[function.name]
-    assert "event_trigger" not in deployed
+    assert not deployed.get("event_trigger")
     assert deployed["service_config"][0]["ingress_settings"] == "ALLOW_ALL"
     public = prod.instances("google_cloud_run_v2_service_iam_member", "public")[function.name]
     assert public["name"] == function_ref(function.name, "service_config", 0, "service")
@@ -111,10 +111,13 @@ def test_topic_functions_are_pushed_each_of_their_topics_with_a_dead_letter_poli
 def test_no_function_is_invoked_by_anyone_else(prod: Terraform):
     public = prod.instances("google_cloud_run_v2_service_iam_member", "public")
     push = prod.instances("google_cloud_run_v2_service_iam_member", "push")
+    eventarc = prod.instances("google_cloud_run_v2_service_iam_member", "eventarc")
     assert sorted(public) == sorted(f.name for f in HTTP)
     assert sorted(push) == sorted(f.name for f in TOPIC)
+    assert sorted(eventarc) == sorted(f.name for f in FUNCTIONS if f.trigger == "storage") == ["evidence_check"]
     invokers = [key for key in prod.resources if key[0].startswith(("google_cloud_run", "google_cloudfunctions2_function_iam"))]
-    assert sorted(invokers) == [("google_cloud_run_v2_service_iam_member", "public"), ("google_cloud_run_v2_service_iam_member", "push")]
+    assert sorted(invokers) == [("google_cloud_run_v2_service_iam_member", "eventarc"), ("google_cloud_run_v2_service_iam_member", "public"),
+                                ("google_cloud_run_v2_service_iam_member", "push")]
 
 
 def test_every_topic_the_code_uses_exists(plan: Terraform):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import uuid
@@ -18,6 +19,7 @@ class Tap:
         self.path = self.subscriber.subscription_path(project, f"tap-{topic}-{uuid.uuid4().hex[:8]}")
         self.subscriber.create_subscription(name=self.path, topic=f"projects/{project}/topics/{topic}")
         self.seen: list[dict[str, Any]] = []
+        self.raw: list[dict[str, Any]] = []  # each message as Pub/Sub pushes it, to push it again
 
     def pull(self, until: Callable[[list[dict[str, Any]]], bool] = lambda seen: bool(seen), timeout: float = 15) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
@@ -31,6 +33,10 @@ class Tap:
             if response and response.received_messages:
                 self.subscriber.acknowledge(subscription=self.path, ack_ids=[m.ack_id for m in response.received_messages])
                 for message in response.received_messages:
+                    self.raw.append({
+                        "data": base64.b64encode(message.message.data).decode(), "attributes": dict(message.message.attributes),
+                        "messageId": message.message.message_id, "publishTime": message.message.publish_time.isoformat(),
+                    })
                     event = json.loads(message.message.data)
                     event["_attributes"] = dict(message.message.attributes)
                     self.seen.append(event)

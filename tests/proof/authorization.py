@@ -33,13 +33,19 @@ def public(method: str, path: str, body: object = None, note: str = "") -> dict:
 
 
 def table() -> list[dict]:
-    """Paths use {report}, {unit}, {asn_nip}, {period}: the test fills them in."""
+    """Paths use {report}, {unit}, {asn_nip}, {period}, {upload}: the test fills them in."""
     everyone = {c: "ok" for c in EMPLOYEES}
     return [
         row("POST", "/api/reports", {c: 422 for c in EMPLOYEES}, body={},
             note="anyone signed in may file their own report; the empty body is refused after authentication"),
         row("GET", "/api/reports/{report}", {"asn": "ok", "supervisor": "ok", "admin": "ok"}, default=404,
             note="someone else's report is not acknowledged to exist"),
+        row("POST", "/api/reports/evidence-uploads", everyone, body="evidence_upload",
+            note="anyone with an employee record may upload evidence for their own report"),
+        row("GET", "/api/reports/evidence-uploads/{upload}", {"asn": "ok"}, default=404,
+            note="an upload is seen by the ASN who asked for it only"),
+        row("GET", "/api/reports/{report}/evidence/{upload}", {"asn": "ok", "supervisor": "ok", "admin": "ok"}, default=404,
+            note="a report's files are for those who may read the report"),
         row("POST", "/api/reports/{report}/review", {"supervisor": 409}, default=404, body="stale_review",
             note="the supervisor gets past authorization: a stale revision is refused with 409; to anyone else the "
             "report is not acknowledged to exist, as when reading it"),

@@ -21,6 +21,7 @@ from common.domain.organisation import ServiceType, Unit
 from common.services import administration
 from common.services.complaints import on_survey_submitted
 from common.services.events import relay_outbox
+from common.services.ports import Caller
 from common.settings import Settings
 from tests import factories as f
 from tests.fakes import FakePublisher
@@ -213,3 +214,70 @@ def test_the_outbox_relay(stack):
     assert published(clean_pub) == published(messy_pub)
     assert len(messy_pub.published) == 5  # the later sweeps found nothing pending
     assert snapshot(clean_uow, ["outbox"]) == snapshot(messy_uow, ["outbox"])
+
+
+def test_evidence_check(stack):
+    """Finalize events of evidence uploads, each delivered two or three times in any order (and
+    the event of the checker's own rewrite of a photo, and the stale one before it), end in the
+    same records and the same objects as one clean delivery."""
+    import hashlib
+
+    import requests
+    from google.cloud import storage
+
+    from common.adapters.storage import GcsEvidenceStore
+    from common.domain.evidence import UploadRequest
+    from common.services import evidence
+    from tests import evidence_files as files
+
+    asn = f.employee("kel-a")
+    uploads = [("bukti.pdf", "application/pdf", files.pdf()), ("foto.jpg", "image/jpeg", files.jpeg_with_gps()),
+               ("virus.pdf", "application/pdf", files.executable()), ("gambar.pdf", "application/pdf", files.png())]
+    client = storage.Client(project=stack.project)
+
+    def build(label):
+        uow = world(stack, label)
+        uow.employees.put_many([asn])
+        name = f"demo-redeliver-{label}-{uuid.uuid4().hex[:6]}"
+        client.create_bucket(name)
+        settings = Settings(project_id="demo-x", evidence_bucket=name, evidence_signing_key_file=stack.signing_key_file)
+        store = GcsEvidenceStore(settings, client)
+        ids = iter(f"{i:032x}" for i in range(1, 10))
+        events = []
+        for filename, kind, data in uploads:
+            grant = evidence.request_upload(uow, store, settings, Caller(uid="u", nip=asn.nip), UploadRequest(
+                period="2026-10", filename=filename, content_type=kind, size=len(data)), NOW, new_id=lambda: next(ids))
+            assert requests.put(grant.url, data=data, headers=grant.headers, timeout=30).status_code == 200
+            blob = client.bucket(name).get_blob(uow.evidence.get(grant.upload_id).object_name)
+            events.append((blob.name, blob.generation, blob.size))
+        return uow, store, settings, client.bucket(name), events
+
+    def deliver(uow, store, settings, events):
+        for name, generation, size in events:
+            evidence.check_object(uow, store, settings, name, generation, size, NOW)
+
+    def rewrites(bucket, events):
+        """The finalize events of objects the checker replaced (a photo without its position)."""
+        current = {b.name: b for b in bucket.list_blobs()}
+        return [(n, current[n].generation, current[n].size) for n, g, _ in events if n in current and current[n].generation != g]
+
+    def state(uow, bucket):
+        records = {d["id"]: {k: v for k, v in d.items() if k not in {"generation", "checked_at", "requested_at", "upload_expires_at",
+                                                                    "open_until", "expire_at"}}
+                   for d in (s.to_dict() for s in uow.client.collection("evidence").stream())}
+        objects = {b.name: hashlib.sha256(b.download_as_bytes()).hexdigest() for b in bucket.list_blobs()}
+        return records, objects
+
+    clean = build("evidence-clean")
+    deliver(*clean[:3], clean[4])
+    deliver(*clean[:3], rewrites(clean[3], clean[4]))
+    shuffled = build("evidence-messy")
+    deliver(*shuffled[:3], messy(shuffled[4], 5))
+    later = rewrites(shuffled[3], shuffled[4])
+    deliver(*shuffled[:3], messy(later + shuffled[4], 6))
+    assert state(clean[0], clean[3]) == state(shuffled[0], shuffled[3])
+    records, objects = state(shuffled[0], shuffled[3])
+    assert sorted((r["filename"], r["status"], r.get("reason")) for r in records.values()) == [
+        ("bukti.pdf", "verified", None), ("foto.jpg", "verified", None), ("gambar.pdf", "rejected", "type_mismatch"),
+        ("virus.pdf", "rejected", "unknown_type")]
+    assert len(objects) == 2 and len(later) == 1  # the rejected ones are gone; the photo was rewritten once
