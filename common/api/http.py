@@ -36,6 +36,7 @@ log = logging.getLogger("pantau.api")
 _STATUS_OF = {Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409, RateLimited: 429}
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{8,128}$")
+_OCTET_STREAM = "application/octet-stream"
 
 
 class ApiError(Exception):
@@ -159,7 +160,10 @@ class Api:
         except Exception as error:  # every failure becomes the JSON error shape
             reply = self._error_reply(error, lang, request_id)
         if isinstance(reply.body, bytes):
-            response = flask.Response(reply.body, status=reply.status, mimetype=reply.mimetype)
+            # Downloads are also offered as application/octet-stream (the OpenAPI document says so),
+            # for clients that ask for bytes whatever they are.
+            best = request.accept_mimetypes.best_match([reply.mimetype, _OCTET_STREAM]) if reply.status < 300 else None
+            response = flask.Response(reply.body, status=reply.status, mimetype=_OCTET_STREAM if best == _OCTET_STREAM else reply.mimetype)
         else:
             response = flask.Response(
                 None if reply.body is None else _dump(reply.body), status=reply.status, mimetype="application/json"

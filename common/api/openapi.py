@@ -71,13 +71,21 @@ def build(apis: list[Api] | None = None) -> dict[str, Any]:
             wanted.append((route.body, "validation"))
         if route.response:
             wanted.append((route.response, "serialization"))
+    queries = list(dict.fromkeys((route.query, "validation") for route in routes if route.query))
     wanted = list(dict.fromkeys(wanted))
-    refs, defs = models_json_schema(wanted, ref_template="#/components/schemas/{model}")
+    # Query models go through the same generator so that the enums and models their fields
+    # use land in components/schemas, and every $ref points there.
+    refs, defs = models_json_schema(wanted + [q for q in queries if q not in wanted], ref_template="#/components/schemas/{model}")
     ref = {key: value for key, value in refs.items()}
+    schemas = defs.get("$defs", {})
+    query_fields = {model: schemas[_name(ref[(model, mode)])] for model, mode in queries}
+    for model, mode in queries:  # their fields become parameters; the models themselves are not part of the API
+        if (model, mode) not in wanted:
+            schemas.pop(_name(ref[(model, mode)]), None)
 
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(routes, key=lambda r: (r.path, r.method)):
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, ref)
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, ref, query_fields.get(route.query))
 
     return {
         "openapi": "3.1.0",
@@ -95,7 +103,7 @@ def build(apis: list[Api] | None = None) -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
-            "schemas": defs.get("$defs", {}),
+            "schemas": schemas,
             "securitySchemes": {
                 "firebase": {
                     "type": "http",
@@ -108,15 +116,18 @@ def build(apis: list[Api] | None = None) -> dict[str, Any]:
     }
 
 
-def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, str]]) -> dict[str, Any]:
+def _name(ref: dict[str, str]) -> str:
+    return ref["$ref"].rsplit("/", 1)[1]
+
+
+def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, str]], query: dict[str, Any] | None) -> dict[str, Any]:
     error = ref[(ErrorBody, "serialization")]
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in route.path_params
     ]
-    if route.query:
-        schema = route.query.model_json_schema()
-        required = set(schema.get("required", []))
-        for name, prop in schema.get("properties", {}).items():
+    if query:
+        required = set(query.get("required", []))
+        for name, prop in query.get("properties", {}).items():
             parameters.append({"name": name, "in": "query", "required": name in required, "schema": prop})
     if route.idempotent:
         parameters.append(
@@ -141,7 +152,10 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
     if route.status == 204:
         pass  # no content
     elif route.produces != "application/json":
-        success["content"] = {route.produces: {"schema": {"type": "string", "format": "binary"}}}
+        # A download: its own media type, or application/octet-stream for a client that asks
+        # for that (generated clients read it as bytes; http.py honours the Accept header).
+        success["content"] = {media: {"schema": {"type": "string", "format": "binary", "contentMediaType": route.produces}}
+                              for media in ("application/octet-stream", route.produces)}
     elif route.response:
         success["content"] = {"application/json": {"schema": ref[(route.response, "serialization")]}}
     else:
@@ -178,6 +192,42 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
     return operation
 
 
+def problems_of(document: dict[str, Any]) -> list[str]:
+    """What is wrong with a document: every $ref must point into it, and it must pass
+    openapi-spec-validator (a development tool, imported only here)."""
+    from openapi_spec_validator import validate
+
+    problems = [f"unresolved $ref {ref}" for ref in sorted(_refs(document)) if not _resolves(document, ref)]
+    if problems:
+        return problems  # the validator would stop at the first one
+    try:
+        validate(document)
+    except Exception as error:  # a validation error, or a reference the validator cannot follow
+        problems.append(f"{type(error).__name__}: {str(error).splitlines()[0][:500]}")
+    return problems
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(value) for value in node))
+    return set()
+
+
+def _resolves(document: dict[str, Any], ref: str) -> bool:
+    if not ref.startswith("#/"):
+        return False  # the document is self-contained
+    node: Any = document
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
 def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -197,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         current = DOCUMENT.read_text(encoding="utf-8") if DOCUMENT.exists() else ""
         if current != text:
             print("docs/openapi.json is stale: run `make openapi` and commit it", file=sys.stderr)
+            return 1
+        problems = problems_of(json.loads(current))
+        if problems:
+            print("docs/openapi.json is not a valid OpenAPI document:\n" + "\n".join(problems), file=sys.stderr)
             return 1
     else:
         sys.stdout.write(text)
