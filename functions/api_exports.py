@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
+from common.domain.ikm import PERIOD_SPEC_PATTERN
 from common.domain.period import Period, period_of
 from common.services import results
 from common.services.skm_report import SkmReport, skm_report
@@ -17,7 +18,7 @@ from common.services.surveys import months_for
 class SkmQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period: str | None = Field(default=None, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month")
+    period: str | None = Field(default=None, pattern=PERIOD_SPEC_PATTERN, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month")
 
 
 class PeriodQuery(BaseModel):

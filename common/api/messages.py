@@ -64,6 +64,14 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Kirim data dalam format JSON (Content-Type: application/json).",
         "Send the data as JSON (Content-Type: application/json).",
     ),
+    "json_too_deep": (
+        "Data JSON bersarang terlalu dalam (maksimal {limit} tingkat larik dan objek).",
+        "The JSON body is nested too deeply (at most {limit} levels of arrays and objects).",
+    ),
+    "ikm_range_too_long": (
+        "Rentang from sampai to paling panjang {limit} bulan (sepuluh tahun). Perpendek rentangnya.",
+        "The range from ... to covers at most {limit} months (ten years). Shorten it.",
+    ),
     "invalid_json": (
         "Data yang dikirim bukan JSON yang sah: {reason}.",
         "The request body is not valid JSON: {reason}.",

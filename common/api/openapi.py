@@ -17,16 +17,16 @@ from typing import Any
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from .http import Api, Route
+from .http import MAX_JSON_DEPTH, PATH_ID_PATTERN, Api, Route
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 VERSION = "1.0.0"
 
 STATUS_TEXT = {
-    400: "Malformed request: body is not JSON, or a header is invalid",
+    400: f"Malformed request: body is not JSON, nests arrays and objects deeper than {MAX_JSON_DEPTH} levels, or a header is invalid",
     401: "Missing, invalid or expired Firebase ID token",
     403: "Signed in, but not allowed (wrong role, or someone else's data)",
-    404: "Not found, or not yours to see",
+    404: "Not found, or not yours to see (also for an id in the path that no record can have)",
     405: "Method not allowed here",
     409: "Conflicts with the current state (e.g. the report is already accepted)",
     413: "Body too large",
@@ -123,7 +123,7 @@ def _name(ref: dict[str, str]) -> str:
 def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, str]], query: dict[str, Any] | None) -> dict[str, Any]:
     error = ref[(ErrorBody, "serialization")]
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in route.path_params
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": PATH_ID_PATTERN}} for name in route.path_params
     ]
     if query:
         required = set(query.get("required", []))
@@ -166,6 +166,8 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
     statuses = set(route.errors) | {405, 500, 503}
     if route.auth:
         statuses |= {401}
+    if route.path_params:
+        statuses |= {404}
     if route.body:
         statuses |= {400, 413, 415, 422}
     if route.query:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .clock import WIB
@@ -30,7 +30,7 @@ def _validate(value: str) -> str:
     return value
 
 
-Period = Annotated[str, AfterValidator(_validate)]
+Period = Annotated[str, AfterValidator(_validate), WithJsonSchema({"type": "string", "pattern": r"^(20\d\d|2100)-(0[1-9]|1[0-2])$", "examples": ["2026-10"]})]
 """A str field that only accepts YYYY-MM with a real month."""
 
 

@@ -1,0 +1,93 @@
+"""Hostile input gets a clear 4xx in the JSON error shape, never a 5xx: bodies nested too
+deeply, ids no record can have, IKM ranges too long; and downloads offered as octet-stream."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from common.api.http import MAX_JSON_DEPTH, json_depth
+from common.domain.ikm import MAX_RANGE_MONTHS, RangeTooLong, months_between
+from tests.unit.test_http_layer import client_for, deps, org, report_body, token  # noqa: F401 (fixtures)
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "text, depth",
+    [
+        ('{"a": [1, {"b": 2}]}', 3),
+        ('"[[[["', 0),  # brackets inside a string do not nest
+        ('{"a": "\\"[[[", "b": [["\\\\"]]}', 3),  # nor after escaped quotes and backslashes
+        (nested(4000), 4000),
+        ('[[[{"unterminated', 4),
+    ],
+)
+def test_json_depth_counts_nesting_outside_strings(text, depth):
+    assert json_depth(text.encode()) == depth
+
+
+def test_a_body_nested_two_thousand_deep_is_a_400_not_a_500(deps, org):
+    with pytest.raises(RecursionError):  # what the plain parser does with it
+        json.loads(nested(2000))
+    client = client_for("api_reports", deps)  # its bodies are limited to 4 KiB here
+    response = client.post("/api/reports", data=nested(2000), content_type="application/json", headers=token(org[1]))
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "json_too_deep" and str(MAX_JSON_DEPTH) in error["message"]
+    assert deps.uow.state.reports == {}
+
+
+def test_nesting_just_below_the_limit_reaches_validation(deps, org):
+    body = report_body(evidence=json.loads(nested(MAX_JSON_DEPTH - 1)))
+    response = client_for("api_reports", deps).post("/api/reports", json=body, headers=token(org[1]))
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "validation_failed"
+    one_more = report_body(evidence=json.loads(nested(MAX_JSON_DEPTH)))
+    response = client_for("api_reports", deps).post("/api/reports", json=one_more, headers=token(org[1]))
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "json_too_deep"
+
+
+def test_anonymous_survey_with_a_deep_body_is_a_400(deps):
+    response = client_for("api_surveys", deps).post("/api/surveys", data=nested(2000), content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "json_too_deep"
+
+
+@pytest.mark.parametrize("report_id", ["__id__", ".", "..", "a" * 201, "laporan%C3%BC", "-x"])
+def test_an_id_no_record_can_have_is_a_404(deps, org, report_id):
+    response = client_for("api_reports", deps).get(f"/api/reports/{report_id}", headers=token(org[1]))
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+def test_ranges_of_months_are_bounded():
+    assert len(months_between("2015-01", "2024-12")) == MAX_RANGE_MONTHS
+    with pytest.raises(RangeTooLong):
+        months_between("2014-12", "2024-12")
+
+
+def test_ikm_over_ten_years_works_and_one_month_more_is_a_422(deps):
+    client = client_for("api_ikm", deps)
+    ok = client.get("/api/public/units/kel-belawan-1/ikm?from=2015-01&to=2024-12")
+    assert ok.status_code == 200, ok.get_json()
+    assert len(ok.get_json()["period"]["months"]) == MAX_RANGE_MONTHS
+    too_long = client.get("/api/public/units/kel-belawan-1/ikm?from=2014-12&to=2024-12", headers={"Accept-Language": "en"})
+    assert too_long.status_code == 422
+    error = too_long.get_json()["error"]
+    assert error["code"] == "ikm_range_too_long" and "120 months" in error["message"]
+
+
+@pytest.mark.parametrize("query", ["from=2015-1&to=2024-12", "from=2024-12&to=2015-01", "period=2026-Q5", "from=2026-01", "period=2026&from=2026-01&to=2026-02"])
+def test_malformed_ikm_periods_are_422(deps, query):
+    response = client_for("api_ikm", deps).get(f"/api/public/units/kel-belawan-1/ikm?{query}")
+    assert response.status_code == 422 and response.get_json()["error"]["code"] in {"validation_failed", "ikm_period_invalid"}
+
+
+def test_a_download_comes_as_its_own_type_or_as_octet_stream_on_request(deps):
+    client = client_for("api_exports", deps)
+    own = client.get("/api/public/units/kel-belawan-1/skm.pdf?period=2026-10")
+    assert own.status_code == 200 and own.headers["Content-Type"] == "application/pdf"
+    generic = client.get("/api/public/units/kel-belawan-1/skm.pdf?period=2026-10", headers={"Accept": "application/octet-stream"})
+    assert generic.headers["Content-Type"] == "application/octet-stream" and generic.data == own.data[: len(generic.data)]
+    assert generic.data.startswith(b"%PDF")
