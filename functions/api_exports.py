@@ -18,7 +18,7 @@ from common.services.surveys import months_for
 class SkmQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period: str | None = Field(default=None, pattern=PERIOD_SPEC_PATTERN, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month")
+    period: str | None = Field(default=None, json_schema_extra={"pattern": PERIOD_SPEC_PATTERN}, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month")
 
 
 class PeriodQuery(BaseModel):

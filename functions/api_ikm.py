@@ -14,11 +14,13 @@ from common.services.surveys import IkmReport, ikm_report, months_for
 
 
 class IkmQuery(BaseModel):
+    """The documented patterns are checked by the period parsing, whose 422 says what to write."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    period: str | None = Field(default=None, pattern=PERIOD_SPEC_PATTERN, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month (WIB)")
-    from_: str | None = Field(default=None, alias="from", pattern=MONTH_PATTERN, description="first month YYYY-MM, with to")
-    to: str | None = Field(default=None, pattern=MONTH_PATTERN, description=f"last month YYYY-MM, with from; at most {MAX_RANGE_MONTHS} months in all")
+    period: str | None = Field(default=None, json_schema_extra={"pattern": PERIOD_SPEC_PATTERN}, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month (WIB)")
+    from_: str | None = Field(default=None, alias="from", json_schema_extra={"pattern": MONTH_PATTERN}, description="first month YYYY-MM, with to")
+    to: str | None = Field(default=None, json_schema_extra={"pattern": MONTH_PATTERN}, description=f"last month YYYY-MM, with from; at most {MAX_RANGE_MONTHS} months in all")
     weights: Weights = Field(default=Weights.EXACT, description="exact (1/9), rounded (0.111) or rounded2 (0.11)")
 
 
