@@ -41,7 +41,9 @@ infra: $(PY_STAMP)
 	@$(PY) -m tools.infra_catalog --write
 	@$(PY) -m tools.firestore_indexes --write
 
+# The examples are recorded from the real HTTP layer first; the document embeds them.
 openapi: $(PY_STAMP)
+	@$(PY) -m tools.openapi_examples --write
 	@$(PY) -m common.api.openapi --write
 
 WEB_BUNDLE := web/dist/dashboard.js

@@ -20,6 +20,7 @@ from pydantic.json_schema import models_json_schema
 from .http import MAX_JSON_DEPTH, PATH_ID_PATTERN, Api, Route
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+EXAMPLES = DOCUMENT.parent / "openapi-examples.json"  # recorded by tools/openapi_examples.py
 VERSION = "1.0.0"
 
 STATUS_TEXT = {
@@ -83,9 +84,13 @@ def build(apis: list[Api] | None = None) -> dict[str, Any]:
         if (model, mode) not in wanted:
             schemas.pop(_name(ref[(model, mode)]), None)
 
+    examples = json.loads(EXAMPLES.read_text(encoding="utf-8")) if EXAMPLES.exists() else {}
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(routes, key=lambda r: (r.path, r.method)):
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, ref, query_fields.get(route.query))
+        operation = _operation(route, ref, query_fields.get(route.query))
+        if example := examples.get(f"{route.method} {route.path}"):
+            _add_example(operation, route, example)
+        paths.setdefault(route.path, {})[route.method.lower()] = operation
 
     return {
         "openapi": "3.1.0",
@@ -228,6 +233,30 @@ def _resolves(document: dict[str, Any], ref: str) -> bool:
             return False
         node = node[part]
     return True
+
+
+def _add_example(operation: dict[str, Any], route: Route, example: dict[str, Any]) -> None:
+    """A recorded request and its response: parameter values, the body, and what came back
+    (for a binary download, where to fetch one)."""
+    for parameter in operation["parameters"]:
+        values = example["parameters"].get(parameter["in"], {})
+        if parameter["name"] in values:
+            parameter["example"] = values[parameter["name"]]
+    if route.body is not None and example.get("request") is not None:
+        operation["requestBody"]["content"]["application/json"]["example"] = example["request"]
+    success = operation["responses"][str(route.status)]
+    if route.status == 204:
+        return
+    if route.produces == "application/json":
+        success["content"]["application/json"]["example"] = example["response"]
+    elif example.get("response") is not None:  # text, e.g. CSV
+        success["content"][route.produces]["example"] = example["response"]
+    else:
+        path = route.path.format(**example["parameters"]["path"])
+        query = "&".join(f"{k}={v}" for k, v in example["parameters"]["query"].items())
+        success["content"][route.produces]["examples"] = {
+            "download": {"summary": "the same request on the demo stack (make demo)", "externalValue": f"{path}?{query}" if query else path}
+        }
 
 
 def render(document: dict[str, Any]) -> str:
