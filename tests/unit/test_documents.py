@@ -96,3 +96,9 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_a_name_beyond_the_font_still_gives_a_pdf():
+    report = _report().model_copy(update={"unit_name": "Kantor 王小明 🙂 مكتب\tBelawan\x00"})
+    pdf = skm_pdf(report)  # CJK and emoji are outside DejaVu Sans: left blank, never an error
+    assert pdf.startswith(b"%PDF") and "Belawan" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
