@@ -28,7 +28,7 @@ class PeriodQuery(BaseModel):
 
 
 def _skm(call: Call) -> SkmReport:
-    label = call.query.period or period_of(call.deps.now(), WIB)
+    label = call.query.period if call.query.period is not None else period_of(call.deps.now(), WIB)  # "" is a 422
     return skm_report(call.deps.uow, call.path["unit_id"], label, months_for(label), call.deps.now())
 
 

@@ -26,16 +26,16 @@ class IkmQuery(BaseModel):
 
 def _months(call: Call) -> tuple[str, list[str]]:
     query: IkmQuery = call.query
-    if query.from_ or query.to:
+    if query.from_ is not None or query.to is not None:  # an empty value is a wrong value, not a missing one
         try:
-            if query.period or not (query.from_ and query.to):
+            if query.period is not None or not (query.from_ and query.to):
                 raise ValueError
             return f"{query.from_}..{query.to}", months_between(query.from_, query.to)
         except RangeTooLong:
             raise Invalid("ikm_range_too_long", limit=MAX_RANGE_MONTHS) from None
         except ValueError:
             raise Invalid("ikm_period_invalid") from None
-    label = query.period or period_of(call.deps.now(), WIB)
+    label = query.period if query.period is not None else period_of(call.deps.now(), WIB)
     return label, months_for(label)
 
 

@@ -32,6 +32,7 @@ def skm_pdf(report: SkmReport) -> bytes:
         pdf.add_font(FONT, style, str(FONT_DIR / name))
     pdf.set_title(f"Laporan SKM {report.unit_name} {report.period}")
     pdf.set_author("Pantau Kinerja Belawan")
+    pdf.set_creation_date(report.generated_at)  # the same report gives the same bytes
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font(FONT, "B", 14)
