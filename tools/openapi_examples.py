@@ -266,9 +266,13 @@ def _deliver_review_notification(deps: _Deps) -> None:
 
 
 def record() -> dict[str, dict[str, Any]]:
-    """Play the story with fixed random ids, so the examples change only when the API does."""
+    """Play the story on a fixed day with fixed random ids, so the examples change only when the API does."""
+    from common.domain import clock
+
     ids = random.Random(14)
     with contextlib.ExitStack() as stack:
+        stack.callback(clock.install, clock.current())  # what reads the process clock (NIP dates) sees the story's day
+        clock.install(clock.Clock.starting_at(NOW))
         stack.enter_context(mock.patch("uuid.uuid4", lambda: uuid.UUID(int=ids.getrandbits(128), version=4)))
         stack.enter_context(mock.patch("secrets.choice", ids.choice))
         recorder = Recorder()
