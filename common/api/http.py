@@ -260,6 +260,9 @@ class Api:
         if route.body is not None:
             body = route.body.model_validate(self._parse_json(request, raw))
         if route.query is not None:
+            repeated = [name for name, values in request.args.lists() if len(values) > 1]
+            if repeated:  # each parameter is one value; taking the first would hide a mistake
+                raise ApiError(422, "validation_failed", details=[{"field": name, "code": "query_repeated"} for name in repeated])
             query = route.query.model_validate(dict(request.args.items()))
         key = request.headers.get("Idempotency-Key") if route.idempotent else None
         if key is not None and not _IDEMPOTENCY_KEY_RE.match(key):

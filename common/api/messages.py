@@ -187,6 +187,7 @@ ERRORS: dict[str, tuple[str, str]] = {
 FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
     "missing": ("wajib diisi", "is required"),
     "extra_forbidden": ("kolom ini tidak dikenal", "is not a known field"),
+    "query_repeated": ("hanya boleh diberikan sekali", "may be given only once"),
     "string_type": ("harus berupa teks", "must be text"),
     "string_too_short": ("terlalu pendek (minimal {min_length} karakter)", "is too short (at least {min_length} characters)"),
     "string_too_long": ("terlalu panjang (maksimal {max_length} karakter)", "is too long (at most {max_length} characters)"),

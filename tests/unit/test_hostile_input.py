@@ -9,6 +9,8 @@ import pytest
 
 from common.api.http import MAX_JSON_DEPTH, json_depth
 from common.domain.ikm import MAX_RANGE_MONTHS, RangeTooLong, months_between
+from common.domain.organisation import Role
+from tests import factories as f
 from tests.unit.test_http_layer import client_for, deps, org, report_body, token  # noqa: F401 (fixtures)
 
 
@@ -103,3 +105,46 @@ def test_an_empty_period_is_a_422_not_the_default(deps, module, url):
     response = client_for(module, deps).get(url)
     assert response.status_code == 422, response.get_data(as_text=True)[:200]
     assert response.get_json()["error"]["code"] == "ikm_period_invalid"
+
+
+# Found by `make fuzz` (docs/fuzz.md).
+
+def test_the_last_period_has_a_deadline_and_a_team_view(deps, org):
+    from datetime import datetime
+
+    from common.domain.clock import WIB
+    from common.domain.period import report_deadline
+
+    assert report_deadline("2100-12", 5) == datetime(2101, 1, 6, tzinfo=WIB)
+    boss = org[0]
+    response = client_for("api_reports", deps).get("/api/team/reports?period=2100-12", headers=token(boss))
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_a_population_beyond_any_office_is_a_422(deps, org):
+    admin = f.employee(role=Role.ADMIN)
+    deps.uow.employees.put_many([admin])
+    body = {"units": [{"id": "kel-belawan-1", "name": "Kelurahan Belawan I", "population_served": 15681697082864528909139968}]}
+    response = client_for("api_admin", deps).put("/api/admin/units", json=body, headers=token(admin, "admin"))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["field"] == "units.0.population_served"
+
+
+def test_a_query_parameter_given_twice_is_a_422(deps):
+    admin = f.employee(role=Role.ADMIN)
+    deps.uow.employees.put_many([admin])
+    response = client_for("api_admin", deps).get("/api/admin/deliveries?notification_id=a&notification_id=b", headers={**token(admin, "admin"), "Accept-Language": "en"})
+    assert response.status_code == 422
+    (detail,) = response.get_json()["error"]["details"]
+    assert detail == {"field": "notification_id", "code": "query_repeated", "message": "may be given only once"}
+
+
+def test_half_a_surrogate_pair_is_refused_and_a_whole_one_is_text(deps, org):
+    client = client_for("api_reports", deps)
+    lone = json.dumps(report_body(narrative="Melayani warga ")).replace('warga ', 'warga \\ud800')
+    response = client.post("/api/reports", data=lone, content_type="application/json", headers=token(org[1]))
+    assert response.status_code == 422 and response.get_json()["error"]["details"][0]["field"] == "narrative"
+    assert deps.uow.state.reports == {}
+    pair = json.dumps(report_body(narrative="Melayani warga 🙂"))  # ensure_ascii writes \ud83d\ude42
+    assert "\\ud83d\\ude42" in pair
+    assert client.post("/api/reports", data=pair, content_type="application/json", headers=token(org[1])).status_code == 201
