@@ -20,7 +20,7 @@ import json
 import random
 import sys
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from unittest import mock

@@ -11,7 +11,23 @@ from common.api.http import MAX_JSON_DEPTH, json_depth
 from common.domain.ikm import MAX_RANGE_MONTHS, RangeTooLong, months_between
 from common.domain.organisation import Role
 from tests import factories as f
-from tests.unit.test_http_layer import client_for, deps, org, report_body, token  # noqa: F401 (fixtures)
+from tests.unit.test_http_layer import FakeDeps, client_for, report_body, token
+
+
+@pytest.fixture
+def deps():
+    deps = FakeDeps()
+    deps.uow.units.put_many([f.unit()])
+    return deps
+
+
+@pytest.fixture
+def org(deps):
+    boss = f.employee()
+    asn = f.employee(supervisor=boss.nip)
+    deps.uow.employees.put_many([boss, asn])
+    deps.uow.plans.put_many([f.plan(asn.nip)])
+    return boss, asn
 
 
 def nested(depth: int) -> str:
