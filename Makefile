@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test up down seed status openapi infra plan deps prerequisites chromium lock bench clean
+.PHONY: demo test up down seed status openapi infra plan deps prerequisites chromium lock bench fuzz clean
 
 demo: seed
 	@$(PY) -m tools.demo
@@ -36,6 +36,13 @@ bench: deps prerequisites
 	@$(PY) -m bench.load
 	@$(PY) -m bench.scoring
 
+# A long fuzz run, not part of `make test` (which runs 4 examples per case): schemathesis sends
+# FUZZ_EXAMPLES generated requests per operation, caller and mode to a fresh stack. docs/fuzz.md
+# records what it ran and found.
+FUZZ_EXAMPLES ?= 100
+fuzz: deps prerequisites
+	@PANTAU_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/proof/test_fuzz.py -q -p no:cacheprovider
+
 # Regenerate what derives from functions/catalog.py and the queries: the Terraform catalog and the indexes.
 infra: $(PY_STAMP)
 	@$(PY) -m tools.infra_catalog --write
@@ -46,7 +53,9 @@ infra: $(PY_STAMP)
 plan:
 	@infra/plan.sh "$(ENV)"
 
+# The examples are recorded from the real HTTP layer first; the document embeds them.
 openapi: $(PY_STAMP)
+	@$(PY) -m tools.openapi_examples --write
 	@$(PY) -m common.api.openapi --write
 
 WEB_BUNDLE := web/dist/dashboard.js

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
+from common.domain.ikm import PERIOD_SPEC_PATTERN
 from common.domain.period import Period, period_of
 from common.services import results
 from common.services.skm_report import SkmReport, skm_report
@@ -17,7 +18,7 @@ from common.services.surveys import months_for
 class SkmQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period: str | None = Field(default=None, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month")
+    period: str | None = Field(default=None, json_schema_extra={"pattern": PERIOD_SPEC_PATTERN}, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month")
 
 
 class PeriodQuery(BaseModel):
@@ -27,7 +28,7 @@ class PeriodQuery(BaseModel):
 
 
 def _skm(call: Call) -> SkmReport:
-    label = call.query.period or period_of(call.deps.now(), WIB)
+    label = call.query.period if call.query.period is not None else period_of(call.deps.now(), WIB)  # "" is a 422
     return skm_report(call.deps.uow, call.path["unit_id"], label, months_for(label), call.deps.now(), call.deps.settings.survey_min_respondents)
 
 

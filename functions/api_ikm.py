@@ -8,30 +8,34 @@ from pydantic import BaseModel, ConfigDict, Field
 from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
 from common.domain.errors import Invalid
-from common.domain.ikm import Weights, months_between
+from common.domain.ikm import MAX_RANGE_MONTHS, MONTH_PATTERN, PERIOD_SPEC_PATTERN, RangeTooLong, Weights, months_between
 from common.domain.period import period_of
 from common.services.surveys import IkmReport, ikm_report, months_for
 
 
 class IkmQuery(BaseModel):
+    """The documented patterns are checked by the period parsing, whose 422 says what to write."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    period: str | None = Field(default=None, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month (WIB)")
-    from_: str | None = Field(default=None, alias="from", description="first month YYYY-MM, with to")
-    to: str | None = Field(default=None, description="last month YYYY-MM, with from")
+    period: str | None = Field(default=None, json_schema_extra={"pattern": PERIOD_SPEC_PATTERN}, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month (WIB)")
+    from_: str | None = Field(default=None, alias="from", json_schema_extra={"pattern": MONTH_PATTERN}, description="first month YYYY-MM, with to")
+    to: str | None = Field(default=None, json_schema_extra={"pattern": MONTH_PATTERN}, description=f"last month YYYY-MM, with from; at most {MAX_RANGE_MONTHS} months in all")
     weights: Weights = Field(default=Weights.EXACT, description="exact (1/9), rounded (0.111) or rounded2 (0.11)")
 
 
 def _months(call: Call) -> tuple[str, list[str]]:
     query: IkmQuery = call.query
-    if query.from_ or query.to:
+    if query.from_ is not None or query.to is not None:  # an empty value is a wrong value, not a missing one
         try:
-            if query.period or not (query.from_ and query.to):
+            if query.period is not None or not (query.from_ and query.to):
                 raise ValueError
             return f"{query.from_}..{query.to}", months_between(query.from_, query.to)
+        except RangeTooLong:
+            raise Invalid("ikm_range_too_long", limit=MAX_RANGE_MONTHS) from None
         except ValueError:
             raise Invalid("ikm_period_invalid") from None
-    label = query.period or period_of(call.deps.now(), WIB)
+    label = query.period if query.period is not None else period_of(call.deps.now(), WIB)
     return label, months_for(label)
 
 

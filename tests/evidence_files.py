@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 
 GPS_IFD = 0x8825
 
@@ -12,6 +13,7 @@ def pdf(text: str = "Register surat keterangan domisili, Oktober") -> bytes:
     from fpdf import FPDF
 
     document = FPDF()
+    document.set_creation_date(datetime(2026, 10, 31, 9, 0, tzinfo=timezone.utc))  # the same text gives the same bytes
     document.add_page()
     document.set_font("Helvetica", size=12)
     document.cell(text=text)

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Iterable, Sequence
 
 from common.domain.ikm import MUTU_LABEL
 from common.services.skm_report import SkmReport
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"  # a Unicode font shipped in common/adapters/fonts, embedded (only the glyphs used)
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 
 
 def _month_label(report: SkmReport) -> str:
@@ -23,29 +28,32 @@ def skm_pdf(report: SkmReport) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
+    for style, name in _FONT_FILES.items():
+        pdf.add_font(FONT, style, str(FONT_DIR / name))
     pdf.set_title(f"Laporan SKM {report.unit_name} {report.period}")
     pdf.set_author("Pantau Kinerja Belawan")
+    pdf.set_creation_date(report.generated_at)  # the same report gives the same bytes
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
+    pdf.set_font(FONT, "B", 14)
     pdf.multi_cell(0, 7, "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT (SKM)", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(FONT, "", 11)
     pdf.multi_cell(0, 6, f"{report.unit_name}\nPeriode {report.period} ({_month_label(report)})", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     result = report.result
 
     def heading(text: str) -> None:
         pdf.ln(2)
-        pdf.set_font("Helvetica", "B", 11)
+        pdf.set_font(FONT, "B", 11)
         pdf.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(FONT, "", 10)
 
     def table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]) -> None:
-        pdf.set_font("Helvetica", "B", 9)
+        pdf.set_font(FONT, "B", 9)
         for text, width in zip(header, widths):
             pdf.cell(width, 6, text, border=1)
         pdf.ln()
-        pdf.set_font("Helvetica", "", 8)
+        pdf.set_font(FONT, "", 8)
         for row in rows:
             for text, width in zip(row, widths):
                 pdf.cell(width, 6, str(text), border=1)
@@ -89,7 +97,7 @@ def skm_pdf(report: SkmReport) -> bytes:
         pdf.multi_cell(0, 6, f"{i}. {row.code} {row.name} (NRR {row.nrr:.3f}): {row.action} "
                              f"Penanggung jawab: {row.responsible}. Waktu: {row.timeline}.", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "I", 8)
+    pdf.set_font(FONT, "I", 8)
     pdf.multi_cell(0, 5, f"Dihitung menurut PermenPANRB 14/2017 dengan bobot 1/9. Dibuat {report.generated_at:%d-%m-%Y %H:%M} UTC "
                          "oleh Pantau Kinerja Belawan.", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
@@ -111,12 +119,37 @@ def result_rows(results) -> list[list]:
     ]
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def as_csv_value(value: Any) -> Any:
+    """A text that a spreadsheet would run as a formula gets a leading apostrophe, as OWASP
+    advises; numbers stay numbers."""
+    return "'" + value if is_formula_like(value) else value
+
+
 def results_csv(results) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(RESULT_COLUMNS)
-    writer.writerows(result_rows(results))
+    writer.writerows([as_csv_value(value) for value in row] for row in result_rows(results))
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+def _text_cells(sheet) -> None:
+    """Every text cell is a value: openpyxl stores a text starting with '=' as a formula, so the
+    type is set back to text, and formula-like texts get Excel's quote prefix (shown as typed,
+    still text when someone edits the cell)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" or is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def results_xlsx(results, title: str, summary: list[tuple[str, object]] | None = None) -> bytes:
@@ -139,6 +172,7 @@ def results_xlsx(results, title: str, summary: list[tuple[str, object]] | None =
         cell.font = Font(bold=True)
     for line in result_rows(results):
         sheet.append(line)
+    _text_cells(sheet)
     sheet.freeze_panes = sheet.cell(row=row + 3, column=1)
     for i, width in enumerate((20, 28, 22, 10, 16, 10, 12, 20, 20, 18, 60), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width

@@ -22,6 +22,8 @@ from common.services.ports import OutboxEntry
 
 from .firestore import _Repository, count, from_doc, rpc, to_doc
 
+IN_LIMIT = 30  # values an "in" filter may take
+
 
 def _filter(field: str, op: str, value: Any):
     from google.cloud.firestore_v1.base_query import FieldFilter
@@ -50,12 +52,17 @@ class FirestoreSurveys(_Repository):
     def get(self, receipt: str) -> SurveyResponse | None:
         return from_doc(SurveyResponse, self._read(receipt))
 
-    def _scope(self, unit_id: str, months: list[str], service_id: str | None):
-        query = self.client.collection(self.collection).where(filter=_filter("unit_id", "==", unit_id))
-        query = query.where(filter=_filter("period", "in", months))
-        if service_id is not None:
-            query = query.where(filter=_filter("service_id", "==", service_id))
-        return query
+    def _scopes(self, unit_id: str, months: list[str], service_id: str | None) -> list[Any]:
+        """One query per IN_LIMIT months: an "in" filter takes at most 30 values, and a year of
+        months or ten years (120) must still work. Counts and sums add up across them."""
+        queries = []
+        for start in range(0, len(months), IN_LIMIT):
+            query = self.client.collection(self.collection).where(filter=_filter("unit_id", "==", unit_id))
+            query = query.where(filter=_filter("period", "in", months[start : start + IN_LIMIT]))
+            if service_id is not None:
+                query = query.where(filter=_filter("service_id", "==", service_id))
+            queries.append(query)
+        return queries
 
     def totals(self, unit_id: str, months: list[str], service_id: str | None = None) -> tuple[int, dict[str, int]]:
         """Count and per-unsur sums by aggregation queries: the database adds, we read no responses.
@@ -64,35 +71,36 @@ class FirestoreSurveys(_Repository):
         """
         from google.cloud.firestore_v1 import aggregation
 
-        query = self._scope(unit_id, months, service_id)
-        values: dict[str, int] = {}
+        values = dict.fromkeys(["n", *UNSUR_CODES], 0)
         groups = [["n", *UNSUR_CODES[:4]], list(UNSUR_CODES[4:])]
-        for group in groups:
-            agg = aggregation.AggregationQuery(query)
-            for alias in group:
-                if alias == "n":
-                    agg.count(alias="n")
-                else:
-                    agg.sum(f"answers.{alias}", alias=alias)
-            count(reads=1)
-            for result in agg.get(**rpc()):
-                for item in result:
-                    values[item.alias] = int(item.value or 0)
-        n = values.pop("n", 0)
-        return n, {code: values.get(code, 0) for code in UNSUR_CODES}
+        for query in self._scopes(unit_id, months, service_id):
+            for group in groups:
+                agg = aggregation.AggregationQuery(query)
+                for alias in group:
+                    if alias == "n":
+                        agg.count(alias="n")
+                    else:
+                        agg.sum(f"answers.{alias}", alias=alias)
+                count(reads=1)
+                for result in agg.get(**rpc()):
+                    for item in result:
+                        values[item.alias] += int(item.value or 0)
+        n = values.pop("n")
+        return n, values
 
     def count(self, unit_id: str, months: list[str], service_id: str | None = None) -> int:
-        count(reads=1)
-        return int(self._scope(unit_id, months, service_id).count(alias="n").get(**rpc())[0][0].value)
+        return sum(self._count(query) for query in self._scopes(unit_id, months, service_id))
 
     def count_where(self, unit_id: str, months: list[str], field: str, value: Any) -> int:
-        count(reads=1)
-        query = self._scope(unit_id, months, None).where(filter=_filter(field, "==", value))
-        return int(query.count(alias="n").get(**rpc())[0][0].value)
+        return sum(self._count(query.where(filter=_filter(field, "==", value))) for query in self._scopes(unit_id, months, None))
 
     def count_range(self, unit_id: str, months: list[str], field: str, low: int, high: int) -> int:
+        return sum(self._count(query.where(filter=_filter(field, ">=", low)).where(filter=_filter(field, "<", high)))
+                   for query in self._scopes(unit_id, months, None))
+
+    @staticmethod
+    def _count(query: Any) -> int:
         count(reads=1)
-        query = self._scope(unit_id, months, None).where(filter=_filter(field, ">=", low)).where(filter=_filter(field, "<", high))
         return int(query.count(alias="n").get(**rpc())[0][0].value)
 
     def _window(self, unit_id: str, start: datetime, end: datetime, which: str | None):

@@ -36,6 +36,12 @@ log = logging.getLogger("pantau.api")
 _STATUS_OF = {Unauthenticated: 401, Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409, RateLimited: 429, TooLarge: 413}
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{8,128}$")
+_OCTET_STREAM = "application/octet-stream"
+MAX_JSON_DEPTH = 32  # arrays and objects inside each other; our deepest body needs 5
+PATH_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"  # what an id in a path may be; anything else cannot exist
+_PATH_ID_RE = re.compile(PATH_ID_PATTERN)
+_JSON_STRING_RE = re.compile(rb'"[^"]*"')  # once escapes are gone, so it stays linear
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class ApiError(Exception):
@@ -159,7 +165,10 @@ class Api:
         except Exception as error:  # every failure becomes the JSON error shape
             reply = self._error_reply(error, lang, request_id)
         if isinstance(reply.body, bytes):
-            response = flask.Response(reply.body, status=reply.status, mimetype=reply.mimetype)
+            # Downloads are also offered as application/octet-stream (the OpenAPI document says so),
+            # for clients that ask for bytes whatever they are.
+            best = request.accept_mimetypes.best_match([reply.mimetype, _OCTET_STREAM]) if reply.status < 300 else None
+            response = flask.Response(reply.body, status=reply.status, mimetype=_OCTET_STREAM if best == _OCTET_STREAM else reply.mimetype)
         else:
             response = flask.Response(
                 None if reply.body is None else _dump(reply.body), status=reply.status, mimetype="application/json"
@@ -253,10 +262,15 @@ class Api:
         return caller
 
     def _invoke(self, route: Route, request: Any, raw: bytes, caller: Caller | None, path: dict[str, str], lang: str, request_id: str) -> Reply:
+        if not all(_PATH_ID_RE.match(value) for value in path.values()):
+            raise ApiError(404, "not_found")
         body = query = None
         if route.body is not None:
             body = route.body.model_validate(self._parse_json(request, raw))
         if route.query is not None:
+            repeated = [name for name, values in request.args.lists() if len(values) > 1]
+            if repeated:  # each parameter is one value; taking the first would hide a mistake
+                raise ApiError(422, "validation_failed", details=[{"field": name, "code": "query_repeated"} for name in repeated])
             query = route.query.model_validate(dict(request.args.items()))
         key = request.headers.get("Idempotency-Key") if route.idempotent else None
         if key is not None and not _IDEMPOTENCY_KEY_RE.match(key):
@@ -274,10 +288,14 @@ class Api:
             raise ApiError(415, "unsupported_media_type")
         if not raw.strip():
             raise ApiError(400, "invalid_json", reason="body is empty")
+        if json_depth(raw) > MAX_JSON_DEPTH:
+            raise ApiError(400, "json_too_deep", limit=MAX_JSON_DEPTH)
         try:
             return json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ApiError(400, "invalid_json", reason=str(error)) from None
+        except RecursionError:  # not reached below MAX_JSON_DEPTH; kept so no body can make a 500
+            raise ApiError(400, "json_too_deep", limit=MAX_JSON_DEPTH) from None
 
     # -- errors --------------------------------------------------------------
     def _error_reply(self, error: Exception, lang: str, request_id: str) -> Reply:
@@ -293,6 +311,18 @@ class Api:
             }
         }
         return Reply(body, status, headers)
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text, without parsing it: escapes, then
+    strings (which may hold brackets) are dropped, then the brackets counted. Linear in the
+    size, which is already bounded."""
+    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    depth = deepest = 0
+    for bracket in _JSON_STRING_RE.sub(b"", unescaped).translate(None, _NOT_BRACKETS):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _classify(error: Exception) -> tuple[int, str, dict[str, Any], list[dict[str, Any]], dict[str, str]]:

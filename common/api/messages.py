@@ -84,6 +84,14 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Kirim data dalam format JSON (Content-Type: application/json).",
         "Send the data as JSON (Content-Type: application/json).",
     ),
+    "json_too_deep": (
+        "Data JSON bersarang terlalu dalam (maksimal {limit} tingkat larik dan objek).",
+        "The JSON body is nested too deeply (at most {limit} levels of arrays and objects).",
+    ),
+    "ikm_range_too_long": (
+        "Rentang from sampai to paling panjang {limit} bulan (sepuluh tahun). Perpendek rentangnya.",
+        "The range from ... to covers at most {limit} months (ten years). Shorten it.",
+    ),
     "invalid_json": (
         "Data yang dikirim bukan JSON yang sah: {reason}.",
         "The request body is not valid JSON: {reason}.",
@@ -218,6 +226,7 @@ ERRORS: dict[str, tuple[str, str]] = {
 FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
     "missing": ("wajib diisi", "is required"),
     "extra_forbidden": ("kolom ini tidak dikenal", "is not a known field"),
+    "query_repeated": ("hanya boleh diberikan sekali", "may be given only once"),
     "string_type": ("harus berupa teks", "must be text"),
     "string_too_short": ("terlalu pendek (minimal {min_length} karakter)", "is too short (at least {min_length} characters)"),
     "string_too_long": ("terlalu panjang (maksimal {max_length} karakter)", "is too long (at most {max_length} characters)"),

@@ -17,16 +17,17 @@ from typing import Any
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from .http import Api, Route
+from .http import MAX_JSON_DEPTH, PATH_ID_PATTERN, Api, Route
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+EXAMPLES = DOCUMENT.parent / "openapi-examples.json"  # recorded by tools/openapi_examples.py
 VERSION = "1.0.0"
 
 STATUS_TEXT = {
-    400: "Malformed request: body is not JSON, or a header is invalid",
+    400: f"Malformed request: body is not JSON, nests arrays and objects deeper than {MAX_JSON_DEPTH} levels, or a header is invalid",
     401: "Missing, invalid or expired Firebase ID token",
     403: "Signed in, but not allowed (wrong role, or someone else's data)",
-    404: "Not found, or not yours to see",
+    404: "Not found, or not yours to see (also for an id in the path that no record can have)",
     405: "Method not allowed here",
     409: "Conflicts with the current state (e.g. the report is already accepted)",
     413: "Body too large",
@@ -71,13 +72,25 @@ def build(apis: list[Api] | None = None) -> dict[str, Any]:
             wanted.append((route.body, "validation"))
         if route.response:
             wanted.append((route.response, "serialization"))
+    queries = list(dict.fromkeys((route.query, "validation") for route in routes if route.query))
     wanted = list(dict.fromkeys(wanted))
-    refs, defs = models_json_schema(wanted, ref_template="#/components/schemas/{model}")
+    # Query models go through the same generator so that the enums and models their fields
+    # use land in components/schemas, and every $ref points there.
+    refs, defs = models_json_schema(wanted + [q for q in queries if q not in wanted], ref_template="#/components/schemas/{model}")
     ref = {key: value for key, value in refs.items()}
+    schemas = defs.get("$defs", {})
+    query_fields = {model: schemas[_name(ref[(model, mode)])] for model, mode in queries}
+    for model, mode in queries:  # their fields become parameters; the models themselves are not part of the API
+        if (model, mode) not in wanted:
+            schemas.pop(_name(ref[(model, mode)]), None)
 
+    examples = json.loads(EXAMPLES.read_text(encoding="utf-8")) if EXAMPLES.exists() else {}
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(routes, key=lambda r: (r.path, r.method)):
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, ref)
+        operation = _operation(route, ref, query_fields.get(route.query))
+        if example := examples.get(f"{route.method} {route.path}"):
+            _add_example(operation, route, example)
+        paths.setdefault(route.path, {})[route.method.lower()] = operation
 
     return {
         "openapi": "3.1.0",
@@ -95,7 +108,7 @@ def build(apis: list[Api] | None = None) -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
-            "schemas": defs.get("$defs", {}),
+            "schemas": schemas,
             "securitySchemes": {
                 "firebase": {
                     "type": "http",
@@ -108,15 +121,18 @@ def build(apis: list[Api] | None = None) -> dict[str, Any]:
     }
 
 
-def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, str]]) -> dict[str, Any]:
+def _name(ref: dict[str, str]) -> str:
+    return ref["$ref"].rsplit("/", 1)[1]
+
+
+def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, str]], query: dict[str, Any] | None) -> dict[str, Any]:
     error = ref[(ErrorBody, "serialization")]
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in route.path_params
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": PATH_ID_PATTERN}} for name in route.path_params
     ]
-    if route.query:
-        schema = route.query.model_json_schema()
-        required = set(schema.get("required", []))
-        for name, prop in schema.get("properties", {}).items():
+    if query:
+        required = set(query.get("required", []))
+        for name, prop in query.get("properties", {}).items():
             parameters.append({"name": name, "in": "query", "required": name in required, "schema": prop})
     if route.idempotent:
         parameters.append(
@@ -141,7 +157,10 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
     if route.status == 204:
         pass  # no content
     elif route.produces != "application/json":
-        success["content"] = {route.produces: {"schema": {"type": "string", "format": "binary"}}}
+        # A download: its own media type, or application/octet-stream for a client that asks
+        # for that (generated clients read it as bytes; http.py honours the Accept header).
+        success["content"] = {media: {"schema": {"type": "string", "format": "binary", "contentMediaType": route.produces}}
+                              for media in ("application/octet-stream", route.produces)}
     elif route.response:
         success["content"] = {"application/json": {"schema": ref[(route.response, "serialization")]}}
     else:
@@ -152,6 +171,8 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
     statuses = set(route.errors) | {405, 500, 503}
     if route.auth:
         statuses |= {401}
+    if route.path_params:
+        statuses |= {404}
     if route.body:
         statuses |= {400, 413, 415, 422}
     if route.query:
@@ -178,6 +199,66 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
     return operation
 
 
+def problems_of(document: dict[str, Any]) -> list[str]:
+    """What is wrong with a document: every $ref must point into it, and it must pass
+    openapi-spec-validator (a development tool, imported only here)."""
+    from openapi_spec_validator import validate
+
+    problems = [f"unresolved $ref {ref}" for ref in sorted(_refs(document)) if not _resolves(document, ref)]
+    if problems:
+        return problems  # the validator would stop at the first one
+    try:
+        validate(document)
+    except Exception as error:  # a validation error, or a reference the validator cannot follow
+        problems.append(f"{type(error).__name__}: {str(error).splitlines()[0][:500]}")
+    return problems
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(value) for value in node))
+    return set()
+
+
+def _resolves(document: dict[str, Any], ref: str) -> bool:
+    if not ref.startswith("#/"):
+        return False  # the document is self-contained
+    node: Any = document
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _add_example(operation: dict[str, Any], route: Route, example: dict[str, Any]) -> None:
+    """A recorded request and its response: parameter values, the body, and what came back
+    (for a binary download, where to fetch one)."""
+    for parameter in operation["parameters"]:
+        values = example["parameters"].get(parameter["in"], {})
+        if parameter["name"] in values:
+            parameter["example"] = values[parameter["name"]]
+    if route.body is not None and example.get("request") is not None:
+        operation["requestBody"]["content"]["application/json"]["example"] = example["request"]
+    success = operation["responses"][str(route.status)]
+    if route.status == 204:
+        return
+    if route.produces == "application/json":
+        success["content"]["application/json"]["example"] = example["response"]
+    elif example.get("response") is not None:  # text, e.g. CSV
+        success["content"][route.produces]["example"] = example["response"]
+    else:
+        path = route.path.format(**example["parameters"]["path"])
+        query = "&".join(f"{k}={v}" for k, v in example["parameters"]["query"].items())
+        success["content"][route.produces]["examples"] = {
+            "download": {"summary": "the same request on the demo stack (make demo)", "externalValue": f"{path}?{query}" if query else path}
+        }
+
+
 def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -197,6 +278,10 @@ def main(argv: list[str] | None = None) -> int:
         current = DOCUMENT.read_text(encoding="utf-8") if DOCUMENT.exists() else ""
         if current != text:
             print("docs/openapi.json is stale: run `make openapi` and commit it", file=sys.stderr)
+            return 1
+        problems = problems_of(json.loads(current))
+        if problems:
+            print("docs/openapi.json is not a valid OpenAPI document:\n" + "\n".join(problems), file=sys.stderr)
             return 1
     else:
         sys.stdout.write(text)

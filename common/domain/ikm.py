@@ -169,6 +169,8 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _SEMESTER = re.compile(r"^(\d{4})-S([12])$")
 _YEAR = re.compile(r"^(\d{4})$")
+MONTH_PATTERN = _MONTH.pattern
+PERIOD_SPEC_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|S[12]))?$"  # any of the four, for API documents
 
 
 def months_of(spec: str) -> list[str]:
@@ -186,6 +188,13 @@ def months_of(spec: str) -> list[str]:
     raise ValueError("period must be YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY")
 
 
+MAX_RANGE_MONTHS = 120  # ten years
+
+
+class RangeTooLong(ValueError):
+    pass
+
+
 def months_between(first: str, last: str) -> list[str]:
     if not (_MONTH.match(first) and _MONTH.match(last)) or first > last:
         raise ValueError("from and to must be YYYY-MM with from <= to")
@@ -193,6 +202,6 @@ def months_between(first: str, last: str) -> list[str]:
     while f"{year:04d}-{month:02d}" <= last:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        if len(months) > 120:
-            raise ValueError("a range may cover at most ten years")
+        if len(months) > MAX_RANGE_MONTHS:
+            raise RangeTooLong(f"a range may cover at most {MAX_RANGE_MONTHS} months")
     return months

@@ -58,7 +58,7 @@ class Unit(BaseModel):
     head_nip: Nip | None = None
     services: list[ServiceType] = Field(default_factory=list, max_length=100, description="the catalogue of services (jenis layanan)")
     population_served: int | None = Field(
-        default=None, ge=1, description="people served per year; sets the Krejcie-Morgan sample size of the survey"
+        default=None, ge=1, le=100_000_000, description="people served per year; sets the Krejcie-Morgan sample size of the survey"
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .clock import WIB
@@ -30,7 +30,7 @@ def _validate(value: str) -> str:
     return value
 
 
-Period = Annotated[str, AfterValidator(_validate)]
+Period = Annotated[str, AfterValidator(_validate), WithJsonSchema({"type": "string", "pattern": r"^(20\d\d|2100)-(0[1-9]|1[0-2])$", "examples": ["2026-10"]})]
 """A str field that only accepts YYYY-MM with a real month."""
 
 
@@ -60,7 +60,8 @@ def report_deadline(period: str, deadline_day: int, tz: ZoneInfo = WIB) -> datet
     With the default day 5, a report for 2026-10 is on time until
     2026-11-05 23:59:59 WIB and late from 2026-11-06 00:00 WIB.
     """
-    year, month = parse_period(next_period(period))
+    year, month = parse_period(period)
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)  # 2100-12, the last period, is due in 2101
     return datetime.combine(date(year, month, deadline_day) + timedelta(days=1), time(0), tzinfo=tz)
 
 

@@ -34,3 +34,35 @@ def test_request_schemas_carry_the_validation_rules():
     assert set(submit["required"]) >= {"period", "realisasi", "narrative"}
     assert submit["additionalProperties"] is False
     assert schemas["ReviewInput"]["properties"]["perilaku"]["propertyNames"] == {"$ref": "#/components/schemas/BerAkhlak"}
+
+
+def test_the_document_is_valid_and_every_ref_resolves():
+    from common.api.openapi import problems_of
+
+    assert problems_of(json.loads(DOCUMENT.read_text(encoding="utf-8"))) == []
+
+
+def test_a_dangling_ref_is_reported():
+    from common.api.openapi import problems_of
+
+    document = build()
+    parameter = document["paths"]["/api/findings"]["get"]["parameters"][0]
+    parameter["schema"] = {"$ref": "#/$defs/FindingStatus"}
+    assert problems_of(document) == ["unresolved $ref #/$defs/FindingStatus"]
+
+
+def test_query_parameters_refer_to_components():
+    document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    weights = next(p for p in document["paths"]["/api/public/units/{unit_id}/ikm"]["get"]["parameters"] if p["name"] == "weights")
+    assert weights["schema"]["$ref"] == "#/components/schemas/Weights"
+    assert document["components"]["schemas"]["Weights"]["enum"] == ["exact", "rounded", "rounded2"]
+    assert "IkmQuery" not in document["components"]["schemas"]  # a query model is its parameters, not a schema
+
+
+def test_downloads_are_binary_in_their_own_type_or_as_octet_stream():
+    document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    for path, media in (("/api/public/units/{unit_id}/skm.pdf", "application/pdf"), ("/api/team/results.csv", "text/csv"),
+                        ("/api/units/{unit_id}/results.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+        content = document["paths"][path]["get"]["responses"]["200"]["content"]
+        assert list(content) == ["application/octet-stream", media]
+        assert all(c["schema"]["format"] == "binary" and c["schema"]["contentMediaType"] == media for c in content.values())
