@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import sys
 from datetime import datetime, timezone
 from typing import Any
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 trace_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace", default=None)
+span_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("span", default=None)
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
 _SEVERITY = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARNING", "ERROR": "ERROR", "CRITICAL": "CRITICAL"}
@@ -33,6 +35,8 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = request_id
         if trace := trace_var.get():
             entry["logging.googleapis.com/trace"] = trace
+            if span := span_var.get():
+                entry["logging.googleapis.com/spanId"] = span
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
@@ -40,6 +44,28 @@ class JsonFormatter(logging.Formatter):
             # Stack traces go to the log, never to the client.
             entry["stack_trace"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def parse_trace(project_id: str, cloud_trace: str = "", traceparent: str = "") -> tuple[str | None, str | None]:
+    """(trace, span id) from Google's X-Cloud-Trace-Context (``TRACE/SPAN;o=1``, the span in
+    decimal) or W3C's traceparent (``00-TRACE-SPAN-01``, hex), as Cloud Logging names them."""
+    if found := re.fullmatch(r"00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}", traceparent.strip()):
+        trace_id, span = found.group(1), found.group(2)
+    elif found := re.match(r"([0-9a-f]{32})(?:/(\d{1,20}))?", cloud_trace.strip()):
+        trace_id, span = found.group(1), f"{int(found.group(2)):016x}" if found.group(2) else None
+    else:
+        return None, None
+    if set(trace_id) == {"0"}:
+        return None, None
+    return f"projects/{project_id}/traces/{trace_id}", span
+
+
+def trace_attributes() -> dict[str, str]:
+    """The current trace, for a published message: its handler's log lines join the same trace."""
+    trace, span = trace_var.get(), span_var.get()
+    if not trace:
+        return {}
+    return {"trace": trace, **({"span": span} if span else {})}
 
 
 _configured = False

@@ -11,9 +11,10 @@ from functools import cached_property
 
 import functions_framework
 
+from common.api.commands import NotificationRequested
 from common.api.deps import Deps
 from common.api.push import receive
-from common.domain.notifications import Notification
+from functions.catalog import BY_NAME
 from common.services.notifications import deliver
 
 log = logging.getLogger("pantau.deliver_notifications")
@@ -38,6 +39,8 @@ deps = NotifyDeps()
 
 @functions_framework.cloud_event
 def deliver_notifications(cloud_event) -> None:
-    notification = Notification.model_validate(receive(cloud_event, deps.settings.log_level).data)
+    if (received := receive(cloud_event, deps, NotificationRequested, BY_NAME["deliver_notifications"].dead_letter)) is None:
+        return
+    notification = received.command.data
     tally = deliver(deps.uow, deps.email, deps.push, notification, deps.now(), deps.settings.base_url)
     log.info("notification delivered", extra={"notification": notification.id, "tally": tally})

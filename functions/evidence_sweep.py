@@ -10,8 +10,10 @@ import logging
 
 import functions_framework
 
+from common.api.commands import Tick
 from common.api.deps import Deps
 from common.api.push import receive
+from functions.catalog import BY_NAME
 from common.services.evidence import sweep
 
 log = logging.getLogger("pantau.evidence_sweep")
@@ -20,6 +22,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def evidence_sweep(cloud_event) -> None:
-    receive(cloud_event, deps.settings.log_level)
+    if receive(cloud_event, deps, Tick, BY_NAME["evidence_sweep"].dead_letter) is None:
+        return
     closed = sweep(deps.uow, deps.storage, deps.now())
     log.info("evidence swept", extra={"closed": closed})

@@ -6,9 +6,10 @@ import logging
 
 import functions_framework
 
+from common.api.commands import NotificationRequested
 from common.api.deps import Deps
 from common.api.push import receive
-from common.domain.notifications import Notification
+from functions.catalog import BY_NAME
 from common.services.notifications import give_up
 
 log = logging.getLogger("pantau.notifications_dead_letter")
@@ -17,7 +18,8 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def notifications_dead_letter(cloud_event) -> None:
-    pushed = receive(cloud_event, deps.settings.log_level)
-    notification = Notification.model_validate(pushed.data)
-    closed = give_up(deps.uow, notification, pushed.delivery_attempts, deps.now())
+    if (received := receive(cloud_event, deps, NotificationRequested, BY_NAME["notifications_dead_letter"].dead_letter)) is None:
+        return
+    notification = received.command.data
+    closed = give_up(deps.uow, notification, received.delivery_attempts, deps.now())
     log.error("notification given up", extra={"notification": notification.id, "deliveries_failed": closed})

@@ -11,9 +11,10 @@ import logging
 
 import functions_framework
 
+from common.api.commands import NotifiableEvent
 from common.api.deps import Deps
 from common.api.push import receive
-from common.domain.events import Event
+from functions.catalog import BY_NAME
 from common.services.notifications import plan_for_event, queue
 
 log = logging.getLogger("pantau.notify_events")
@@ -22,7 +23,9 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def notify_events(cloud_event) -> None:
-    event = Event.model_validate(receive(cloud_event, deps.settings.log_level).body)
+    if (received := receive(cloud_event, deps, NotifiableEvent, BY_NAME["notify_events"].dead_letter)) is None:
+        return
+    event = received.command
     planned = plan_for_event(deps.uow, event)
     messages = queue(deps.uow, deps.publisher, planned, deps.now(), deps.settings.notify_chunk)
     log.info("notifications queued", extra={"event": event.id, "notifications": [n.id for n in planned.notifications],

@@ -10,8 +10,10 @@ import logging
 
 import functions_framework
 
+from common.api.commands import Tick
 from common.api.deps import Deps
 from common.api.push import receive
+from functions.catalog import BY_NAME
 from common.services.events import relay_outbox
 
 log = logging.getLogger("pantau.outbox_relay")
@@ -20,7 +22,8 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def outbox_relay(cloud_event) -> None:
-    receive(cloud_event, deps.settings.log_level)
+    if receive(cloud_event, deps, Tick, BY_NAME["outbox_relay"].dead_letter) is None:
+        return
     counts = relay_outbox(
         deps.uow.outbox, deps.publisher, deps.now(), deps.settings.outbox_grace_seconds, deps.settings.outbox_batch
     )

@@ -11,8 +11,10 @@ import logging
 
 import functions_framework
 
+from common.api.commands import UnitRequested
 from common.api.deps import Deps
 from common.api.push import receive
+from functions.catalog import BY_NAME
 from common.services.scoring import score_unit as score
 
 log = logging.getLogger("pantau.score_unit")
@@ -21,5 +23,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def score_unit(cloud_event) -> None:
-    data = receive(cloud_event, deps.settings.log_level).data
-    score(deps.uow, deps.settings, data["run_id"], data["period"], data["unit_id"], deps.now())
+    if (received := receive(cloud_event, deps, UnitRequested, BY_NAME["score_unit"].dead_letter)) is None:
+        return
+    data = received.command.data
+    score(deps.uow, deps.settings, data.run_id, data.period, data.unit_id, deps.now())

@@ -6,8 +6,10 @@ import logging
 
 import functions_framework
 
+from common.api.commands import UnitRequested
 from common.api.deps import Deps
 from common.api.push import receive
+from functions.catalog import BY_NAME
 from common.services.scoring import mark_unit_failed
 
 log = logging.getLogger("pantau.scoring_dead_letter")
@@ -16,7 +18,8 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def scoring_dead_letter(cloud_event) -> None:
-    pushed = receive(cloud_event, deps.settings.log_level)
-    data = pushed.data
-    reason = f"gave up after {pushed.delivery_attempts} delivery attempts"
-    mark_unit_failed(deps.uow, data["run_id"], data["unit_id"], reason, deps.now())
+    if (received := receive(cloud_event, deps, UnitRequested, BY_NAME["scoring_dead_letter"].dead_letter)) is None:
+        return
+    data = received.command.data
+    reason = f"gave up after {received.delivery_attempts} delivery attempts"
+    mark_unit_failed(deps.uow, data.run_id, data.unit_id, reason, deps.now())

@@ -11,9 +11,11 @@ import logging
 
 import functions_framework
 
+from common.api.commands import ScoringRequested
 from common.api.deps import Deps
 from common.api.push import receive
-from common.services.scoring import SCHEDULER, scheduled_period, start_run
+from functions.catalog import BY_NAME
+from common.services.scoring import scheduled_period, start_run
 
 log = logging.getLogger("pantau.scoring_start")
 deps = Deps()
@@ -21,7 +23,8 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def scoring_start(cloud_event) -> None:
-    data = receive(cloud_event, deps.settings.log_level).data
-    period = data.get("period") or scheduled_period(deps.now())
-    run = start_run(deps.uow, period, data.get("requested_by", SCHEDULER), deps.now(), run_id=f"{period}-scheduled")
+    if (received := receive(cloud_event, deps, ScoringRequested, BY_NAME["scoring_start"].dead_letter)) is None:
+        return
+    period = received.command.period or scheduled_period(deps.now())
+    run = start_run(deps.uow, period, received.command.requested_by, deps.now(), run_id=f"{period}-scheduled")
     log.info("scoring run started", extra={"run_id": run.id, "period": period, "units": run.total})

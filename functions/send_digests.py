@@ -11,8 +11,10 @@ import logging
 
 import functions_framework
 
+from common.api.commands import Tick
 from common.api.deps import Deps
 from common.api.push import receive
+from functions.catalog import BY_NAME
 from common.services.notifications import send_digests as send
 
 log = logging.getLogger("pantau.send_digests")
@@ -21,6 +23,7 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def send_digests(cloud_event) -> None:
-    receive(cloud_event, deps.settings.log_level)
+    if receive(cloud_event, deps, Tick, BY_NAME["send_digests"].dead_letter) is None:
+        return
     sent = send(deps.uow, deps.now(), deps.settings.notify_chunk)
     log.info("digests queued", extra={"digests": sent})

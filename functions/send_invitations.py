@@ -12,8 +12,10 @@ from functools import cached_property
 
 import functions_framework
 
+from common.api.commands import AccountInvited
 from common.api.deps import Deps
 from common.api.push import receive
+from functions.catalog import BY_NAME
 from common.services.accounts import send_invitation
 
 log = logging.getLogger("pantau.send_invitations")
@@ -32,6 +34,8 @@ deps = InvitationDeps()
 
 @functions_framework.cloud_event
 def send_invitations(cloud_event) -> None:
-    data = receive(cloud_event, deps.settings.log_level).data
+    if (received := receive(cloud_event, deps, AccountInvited, BY_NAME["send_invitations"].dead_letter)) is None:
+        return
+    data = received.command.data.model_dump()
     status = send_invitation(deps.uow, deps.accounts, deps.email, deps.settings, data, deps.now())
     log.info("invitation handled", extra={"nip": data.get("nip"), "invitation": data.get("invitation"), "status": status.value})

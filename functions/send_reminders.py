@@ -7,8 +7,10 @@ import logging
 
 import functions_framework
 
+from common.api.commands import Tick
 from common.api.deps import Deps
 from common.api.push import receive
+from functions.catalog import BY_NAME
 from common.services.notifications import plan_reminders, publish_notifications
 
 log = logging.getLogger("pantau.send_reminders")
@@ -17,7 +19,8 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def send_reminders(cloud_event) -> None:
-    receive(cloud_event, deps.settings.log_level)
+    if receive(cloud_event, deps, Tick, BY_NAME["send_reminders"].dead_letter) is None:
+        return
     notifications = plan_reminders(deps.uow, deps.settings, deps.now())
     messages = publish_notifications(deps.publisher, notifications, deps.settings.notify_chunk)
     log.info("reminders queued", extra={"notifications": [n.id for n in notifications], "messages": messages})

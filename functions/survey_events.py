@@ -11,8 +11,10 @@ import logging
 
 import functions_framework
 
+from common.api.commands import SurveySubmitted
 from common.api.deps import Deps
 from common.api.push import receive
+from functions.catalog import BY_NAME
 from common.services.complaints import on_survey_submitted
 
 log = logging.getLogger("pantau.survey_events")
@@ -21,7 +23,9 @@ deps = Deps()
 
 @functions_framework.cloud_event
 def survey_events(cloud_event) -> None:
-    unit_id = receive(cloud_event, deps.settings.log_level).data["unit_id"]
+    if (received := receive(cloud_event, deps, SurveySubmitted, BY_NAME["survey_events"].dead_letter)) is None:
+        return
+    unit_id = received.command.data.unit_id
     opened = on_survey_submitted(
         deps.uow, deps.settings.spike_rule, deps.settings.holiday_dates, unit_id, deps.now()
     )

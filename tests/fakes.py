@@ -420,12 +420,18 @@ class FakeEvidenceStore:
 class FakePublisher:
     def __init__(self) -> None:
         self.published: list[Event] = []
+        self.forwarded: list[tuple[str, bytes, dict[str, str]]] = []  # (topic, data, attributes)
         self.fail = False
 
     def publish(self, events: list[Event]) -> None:
         if self.fail:
             raise PublishError("Pub/Sub unavailable (fake)")
         self.published.extend(events)
+
+    def forward(self, topic: str, data: bytes, attributes: dict[str, str]) -> None:
+        if self.fail:
+            raise PublishError("Pub/Sub unavailable (fake)")
+        self.forwarded.append((topic, data, attributes))
 
 
 class FakeAccounts:

@@ -210,7 +210,7 @@ def build() -> dict:
             "event_type": f.event_type,
             "entry_point": f.name,  # main.py resolves it lazily to functions/<module>.<name>
             "service_account_id": _account_id(f.name),
-            "publishes": sorted(set(f.publishes)),
+            "publishes": sorted(set(f.publishes_to)),
             "roles": list(FUNCTION_ROLES.get(f.name, ())),
             "env": {f"PANTAU_{s.upper()}": s for s, source in sorted(table.items()) if source != SECRET},
             "settings": {s: source for s, source in sorted(table.items()) if source != SECRET},
@@ -235,7 +235,7 @@ def build() -> dict:
     consumed = set(TRIGGER_TOPICS)
     # A dead-letter topic that no function consumes keeps its messages in a pull subscription.
     hold = {f"{t}-hold": {"topic": t} for t in sorted(set(DEAD_LETTER_TOPICS)) if t not in consumed}
-    topics = set(EVENT_TOPICS) | consumed | set(DEAD_LETTER_TOPICS) | {t for f in FUNCTIONS for t in f.publishes}
+    topics = set(EVENT_TOPICS) | consumed | set(DEAD_LETTER_TOPICS) | {t for f in FUNCTIONS for t in f.publishes_to}
     secrets = {}
     for fn, table in sorted(FUNCTION_SETTINGS.items()):
         for s, source in table.items():

@@ -6,6 +6,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from common.domain.events import Event
+from common.logs import trace_attributes
 from common.services.ports import PublishError
 from common.settings import Settings
 
@@ -40,17 +41,17 @@ class PubSubPublisher:
         The message carries the event as JSON and its id and type as attributes,
         so subscribers can filter and drop repeats without parsing the body.
         """
+        trace = trace_attributes()  # the handlers' log lines join the trace of the request that published
+        self._send([(self.topic_path(e.topic), e.model_dump_json().encode(), {"event_id": e.id, "event_type": e.type, **trace})
+                    for e in events])
+
+    def forward(self, topic: str, data: bytes, attributes: dict[str, str]) -> None:
+        self._send([(self.topic_path(topic), data, attributes)])
+
+    def _send(self, messages: list[tuple[str, bytes, dict[str, str]]]) -> None:
         try:
             client = get_publisher_client()
-            futures = [
-                client.publish(
-                    self.topic_path(e.topic),
-                    e.model_dump_json().encode(),
-                    event_id=e.id,
-                    event_type=e.type,
-                )
-                for e in events
-            ]
+            futures = [client.publish(topic, data, **attributes) for topic, data, attributes in messages]
             for future in futures:
                 future.result(timeout=self.settings.publish_timeout_seconds)
         except Exception as error:  # any failure means "not known to be published"

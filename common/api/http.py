@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from common.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, TooLarge, Unauthenticated
 from common.domain.organisation import Role
 from common.logs import configure as configure_logging
-from common.logs import request_id_var, trace_var
+from common.logs import parse_trace, request_id_var, span_var, trace_var
 from common.services.idempotency import IdempotencyKey
 from common.services.ports import Caller
 
@@ -198,9 +198,10 @@ class Api:
 
     # -- steps ---------------------------------------------------------------
     def _request_id(self, request: Any) -> tuple[str, str | None]:
-        trace_header = request.headers.get("X-Cloud-Trace-Context", "")
-        trace_id = trace_header.split("/")[0] if re.match(r"^[0-9a-f]{32}/", trace_header) else None
-        trace = f"projects/{self.deps.settings.project_id}/traces/{trace_id}" if trace_id else None
+        trace, span = parse_trace(self.deps.settings.project_id, request.headers.get("X-Cloud-Trace-Context", ""),
+                                  request.headers.get("traceparent", ""))
+        span_var.set(span)
+        trace_id = trace.rpartition("/")[2] if trace else None
         given = request.headers.get("X-Request-Id", "")
         if _REQUEST_ID_RE.match(given):
             return given, trace

@@ -17,7 +17,6 @@ TOPICS: dict[str, str] = {
     "report.reviewed": "report-reviewed",
     "survey.submitted": "survey-submitted",
     "investigation.opened": "investigation-opened",
-    "scoring.requested": "scoring-requested",
     "scoring.unit_requested": "scoring-unit",
     "scoring.completed": "scoring-completed",
     "finding.opened": "finding-opened",

@@ -247,6 +247,10 @@ class Publisher(Protocol):
         """Publish every event or raise PublishError."""
         ...
 
+    def forward(self, topic: str, data: bytes, attributes: dict[str, str]) -> None:
+        """Put a message, as it came, on another topic (a dead-letter topic), or raise PublishError."""
+        ...
+
 
 class AccountError(Exception):
     """Firebase Auth refused a change to an account (e.g. the e-mail was taken meanwhile)."""

@@ -159,7 +159,7 @@ def test_each_function_has_least_privilege(prod: Terraform, function):
     assert project_roles == sorted(["roles/datastore.user", *FUNCTION_ROLES.get(function.name, ())])
     assert all(role in allowed for role in project_roles)
     published = sorted(g["topic"].key for r, _, g in grants if r == "google_pubsub_topic_iam_member.publisher")
-    assert published == sorted(set(function.publishes)), "publisher on exactly the topics in publishes"
+    assert published == sorted(set(function.publishes_to)), "publisher on exactly the topics it publishes or forwards to"
     assert all(g["role"] == "roles/pubsub.publisher" for r, _, g in grants if r == "google_pubsub_topic_iam_member.publisher")
     secrets = sorted(g["secret_id"].key for r, _, g in grants if r == "google_secret_manager_secret_iam_member.accessor")
     table = FUNCTION_SETTINGS.get(function.name, {})

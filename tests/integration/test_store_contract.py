@@ -182,7 +182,7 @@ def test_many_writes_beyond_one_batch(store_uow):
 # -- transactions ----------------------------------------------------------------------------
 
 def test_a_transaction_that_fails_leaves_nothing_and_publishes_nothing(store_uow):
-    event = Event.of("scoring.requested", key="2026-10-run", occurred_at=NOW, data={"run_id": "2026-10-run"})
+    event = Event.of("scoring.completed", key="2026-10-run", occurred_at=NOW, data={"run_id": "2026-10-run"})
 
     def work(tx):
         tx.units.get("kel-a")
@@ -197,7 +197,7 @@ def test_a_transaction_that_fails_leaves_nothing_and_publishes_nothing(store_uow
 
 
 def test_a_transaction_writes_its_events_and_publishes_them_after_commit(store_uow):
-    event = Event.of("scoring.requested", key="2026-10-run", occurred_at=NOW, data={"run_id": "2026-10-run"})
+    event = Event.of("scoring.completed", key="2026-10-run", occurred_at=NOW, data={"run_id": "2026-10-run"})
 
     def work(tx):
         tx.units.get("kel-a")
