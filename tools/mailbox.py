@@ -22,7 +22,10 @@ class SaveToDisk:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         name = f"{time.time():.6f}-{uuid.uuid4().hex[:6]}.eml"
-        temporary = self.folder / f".{name}"
+        # Written beside, then moved in (as a maildir's tmp/ and new/): a reader listing
+        # *.eml never sees a message half written, nor a name that is about to vanish.
+        temporary = self.folder / ".tmp" / name
+        temporary.parent.mkdir(exist_ok=True)
         temporary.write_bytes(envelope.content)
         temporary.rename(self.folder / name)  # appears whole or not at all
         return "250 Message accepted for delivery"
