@@ -87,7 +87,8 @@ $(PY_STAMP): requirements.txt requirements-dev.txt
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "Node.js 18+ and npm are required for the Firebase Auth emulator: https://nodejs.org"; exit 1; }
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are required for the Firebase Auth emulator: https://nodejs.org"; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' || { echo "Node.js 20+ is required (found $$(node --version)): firebase-tools 15 needs it; https://nodejs.org"; exit 1; }
 	@echo "installing firebase-tools (Auth emulator) with npm"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
