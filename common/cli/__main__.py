@@ -1,6 +1,6 @@
 """Admin command line of Pantau Kinerja Belawan.
 
-    python -m common.cli [--stack .local/stack.json] load units FILE
+    python -m common.cli [--stack .local/stack.json] load units FILE   (or: pantau ..., after pip install -e .)
     python -m common.cli [--stack ...] load employees FILE
     python -m common.cli [--stack ...] load supervisors FILE
     python -m common.cli [--stack ...] load skp FILE
@@ -240,8 +240,8 @@ def _bar(done: int, failed: int, total: int, width: int = 40) -> None:
     sys.stderr.flush()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m common.cli", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None, prog: str = "python -m common.cli") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", type=Path, help="use the local stack described by this stack.json")
     parser.add_argument("--lang", choices=["id", "en"], default="id", help="language of messages (default id)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -294,6 +294,11 @@ def main(argv: list[str] | None = None) -> int:
         summary += say("accounts", args.lang, created=created, changed=changed)
     print(summary)
     return 0
+
+
+def console() -> int:
+    """The `pantau` command that `pip install .` puts on the PATH (pyproject.toml's project.scripts)."""
+    return main(prog="pantau")
 
 
 if __name__ == "__main__":
