@@ -6,7 +6,7 @@ from __future__ import annotations
 import functions_framework
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.api.http import Api, Call, Reply, Route
+from common.api.http import Api, ApiError, Call, Reply, Route
 from common.domain.clock import WIB
 from common.domain.ikm import PERIOD_SPEC_PATTERN
 from common.domain.period import Period, period_of
@@ -19,6 +19,12 @@ class SkmQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     period: str | None = Field(default=None, json_schema_extra={"pattern": PERIOD_SPEC_PATTERN}, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month")
+
+
+class PosterQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kiosk: bool = Field(default=False, description="1: the code opens the kiosk mode of the form (it empties itself after each respondent)")
 
 
 class PeriodQuery(BaseModel):
@@ -43,6 +49,25 @@ def skm_pdf(call: Call) -> Reply:
     name = f"SKM-{report.unit_id}-{report.period}.pdf"
     return Reply(render(report), 200, {"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "public, max-age=300"},
                  mimetype="application/pdf")
+
+
+def poster(kind: str):
+    def handler(call: Call) -> Reply:
+        from common.adapters.posters import poster_pdf, poster_svg
+        from common.services.posters import PosterUnconfigured, poster as make
+
+        try:
+            data = make(call.deps.uow, call.deps.settings.base_url, call.path["unit_id"], call.query.kiosk)
+        except PosterUnconfigured:
+            raise ApiError(503, "poster_unconfigured") from None
+        name = f"poster-survei-{data.unit_id}{'-kiosk' if data.kiosk else ''}.{kind}"
+        headers = {"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "public, max-age=3600"}
+        if kind == "svg":  # opened on its own, an SVG is a document: it may run nothing and load nothing
+            headers["Content-Security-Policy"] = "default-src 'none'"
+            return Reply(poster_svg(data), 200, headers, mimetype="image/svg+xml")
+        return Reply(poster_pdf(data), 200, headers, mimetype="application/pdf")
+
+    return handler
 
 
 def _sheet(call: Call, rows, title: str, name: str, kind: str, summary=None) -> Reply:
@@ -74,6 +99,9 @@ def team_sheet(kind: str):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_POSTER = ("For the office's counter, in Bahasa Indonesia: the office's name, the QR code of its survey address "
+           "(PANTAU_BASE_URL/survei/{unit_id}, with ?kiosk=1 for the kiosk variant), the address written out, and a line "
+           "on anonymity. 503 when the deployment has no PANTAU_BASE_URL.")
 _SHEET = "Each employee: outcome, lateness, capaian, ratings, predikat and the reasons."
 
 api = Api(
@@ -84,6 +112,10 @@ api = Api(
               description="Respondents, NRR per unsur, IKM, mutu, the weakest unsur and the follow-up plan, for the printable page."),
         Route("GET", "/api/public/units/{unit_id}/skm.pdf", skm_pdf, "The SKM publication report (PDF)", query=SkmQuery,
               auth=False, errors=(404, 422), tags=("reports",), produces="application/pdf"),
+        Route("GET", "/api/public/units/{unit_id}/poster.pdf", poster("pdf"), "The QR poster of an office's survey (A4 PDF)",
+              query=PosterQuery, auth=False, errors=(404, 422), tags=("reports",), produces="application/pdf", description=_POSTER),
+        Route("GET", "/api/public/units/{unit_id}/poster.svg", poster("svg"), "The QR poster of an office's survey (A4 SVG)",
+              query=PosterQuery, auth=False, errors=(404, 422), tags=("reports",), produces="image/svg+xml", description=_POSTER),
         Route("GET", "/api/units/{unit_id}/results.xlsx", unit_sheet("xlsx"), "A unit's results as XLSX", query=PeriodQuery,
               errors=(401, 403, 404, 422), tags=("reports",), produces=XLSX, description=_SHEET),
         Route("GET", "/api/units/{unit_id}/results.csv", unit_sheet("csv"), "A unit's results as CSV", query=PeriodQuery,

@@ -230,6 +230,8 @@ def story(r: Recorder) -> None:
     r.call("GET", "/api/units/{unit_id}/ikm", lurah, path={"unit_id": UNIT}, query={"from": "2026-01", "to": "2026-11", "weights": "exact"})
     r.call("GET", "/api/public/units/{unit_id}/skm", None, path={"unit_id": UNIT}, query={"period": "2026-11"})
     r.call("GET", "/api/public/units/{unit_id}/skm.pdf", None, path={"unit_id": UNIT}, query={"period": "2026-11"})
+    r.call("GET", "/api/public/units/{unit_id}/poster.pdf", None, path={"unit_id": UNIT})
+    r.call("GET", "/api/public/units/{unit_id}/poster.svg", None, path={"unit_id": UNIT}, query={"kiosk": True})
     r.call("GET", "/api/investigations", inspector, query={"status": "open"})
     r.call("GET", "/api/investigations/{investigation_id}", inspector, path={"investigation_id": opened.id})
     r.call("PATCH", "/api/investigations/{investigation_id}", inspector, path={"investigation_id": opened.id},

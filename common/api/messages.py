@@ -148,6 +148,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Unit layanan tidak ditemukan. Periksa alamat atau kode QR yang Anda pindai.",
         "Service unit not found. Check the address or the QR code you scanned.",
     ),
+    "poster_unconfigured": (
+        "Poster belum dapat dibuat karena alamat situs (PANTAU_BASE_URL) belum diatur. Hubungi admin sistem.",
+        "The poster cannot be made because the site address (PANTAU_BASE_URL) is not set. Contact the system administrator.",
+    ),
     "survey_not_available": (
         "Unit ini belum membuka survei kepuasan karena belum memiliki daftar jenis layanan. Tanyakan kepada petugas.",
         "This office has no survey yet because it has no list of services. Ask the staff.",
