@@ -4,6 +4,8 @@ results as XLSX and CSV for the people who work in spreadsheets."""
 from __future__ import annotations
 
 import functions_framework
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.api.http import Api, ApiError, Call, Reply, Route
@@ -31,6 +33,15 @@ class PeriodQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     period: Period
+
+
+SEPARATORS = {"semicolon": ";", "comma": ","}
+
+
+class CsvQuery(PeriodQuery):
+    separator: Literal["semicolon", "comma"] = Field(
+        default="semicolon", description="semicolon (default): `;` with decimal commas, as Excel in the id-ID locale reads it; "
+        "comma: `,` with decimal points")
 
 
 def _skm(call: Call) -> SkmReport:
@@ -74,7 +85,9 @@ def _sheet(call: Call, rows, title: str, name: str, kind: str, summary=None) -> 
     from common.adapters.documents import results_csv, results_xlsx
 
     if kind == "csv":
-        return Reply(results_csv(rows), 200, {"Content-Disposition": f'attachment; filename="{name}.csv"'}, mimetype="text/csv")
+        separator = SEPARATORS[call.query.separator]
+        return Reply(results_csv(rows, separator), 200, {"Content-Disposition": f'attachment; filename="{name}.csv"'},
+                     mimetype="text/csv")
     return Reply(results_xlsx(rows, title, summary), 200, {"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
                  mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -103,6 +116,9 @@ _POSTER = ("For the office's counter, in Bahasa Indonesia: the office's name, th
            "(PANTAU_BASE_URL/survei/{unit_id}, with ?kiosk=1 for the kiosk variant), the address written out, and a line "
            "on anonymity. 503 when the deployment has no PANTAU_BASE_URL.")
 _SHEET = "Each employee: outcome, lateness, capaian, ratings, predikat and the reasons."
+_CSV = (" UTF-8 with a BOM. By default `;`-separated with decimal commas (Capaian 111,1), which Excel in the id-ID locale opens "
+        "as columns; separator=comma gives `,` and decimal points. "
+        "The XLSX is the better choice for Excel; the CSV is for other tools.")
 
 api = Api(
     "api_exports",
@@ -118,12 +134,12 @@ api = Api(
               query=PosterQuery, auth=False, errors=(404, 422), tags=("reports",), produces="image/svg+xml", description=_POSTER),
         Route("GET", "/api/units/{unit_id}/results.xlsx", unit_sheet("xlsx"), "A unit's results as XLSX", query=PeriodQuery,
               errors=(401, 403, 404, 422), tags=("reports",), produces=XLSX, description=_SHEET),
-        Route("GET", "/api/units/{unit_id}/results.csv", unit_sheet("csv"), "A unit's results as CSV", query=PeriodQuery,
-              errors=(401, 403, 404, 422), tags=("reports",), produces="text/csv", description=_SHEET),
+        Route("GET", "/api/units/{unit_id}/results.csv", unit_sheet("csv"), "A unit's results as CSV", query=CsvQuery,
+              errors=(401, 403, 404, 422), tags=("reports",), produces="text/csv", description=_SHEET + _CSV),
         Route("GET", "/api/team/results.xlsx", team_sheet("xlsx"), "My team's results as XLSX", query=PeriodQuery,
               errors=(401, 403, 422), tags=("reports",), produces=XLSX, description=_SHEET),
-        Route("GET", "/api/team/results.csv", team_sheet("csv"), "My team's results as CSV", query=PeriodQuery,
-              errors=(401, 403, 422), tags=("reports",), produces="text/csv", description=_SHEET),
+        Route("GET", "/api/team/results.csv", team_sheet("csv"), "My team's results as CSV", query=CsvQuery,
+              errors=(401, 403, 422), tags=("reports",), produces="text/csv", description=_SHEET + _CSV),
     ],
 )
 

@@ -133,11 +133,20 @@ def as_csv_value(value: Any) -> Any:
     return "'" + value if is_formula_like(value) else value
 
 
-def results_csv(results) -> bytes:
+def _csv_cell(value: Any, decimal_comma: bool) -> Any:
+    if isinstance(value, float):
+        text = repr(value)  # the shortest form that is the value: 111.1, -5.0
+        return text.replace(".", ",") if decimal_comma else text
+    return as_csv_value(value)  # numbers are formatted after this, so -5,0 is never taken for a formula
+
+
+def results_csv(results, separator: str = ";") -> bytes:
+    """CSV as the reader's Excel opens it: `;` and decimal commas for the id-ID locale (the
+    default: Indonesian Excel splits columns on `;`), or `,` and decimal points."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=separator)
     writer.writerow(RESULT_COLUMNS)
-    writer.writerows([as_csv_value(value) for value in row] for row in result_rows(results))
+    writer.writerows([_csv_cell(value, separator == ";") for value in row] for row in result_rows(results))
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 

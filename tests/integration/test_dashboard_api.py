@@ -134,7 +134,9 @@ def test_results_as_xlsx_and_csv(world):
     assert people[org.team[2].nip][4] == "no_report"
     team_csv = org.boss.api.get("/api/team/results.csv", params={"period": world["period"]})
     assert team_csv.status_code == 200 and team_csv.headers["Content-Type"].startswith("text/csv")
-    parsed = list(csv.reader(io.StringIO(team_csv.content.decode("utf-8-sig"))))
+    parsed = list(csv.reader(io.StringIO(team_csv.content.decode("utf-8-sig")), delimiter=";"))  # id-ID Excel's separator
     assert parsed[0][:2] == ["NIP", "Nama"] and {r[0] for r in parsed[1:]} == {m.nip for m in org.team}
+    commas = org.boss.api.get("/api/team/results.csv", params={"period": world["period"], "separator": "comma"})
+    assert list(csv.reader(io.StringIO(commas.content.decode("utf-8-sig"))))[0][:2] == ["NIP", "Nama"]
     assert org.team[0].api.get("/api/team/results.xlsx", params={"period": world["period"]}).status_code == 403
     assert org.team[0].api.get(f"/api/units/{org.unit_id}/results.csv", params={"period": world["period"]}).status_code == 403

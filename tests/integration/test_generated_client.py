@@ -184,6 +184,6 @@ def test_every_role_through_the_generated_client(generated, stack, uow, accounts
     assert asn.nip in [row[0] for row in sheet.iter_rows(values_only=True)]
     text = _ok(get_api_team_results_csv.sync(client=supervisor, period=period), File).payload.read()
     assert isinstance(text, bytes) and text.startswith("\ufeff".encode())
-    assert asn.nip in [row[0] for row in csv.reader(io.StringIO(text.decode("utf-8-sig")))]
+    assert asn.nip in [row[0] for row in csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=";")]
     pdf = _ok(get_api_public_units_unit_id_skm_pdf.sync(unit_id, client=citizen, period=period), File).payload.read()
     assert pdf.startswith(b"%PDF")

@@ -76,24 +76,33 @@ def test_xlsx_cells_are_values_never_formulas():
 
 def test_csv_cells_that_would_run_start_with_an_apostrophe():
     names = [*HOSTILE, "Budi Santoso", "Siti = Aminah"]
-    rows = list(csv.reader(io.StringIO(results_csv(_results(names)).decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(results_csv(_results(names)).decode("utf-8-sig"), newline=""), delimiter=";"))
     by_nip = {row[0]: row for row in rows[1:]}
     for i, name in enumerate(names):
         row = by_nip[f"19900101201501100{i}"]
         expected = "'" + name if name in HOSTILE else name
         assert row[1] == expected and row[10] == expected
-    assert by_nip["199001012015011000"][6] == "-5.0"  # a negative number is a number, not neutralised
+    assert by_nip["199001012015011000"][6] == "-5,0"  # a negative number is a number (decimal comma), not neutralised
+    assert by_nip["199001012015011001"][6] == "100,0"
+
+
+def test_csv_for_indonesian_excel_by_default_or_with_commas_on_request():
+    semicolon = results_csv(_results(["Budi; Santoso", "Siti"])).decode("utf-8-sig")
+    assert semicolon.startswith("NIP;Nama;Unit;Periode;") and '"Budi; Santoso"' in semicolon
+    assert [row[6] for row in csv.reader(io.StringIO(semicolon), delimiter=";")][1:] == ["-5,0", "100,0"]
+    comma = results_csv(_results(["Budi, Santoso", "Siti"]), ",").decode("utf-8-sig")
+    assert comma.startswith("NIP,Nama,") and [row[6] for row in csv.reader(io.StringIO(comma))][1:] == ["-5.0", "100.0"]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_no_exported_text_starts_like_a_formula(name):
-    rows = list(csv.reader(io.StringIO(results_csv(_results([name])).decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(results_csv(_results([name])).decode("utf-8-sig"), newline=""), delimiter=";"))
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row if not _number(cell))
 
 
 def _number(text: str) -> bool:
     try:
-        float(text)
+        float(text.replace(",", "."))
     except ValueError:
         return False
     return True
