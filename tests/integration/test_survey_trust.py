@@ -104,7 +104,7 @@ def test_no_view_shows_a_figure_for_fewer_than_five_respondents(stack, uow, acco
     from pypdf import PdfReader
 
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert pdf.status_code == 200 and text.count("disembunyikan") == 2  # SKTM and Keterangan Usaha
+    assert pdf.status_code == 200 and text.count("ditampilkan") == 2  # SKTM and Keterangan Usaha: "Tidak ditampilkan (kurang dari 5 responden)", as on the page
 
 
 def test_a_difference_of_two_periods_reveals_no_one(stack, uow, unit):

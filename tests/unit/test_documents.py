@@ -112,3 +112,26 @@ def test_a_name_beyond_the_font_still_gives_a_pdf():
     report = _report().model_copy(update={"unit_name": "Kantor 王小明 🙂 مكتب\tBelawan\x00"})
     pdf = skm_pdf(report)  # CJK and emoji are outside DejaVu Sans: left blank, never an error
     assert pdf.startswith(b"%PDF") and "Belawan" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_the_skm_pdf_writes_numbers_and_times_as_the_printable_page_does():
+    report = _report()
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(skm_pdf(report))).pages)
+    assert "Indeks Kepuasan Masyarakat (IKM): 75,00" in text and "Jumlah responden: 5 orang" in text
+    assert "Periode Oktober 2026" in text
+    assert "3,000 0,333 75,00 C (Kurang Baik)" in text  # NRR, NRR x 1/9, the converted value, mutu: a row of the unsur table
+    assert "Dibuat 3 Nov 2026 10.00 WIB" in text and "Medan Belawan, 3 Nov 2026" in text  # 03:00 UTC is 10.00 WIB
+    assert "UTC" not in text and "75.00" not in text and "3.000" not in text
+
+
+@pytest.mark.parametrize("value, places, text", [(75.0, 2, "75,00"), (3.2335, 3, "3,234"), (1204, 0, "1.204"), (-5.05, 1, "-5,1"), (None, 2, "–")])
+def test_indonesian_numbers_round_half_up_like_the_page(value, places, text):
+    from common.adapters.documents import id_number
+
+    assert id_number(value, places) == text
+
+
+def test_a_quarter_is_named_as_the_page_names_it():
+    from common.adapters.documents import period_name
+
+    assert [period_name(p) for p in ("2026-07", "2026-Q3", "2026-S2", "2026")] == ["Juli 2026", "Triwulan III 2026", "Semester II 2026", "Tahun 2026"]
