@@ -144,17 +144,18 @@ _LOAD_NOTE = " The whole body is checked first: any bad row refuses all of it (4
 api = Api(
     "api_admin",
     [
-        Route("GET", "/api/admin/units", list_units, "List units", response=UnitList, roles=ADMIN, errors=(401, 403), tags=("admin",)),
+        Route("GET", "/api/admin/units", list_units, "List units",
+              operation_id="listUnits", response=UnitList, roles=ADMIN, errors=(401, 403), tags=("admin",)),
         Route(
-            "PUT", "/api/admin/units", put_units, "Create or update units", body=UnitsBody, response=LoadResult,
+            "PUT", "/api/admin/units", put_units, "Create or update units", operation_id="putUnits", body=UnitsBody, response=LoadResult,
             roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",), description="Up to 500 units." + _LOAD_NOTE,
         ),
         Route(
-            "GET", "/api/admin/employees", list_employees, "List a unit's employees", query=EmployeesQuery,
+            "GET", "/api/admin/employees", list_employees, "List a unit's employees", operation_id="listEmployees", query=EmployeesQuery,
             response=EmployeeList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
         ),
         Route(
-            "PUT", "/api/admin/employees", put_employees, "Create or update employees and their accounts",
+            "PUT", "/api/admin/employees", put_employees, "Create or update employees and their accounts", operation_id="putEmployees",
             body=EmployeesBody, response=LoadResult, roles=ADMIN, errors=(*LOAD_ERRORS, 409), tags=("admin",),
             description="Up to 500 employees. NIPs are validated; units and supervisors must exist; supervisor "
             "chains may not loop. Each employee with an e-mail gets an account the system creates, without a "
@@ -163,16 +164,18 @@ api = Api(
             "revokes its sessions; active: false disables it. Every change is in the audit log." + _LOAD_NOTE,
         ),
         Route(
-            "PUT", "/api/admin/supervisors", put_supervisors, "Set supervisor links", body=SupervisorsBody,
+            "PUT", "/api/admin/supervisors", put_supervisors, "Set supervisor links", operation_id="putSupervisors", body=SupervisorsBody,
             response=LoadResult, roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",), description=_LOAD_NOTE.strip(),
         ),
         Route(
-            "PUT", "/api/admin/skp", put_plans, "Create or replace SKP plans", body=PlansBody, response=LoadResult,
+            "PUT", "/api/admin/skp", put_plans, "Create or replace SKP plans",
+            operation_id="putSkpPlans", body=PlansBody, response=LoadResult,
             roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",),
             description="One plan per NIP and year; indicators have an aspect, a monthly target, a unit and a direction." + _LOAD_NOTE,
         ),
         Route(
             "POST", "/api/admin/employees/{nip}/invitation", resend_invitation, "Send an employee a new invitation",
+            operation_id="resendInvitation",
             body=InvitationBody, response=InvitationResult, status=202, roles=ADMIN,
             errors=(400, 401, 403, 404, 409, 413, 415, 422), tags=("admin",),
             description="A new one-time link to set the password, e-mailed in the person's language (the last one stops "
@@ -180,12 +183,14 @@ api = Api(
         ),
         Route(
             "GET", "/api/admin/audit", read_audit, "The audit log: every grant and decision about a person",
+            operation_id="listAuditEntries",
             query=AuditQuery, response=AuditPage, roles=frozenset(OVERSIGHT), errors=(401, 403, 422), tags=("admin",),
             description="Newest first: accounts created, invited, role or unit changed, deactivated, re-activated, sessions "
             "revoked, and every scoring step, with actor, time, reason, before and after. For BKPSDM and the inspectorate.",
         ),
         Route(
-            "GET", "/api/admin/deliveries", list_deliveries, "Delivery records of notifications", query=DeliveryQuery,
+            "GET", "/api/admin/deliveries", list_deliveries, "Delivery records of notifications",
+            operation_id="listDeliveries", query=DeliveryQuery,
             response=DeliveryList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
             description="Per person, notification and channel: status, reason and every attempt. Filter by notification_id or nip.",
         ),

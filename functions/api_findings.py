@@ -36,18 +36,20 @@ api = Api(
     "api_findings",
     [
         Route(
-            "GET", "/api/findings", mine, "Findings I own", query=FindingQuery, response=FindingList,
+            "GET", "/api/findings", mine, "Findings I own", operation_id="listMyFindings", query=FindingQuery, response=FindingList,
             errors=(401, 422), tags=("findings",),
             description="Findings and recommendations whose owners include me (BKPSDM admins also see those owned by BKPSDM); "
             "unresolved first, by due date.",
         ),
         Route(
-            "PATCH", "/api/findings/{finding_id}", update, "Work a finding", body=FindingUpdate, response=Finding,
+            "PATCH", "/api/findings/{finding_id}", update, "Work a finding",
+            operation_id="updateFinding", body=FindingUpdate, response=Finding,
             errors=(400, 401, 403, 404, 409, 413, 415, 422), tags=("findings",),
             description="open -> in_progress -> resolved; resolving needs a note. Only the finding's owners.",
         ),
         Route(
-            "POST", "/api/trainings", record, "Record a training", body=TrainingInput, response=Training, status=201,
+            "POST", "/api/trainings", record, "Record a training",
+            operation_id="recordTraining", body=TrainingInput, response=Training, status=201,
             errors=(400, 401, 403, 413, 415, 422), tags=("trainings",),
             description="An ASN records their own training; BKPSDM admins anyone's (give nip). Recording the same training "
             "twice keeps one record.",

@@ -39,16 +39,18 @@ api = Api(
     "api_investigations",
     [
         Route(
-            "GET", "/api/investigations", list_, "List investigations", query=ListQuery, response=InvestigationList,
+            "GET", "/api/investigations", list_, "List investigations",
+            operation_id="listInvestigations", query=ListQuery, response=InvestigationList,
             roles=READERS, errors=(401, 403, 422), tags=("investigations",),
             description="Newest first. Each carries the complaints that triggered it and its SP4N-LAPOR! due dates.",
         ),
         Route(
-            "GET", "/api/investigations/{investigation_id}", read, "Read an investigation", response=Investigation,
+            "GET", "/api/investigations/{investigation_id}", read, "Read an investigation",
+            operation_id="getInvestigation", response=Investigation,
             roles=READERS, errors=(401, 403, 404), tags=("investigations",),
         ),
         Route(
-            "PATCH", "/api/investigations/{investigation_id}", update, "Move an investigation along",
+            "PATCH", "/api/investigations/{investigation_id}", update, "Move an investigation along", operation_id="updateInvestigation",
             body=InvestigationUpdate, response=Investigation, roles=frozenset({Role.INSPEKTORAT}),
             errors=(400, 401, 403, 404, 409, 413, 415, 422), tags=("investigations",),
             description="open -> in_progress -> closed; closing needs findings. Every change is kept in history.",

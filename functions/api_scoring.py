@@ -53,30 +53,35 @@ api = Api(
     "api_scoring",
     [
         Route(
-            "POST", "/api/admin/scoring-runs", start, "Start a scoring run for a period", body=RunRequest, response=ScoringRun,
+            "POST", "/api/admin/scoring-runs", start, "Start a scoring run for a period",
+            operation_id="startScoringRun", headers=("Location",), body=RunRequest, response=ScoringRun,
             status=202, roles=ADMIN, errors=(400, 401, 403, 413, 415, 422), tags=("scoring",),
             description="Publishes one message per unit; units are scored in parallel. Follow the run at the Location returned. "
             "Re-running a period gives the same results and opens no duplicate findings.",
         ),
         Route(
-            "GET", "/api/admin/scoring-runs", runs, "The scoring runs of a period", query=PeriodQuery, response=scoring.RunList,
+            "GET", "/api/admin/scoring-runs", runs, "The scoring runs of a period",
+            operation_id="listScoringRuns", query=PeriodQuery, response=scoring.RunList,
             roles=ADMIN, errors=(401, 403, 422), tags=("scoring",),
             description="The latest five runs of the period, newest first, each with its progress and delivery totals.",
         ),
         Route(
-            "GET", "/api/admin/scoring-runs/{run_id}", progress, "Follow a scoring run", response=scoring.RunView,
+            "GET", "/api/admin/scoring-runs/{run_id}", progress, "Follow a scoring run",
+            operation_id="getScoringRun", response=scoring.RunView,
             roles=ADMIN, errors=(401, 403, 404), tags=("scoring",),
             description="Units total, done and failed; status running, completed or completed_with_failures; and the messages "
             "the run sent per channel (sent, failed, skipped, pending) with why some failed or were skipped. "
             "Each delivery's record is at /api/admin/deliveries.",
         ),
         Route(
-            "GET", "/api/team/results", team, "My team's results for a period", query=PeriodQuery, response=TeamResults,
+            "GET", "/api/team/results", team, "My team's results for a period",
+            operation_id="getTeamResults", query=PeriodQuery, response=TeamResults,
             errors=(401, 403, 422), tags=("scoring",),
             description="Each direct subordinate's outcome, ratings, predikat and the reasons.",
         ),
         Route(
-            "GET", "/api/units/{unit_id}/results", unit, "A unit's results for a period", query=PeriodQuery, response=UnitResults,
+            "GET", "/api/units/{unit_id}/results", unit, "A unit's results for a period",
+            operation_id="getUnitResults", query=PeriodQuery, response=UnitResults,
             errors=(401, 403, 404, 422), tags=("scoring",),
             description="The unit's predikat and measures, the curve check, and each employee's result. "
             "For BKPSDM, the inspectorate and the unit head.",
