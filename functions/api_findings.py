@@ -10,6 +10,7 @@ from common.domain.findings import Finding, FindingStatus
 from common.domain.training import Training, TrainingInput
 from common.services import findings, trainings
 from common.services.findings import FindingList, FindingUpdate
+from common.services.paging import CursorParam
 
 
 class FindingQuery(BaseModel):
@@ -17,10 +18,11 @@ class FindingQuery(BaseModel):
 
     status: FindingStatus | None = None
     limit: int = Field(default=100, ge=1, le=500)
+    cursor: CursorParam = None
 
 
 def mine(call: Call) -> FindingList:
-    return findings.my_findings(call.deps.uow, call.caller, call.query.status, call.query.limit)
+    return findings.my_findings(call.deps.uow, call.caller, call.query.status, call.query.limit, call.query.cursor)
 
 
 def update(call: Call) -> Finding:
@@ -39,7 +41,7 @@ api = Api(
             "GET", "/api/findings", mine, "Findings I own", operation_id="listMyFindings", query=FindingQuery, response=FindingList,
             errors=(401, 422), tags=("findings",),
             description="Findings and recommendations whose owners include me (BKPSDM admins also see those owned by BKPSDM); "
-            "unresolved first, by due date.",
+            "unresolved first, by due date; a page at a time (limit, then next_cursor as cursor).",
         ),
         Route(
             "PATCH", "/api/findings/{finding_id}", update, "Work a finding",

@@ -9,6 +9,7 @@ from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
 from common.domain.performance import PerformanceView
 from common.services import inbox
+from common.services.paging import CursorParam
 from common.services.performance import my_performance
 from common.services.trainings import TrainingList, my_trainings
 
@@ -23,7 +24,7 @@ class InboxQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=200)
+    cursor: CursorParam = None
 
 
 class ReadAll(BaseModel):

@@ -32,7 +32,7 @@ T = TypeVar("T")
 MAX_CURSOR = 512
 CursorParam = Annotated[
     str | None,
-    Field(default=None, max_length=MAX_CURSOR, pattern=r"^[A-Za-z0-9_-]+$",
+    Field(max_length=MAX_CURSOR, pattern=r"^[A-Za-z0-9_-]+$",
           description="next_cursor of the previous page; leave out for the first page"),
 ]
 NEXT_CURSOR = "pass as cursor for the next page; null on the last page"
