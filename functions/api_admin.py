@@ -10,12 +10,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from common.api.http import Api, Call, Reply, Route
 from common.domain.errors import Conflict, Invalid
 from common.domain.nip import Nip
-from common.domain.notifications import Delivery
 from common.domain.organisation import OVERSIGHT, Employee, Role, Unit, UnitId
 from common.domain.skp import SkpPlan
-from common.services import accounts, administration
+from common.services import accounts, admin_lists, administration
 from common.services.accounts import AuditPage, InvitationResult
+from common.services.admin_lists import DeliveryList, EmployeeList, UnitList
 from common.services.administration import LoadResult, SupervisorLink
+from common.services.paging import CursorParam
 
 ADMIN = frozenset({Role.ADMIN})
 LOAD_ERRORS = (400, 401, 403, 413, 415, 422)
@@ -43,7 +44,7 @@ class AuditQuery(BaseModel):
     nip: Nip | None = Field(default=None, description="entries about this person only")
     since: AwareDatetime | None = Field(default=None, description="from this moment on (ISO 8601 with its zone)")
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=200, description="next_cursor of the previous page")
+    cursor: CursorParam = None
 
 
 class SupervisorsBody(BaseModel):
@@ -59,14 +60,14 @@ class PlansBody(BaseModel):
 class EmployeesQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     unit_id: UnitId
+    limit: int = Field(default=200, ge=1, le=500)
+    cursor: CursorParam = None
 
 
-class UnitList(BaseModel):
-    units: list[Unit]
-
-
-class EmployeeList(BaseModel):
-    employees: list[Employee]
+class UnitsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=200, ge=1, le=500)
+    cursor: CursorParam = None
 
 
 def _within(key: str, work: Callable[[], LoadResult]) -> LoadResult:
@@ -84,21 +85,16 @@ class DeliveryQuery(BaseModel):
     notification_id: str | None = Field(default=None, max_length=300)
     nip: str | None = Field(default=None, max_length=18)
     limit: int = Field(default=100, ge=1, le=500)
-
-
-class DeliveryList(BaseModel):
-    deliveries: list[Delivery]
+    cursor: CursorParam = None
 
 
 def list_deliveries(call: Call) -> DeliveryList:
     q = call.query
-    if not (q.notification_id or q.nip):
-        raise Invalid("delivery_filter_required", details=[{"field": "notification_id", "code": "missing"}])
-    return DeliveryList(deliveries=call.deps.uow.notifications.deliveries(notification_id=q.notification_id, nip=q.nip, limit=q.limit))
+    return admin_lists.deliveries(call.deps.uow, q.notification_id, q.nip, q.limit, q.cursor)
 
 
 def list_units(call: Call) -> UnitList:
-    return UnitList(units=call.deps.uow.units.all())
+    return admin_lists.units(call.deps.uow, call.query.limit, call.query.cursor)
 
 
 def put_units(call: Call) -> LoadResult:
@@ -106,8 +102,8 @@ def put_units(call: Call) -> LoadResult:
 
 
 def list_employees(call: Call) -> EmployeeList:
-    employees = call.deps.uow.employees.in_unit(call.query.unit_id)
-    return EmployeeList(employees=sorted(employees, key=lambda e: e.name))
+    q = call.query
+    return admin_lists.employees(call.deps.uow, q.unit_id, q.limit, q.cursor)
 
 
 def put_employees(call: Call) -> LoadResult:
@@ -139,20 +135,22 @@ def put_plans(call: Call) -> LoadResult:
     return _within("plans", lambda: administration.load_plans(call.deps.uow, call.body.plans))
 
 
+_PAGED = "A page at a time: limit, then the next_cursor of each page as cursor, until it is null."
 _LOAD_NOTE = " The whole body is checked first: any bad row refuses all of it (422, every problem listed). Upserts: safe to repeat."
 
 api = Api(
     "api_admin",
     [
         Route("GET", "/api/admin/units", list_units, "List units",
-              operation_id="listUnits", response=UnitList, roles=ADMIN, errors=(401, 403), tags=("admin",)),
+              operation_id="listUnits", query=UnitsQuery, response=UnitList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
+              description=_PAGED),
         Route(
             "PUT", "/api/admin/units", put_units, "Create or update units", operation_id="putUnits", body=UnitsBody, response=LoadResult,
             roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",), description="Up to 500 units." + _LOAD_NOTE,
         ),
         Route(
             "GET", "/api/admin/employees", list_employees, "List a unit's employees", operation_id="listEmployees", query=EmployeesQuery,
-            response=EmployeeList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
+            response=EmployeeList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",), description=_PAGED,
         ),
         Route(
             "PUT", "/api/admin/employees", put_employees, "Create or update employees and their accounts", operation_id="putEmployees",
@@ -186,13 +184,14 @@ api = Api(
             operation_id="listAuditEntries",
             query=AuditQuery, response=AuditPage, roles=frozenset(OVERSIGHT), errors=(401, 403, 422), tags=("admin",),
             description="Newest first: accounts created, invited, role or unit changed, deactivated, re-activated, sessions "
-            "revoked, and every scoring step, with actor, time, reason, before and after. For BKPSDM and the inspectorate.",
+            "revoked, and every scoring step, with actor, time, reason, before and after. For BKPSDM and the inspectorate. " + _PAGED,
         ),
         Route(
             "GET", "/api/admin/deliveries", list_deliveries, "Delivery records of notifications",
             operation_id="listDeliveries", query=DeliveryQuery,
             response=DeliveryList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
-            description="Per person, notification and channel: status, reason and every attempt. Filter by notification_id or nip.",
+            description="Per person, notification and channel: status, reason and every attempt. Filter by notification_id or nip. "
+            + _PAGED,
         ),
     ],
 )
