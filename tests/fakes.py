@@ -115,6 +115,10 @@ class FakeUnits(_Repo):
         self.rules.read()
         return sorted(self.state.units.values(), key=lambda u: u.id)
 
+    def page(self, limit: int, after: str | None) -> list[Unit]:
+        self.rules.read()
+        return [u for u in sorted(self.state.units.values(), key=lambda u: u.id) if after is None or u.id > after][:limit]
+
     def put_many(self, units: list[Unit]) -> None:
         self.rules.write()
         self.state.units.update({u.id: u for u in units})
@@ -136,6 +140,11 @@ class FakeEmployees(_Repo):
     def in_unit(self, unit_id: str) -> list[Employee]:
         self.rules.read()
         return [e for e in self.state.employees.values() if e.unit_id == unit_id]
+
+    def in_unit_by_name(self, unit_id: str, limit: int, after: tuple[str, str] | None) -> list[Employee]:
+        self.rules.read()
+        found = sorted(self.in_unit(unit_id), key=lambda e: (e.name, e.nip))
+        return [e for e in found if after is None or (e.name, e.nip) > after][:limit]
 
     def with_role(self, role) -> list[Employee]:
         return [e for e in self.state.employees.values() if e.role == role and e.active]
@@ -305,9 +314,10 @@ class FakeInvestigations(_Repo):
         self.rules.write()
         self.state.investigations[investigation.id] = investigation
 
-    def list(self, status: str | None, unit_id: str | None, limit: int) -> list[Investigation]:
+    def list(self, status: str | None, unit_id: str | None, limit: int, after: tuple[datetime, str] | None = None) -> list[Investigation]:
         items = [i for i in self.state.investigations.values() if (not status or i.status == status) and (not unit_id or i.unit_id == unit_id)]
-        return sorted(items, key=lambda i: i.opened_at, reverse=True)[:limit]
+        items = sorted(items, key=lambda i: (i.opened_at, i.id), reverse=True)
+        return [i for i in items if after is None or (i.opened_at, i.id) < after][:limit]
 
     def guard(self, unit_id: str) -> dict[str, Any] | None:
         self.rules.read()
@@ -357,9 +367,9 @@ class FakeFindings(_Repo):
     def unresolved_in_unit(self, unit_id: str) -> list[Finding]:
         return [f for f in self.state.findings.values() if f.unit_id == unit_id and f.status != "resolved"]
 
-    def for_owner(self, owner: str, status: str | None, limit: int) -> list[Finding]:
-        found = [f for f in self.state.findings.values() if owner in f.owners and (not status or f.status == status)]
-        return sorted(found, key=lambda f: f.opened_at, reverse=True)[:limit]
+    def for_owner(self, owner: str, statuses: list[str], limit: int, after=None) -> list[Finding]:
+        found = sorted((f for f in self.state.findings.values() if owner in f.owners and f.status in statuses), key=lambda f: (f.due, f.id))
+        return [f for f in found if after is None or (f.due, f.id) > after][:limit]
 
     def opened_by_run(self, run_id: str) -> list[Finding]:
         return [f for f in self.state.findings.values() if f.run_id == run_id]
@@ -393,9 +403,9 @@ class FakeRuns(_Repo):
         statuses = self.state.unit_statuses.get(run_id, {}).values()
         return {k: sum(s.status == k for s in statuses) for k in ("done", "failed")}
 
-    def for_period(self, period: str, limit: int) -> list[ScoringRun]:
-        runs = [r for r in self.state.runs.values() if r.period == period]
-        return sorted(runs, key=lambda r: (r.requested_at, r.id), reverse=True)[:limit]
+    def for_period(self, period: str, limit: int, after: tuple[datetime, str] | None = None) -> list[ScoringRun]:
+        runs = sorted((r for r in self.state.runs.values() if r.period == period), key=lambda r: (r.requested_at, r.id), reverse=True)
+        return [r for r in runs if after is None or (r.requested_at, r.id) < after][:limit]
 
 
 class FakeTrainings(_Repo):
@@ -437,9 +447,9 @@ class FakeNotifications(_Repo):
         self.rules.write()
         self.state.deliveries[delivery.id] = delivery
 
-    def deliveries(self, *, notification_id: str | None = None, nip: str | None = None, limit: int = 100) -> list[Delivery]:
+    def deliveries(self, *, notification_id: str | None = None, nip: str | None = None, limit: int = 100, after: str | None = None) -> list[Delivery]:
         found = [d for d in self.state.deliveries.values() if (not notification_id or d.notification_id == notification_id) and (not nip or d.nip == nip)]
-        return sorted(found, key=lambda d: d.id)[:limit]
+        return [d for d in sorted(found, key=lambda d: d.id) if after is None or d.id > after][:limit]
 
     def put_inbox(self, nip: str, item: dict[str, Any]) -> None:
         self.state.inbox.setdefault(nip, {})[item["id"]] = dict(item)

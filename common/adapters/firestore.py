@@ -226,6 +226,12 @@ class FirestoreUnits(_Repository):
         docs = self._stream(self.client.collection(self.collection))
         return sorted((Unit.model_validate(d) for d in docs), key=lambda u: u.id)
 
+    def page(self, limit: int, after: str | None) -> list[Unit]:
+        query = self.client.collection(self.collection).order_by("id")
+        if after is not None:
+            query = query.start_after({"id": after})
+        return [Unit.model_validate(d) for d in self._stream(query.limit(limit))]
+
     def put_many(self, units: list[Unit]) -> None:
         self._write_many([(self._ref(u.id), to_doc(u)) for u in units])
 
@@ -244,6 +250,14 @@ class FirestoreEmployees(_Repository):
 
     def in_unit(self, unit_id: str) -> list[Employee]:
         return [Employee.model_validate(d) for d in self._query("unit_id", unit_id)]
+
+    def in_unit_by_name(self, unit_id: str, limit: int, after: tuple[str, str] | None) -> list[Employee]:
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        query = self.client.collection(self.collection).where(filter=FieldFilter("unit_id", "==", unit_id)).order_by("name").order_by("nip")
+        if after is not None:
+            query = query.start_after({"name": after[0], "nip": after[1]})
+        return [Employee.model_validate(d) for d in self._stream(query.limit(limit))]
 
     def with_role(self, role) -> list[Employee]:
         return [e for e in (Employee.model_validate(d) for d in self._query("role", role.value)) if e.active]

@@ -34,13 +34,17 @@ class FirestoreNotifications(_Repository):
     def put_delivery(self, delivery: Delivery) -> None:
         self._write(delivery.id, to_doc(delivery))
 
-    def deliveries(self, *, notification_id: str | None = None, nip: str | None = None, limit: int = 100) -> list[Delivery]:
+    def deliveries(self, *, notification_id: str | None = None, nip: str | None = None, limit: int = 100,
+                   after: str | None = None) -> list[Delivery]:
         query = self.client.collection(self.collection)
         if notification_id:
             query = query.where(filter=_filter("notification_id", "==", notification_id))
         if nip:
             query = query.where(filter=_filter("nip", "==", nip))
-        return sorted((Delivery.model_validate(d) for d in self._stream(query.limit(limit))), key=lambda d: d.id)
+        query = query.order_by("id")
+        if after is not None:
+            query = query.start_after({"id": after})
+        return [Delivery.model_validate(d) for d in self._stream(query.limit(limit))]
 
     # -- the inbox ----------------------------------------------------------------
     def _inbox(self, nip: str):

@@ -12,7 +12,7 @@ Collections:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Iterable
 
 from common.domain.findings import Finding, FindingStatus
@@ -77,12 +77,14 @@ class FirestoreFindings(_Repository):
         )
         return [Finding.model_validate(d) for d in self._stream(query)]
 
-    def for_owner(self, owner: str, status: str | None, limit: int) -> list[Finding]:
+    def for_owner(self, owner: str, statuses: list[str], limit: int, after: tuple[date, str] | None = None) -> list[Finding]:
+        """An owner's findings with one of the statuses, by due date then id, after a (due, id)."""
         query = self.client.collection(self.collection).where(filter=_filter("owners", "array_contains", owner))
-        if status:
-            query = query.where(filter=_filter("status", "==", status))
-        query = query.order_by("opened_at", direction="DESCENDING").limit(limit)
-        return [Finding.model_validate(d) for d in self._stream(query)]
+        query = query.where(filter=_filter("status", "in", statuses) if len(statuses) > 1 else _filter("status", "==", statuses[0]))
+        query = query.order_by("due").order_by("id")
+        if after is not None:
+            query = query.start_after({"due": after[0].isoformat(), "id": after[1]})
+        return [Finding.model_validate(d) for d in self._stream(query.limit(limit))]
 
     def opened_by_run(self, run_id: str) -> list[Finding]:
         return [Finding.model_validate(d) for d in self._query("run_id", run_id)]
@@ -116,10 +118,12 @@ class FirestoreRuns(_Repository):
     def unit_statuses(self, run_id: str) -> list[UnitStatus]:
         return sorted((UnitStatus.model_validate(d) for d in self._stream(self._units(run_id))), key=lambda s: s.unit_id)
 
-    def for_period(self, period: str, limit: int) -> list[ScoringRun]:
+    def for_period(self, period: str, limit: int, after: tuple[datetime, str] | None = None) -> list[ScoringRun]:
         query = (self.client.collection(self.collection).where(filter=_filter("period", "==", period))
-                 .order_by("requested_at", direction="DESCENDING").limit(limit))
-        return [ScoringRun.model_validate(d) for d in self._stream(query)]
+                 .order_by("requested_at", direction="DESCENDING").order_by("id", direction="DESCENDING"))
+        if after is not None:
+            query = query.start_after({"requested_at": after[0], "id": after[1]})
+        return [ScoringRun.model_validate(d) for d in self._stream(query.limit(limit))]
 
     def count_units(self, run_id: str) -> dict[str, int]:
         counts = {}

@@ -185,14 +185,17 @@ class FirestoreInvestigations(_Repository):
     def put(self, investigation: Investigation) -> None:
         self._write(investigation.id, to_doc(investigation))
 
-    def list(self, status: str | None, unit_id: str | None, limit: int) -> list[Investigation]:
+    def list(self, status: str | None, unit_id: str | None, limit: int, after: tuple[datetime, str] | None = None) -> list[Investigation]:
+        """Newest first, ties by id; after an (opened_at, id)."""
         query = self.client.collection(self.collection)
         if status:
             query = query.where(filter=_filter("status", "==", status))
         if unit_id:
             query = query.where(filter=_filter("unit_id", "==", unit_id))
-        query = query.order_by("opened_at", direction="DESCENDING").limit(limit)
-        return [Investigation.model_validate(d) for d in self._stream(query)]
+        query = query.order_by("opened_at", direction="DESCENDING").order_by("id", direction="DESCENDING")
+        if after is not None:
+            query = query.start_after({"opened_at": after[0], "id": after[1]})
+        return [Investigation.model_validate(d) for d in self._stream(query.limit(limit))]
 
     def guard(self, unit_id: str) -> dict[str, Any] | None:
         snapshot = self.client.collection("investigation_guards").document(unit_id).get(transaction=self.tx, **rpc())

@@ -37,6 +37,7 @@ from common.settings import Settings
 
 from .events import publish_committed
 from .notifications import run_deliveries
+from .paging import NEXT_CURSOR, Keyset
 from .ports import AuditEntry, Publisher, Repositories, ScoringRun, UnitOfWork, UnitStatus
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,12 @@ class RunView(ScoringRun):
                                        "results): sent, failed, skipped, pending, and why some failed or were skipped")
 
 
+RUNS = Keyset("scoring-runs", tuple[datetime, str])  # newest first: (requested_at, id) descending
+
+
 class RunList(BaseModel):
     runs: list[RunView] = Field(description="newest first")
+    next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 
 
 def run_view(uow: UnitOfWork, run_id: str) -> RunView:
@@ -105,9 +110,12 @@ def run_view(uow: UnitOfWork, run_id: str) -> RunView:
     return RunView(**run.model_dump(), deliveries=run_deliveries(uow, run.id))
 
 
-def recent_runs(uow: UnitOfWork, period: str, limit: int = 5) -> RunList:
+def recent_runs(uow: UnitOfWork, period: str, limit: int = 5, cursor: str | None = None) -> RunList:
     parse_period(period)
-    return RunList(runs=[run_view(uow, r.id) for r in uow.runs.for_period(period, limit)])
+    filters = {"period": period}
+    page, next_cursor = RUNS.page(uow.runs.for_period(period, limit + 1, RUNS.decode(cursor, filters)), limit,
+                                  lambda r: (r.requested_at, r.id), filters)
+    return RunList(runs=[run_view(uow, r.id) for r in page], next_cursor=next_cursor)
 
 
 def score_unit(uow: UnitOfWork, publisher: Publisher, settings: Settings, run_id: str, period: str, unit_id: str, now: datetime) -> UnitStatus:
