@@ -187,7 +187,9 @@ def story(r: Recorder) -> None:
                                                                    {"nip": asn2["nip"], "supervisor_nip": seklur["nip"]}]})
     r.call("PUT", "/api/admin/skp", admin, body={"plans": [_plan(p["nip"]) for p in (lurah, seklur, asn, asn2)]})
     r.call("GET", "/api/admin/units", admin)
-    r.call("GET", "/api/admin/employees", admin, query={"unit_id": UNIT})
+    # Lists come a page at a time: the next page starts after the last row of this one.
+    staff = r.call("GET", "/api/admin/employees", admin, query={"unit_id": UNIT, "limit": 3})
+    r.call("GET", "/api/admin/employees", admin, query={"unit_id": UNIT, "limit": 3, "cursor": staff["next_cursor"]})
 
     # The ASN reports October; the supervisor returns it, the ASN resubmits, the supervisor accepts.
     report = {"period": PERIOD, "narrative": "Menerbitkan 44 surat keterangan domisili dan memverifikasi 61 berkas pengantar KTP-el/KK.",
@@ -283,7 +285,9 @@ def story(r: Recorder) -> None:
     # Siti's invitation link expired before she opened it; BKPSDM sends another, and the audit log says so.
     r.call("POST", "/api/admin/employees/{nip}/invitation", admin, path={"nip": asn2["nip"]},
            body={"reason": "Tautan undangan pertama kedaluwarsa sebelum dibuka."})
-    r.call("GET", "/api/admin/audit", inspector, query={"nip": asn2["nip"], "limit": 20})
+    audit = r.call("GET", "/api/admin/audit", inspector, query={"nip": asn2["nip"], "limit": 2})
+    while audit["next_cursor"]:
+        audit = r.call("GET", "/api/admin/audit", inspector, query={"nip": asn2["nip"], "limit": 2, "cursor": audit["next_cursor"]})
     r.call("GET", "/api/openapi.json", None)
 
 

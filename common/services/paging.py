@@ -29,7 +29,7 @@ from common.domain.errors import Invalid
 
 T = TypeVar("T")
 
-MAX_CURSOR = 512
+MAX_CURSOR = 1024  # the longest key (a delivery id: notification, NIP, channel) in base64 JSON, with room
 CursorParam = Annotated[
     str | None,
     Field(max_length=MAX_CURSOR, pattern=r"^[A-Za-z0-9_-]+$",
