@@ -35,7 +35,7 @@ class RunsQuery(PeriodQuery):
 
 
 def start(call: Call) -> Reply:
-    run = scoring.start_run(call.deps.uow, call.deps.publisher, call.body.period, call.caller.nip or call.caller.uid, call.deps.now())
+    run = scoring.start_run(call.deps.uow, call.body.period, call.caller.nip or call.caller.uid, call.deps.now())
     return Reply(run, 202, {"Location": f"/api/admin/scoring-runs/{run.id}"})
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from common.api.openapi import DOCUMENT, build, render, http_apis
+from common.api.openapi import DOCUMENT, render
+from tools.openapi import document as build, http_apis
 
 
 def test_the_committed_document_is_current():
@@ -84,6 +85,7 @@ def test_a_route_without_an_operation_id_or_with_a_taken_one_is_refused():
     import pytest
 
     from common.api.http import Api, Route
+    from common.api.openapi import build
 
     def handler(call):
         return {}
