@@ -8,15 +8,18 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test up down seed status openapi infra plan deps prerequisites chromium lock bench fuzz clean
+.PHONY: demo test lint up down seed status openapi infra plan deps prerequisites chromium lock bench fuzz clean
 
 demo: seed
 	@$(PY) -m tools.demo
 
-test: deps prerequisites chromium
+test: deps prerequisites chromium lint
 	@$(PY) -m tools.openapi --check
 	@infra/check.sh
 	@$(PY) -m pytest
+
+lint: $(PY_STAMP)
+	@$(VENV)/bin/ruff check .
 
 up: deps prerequisites
 	@$(PY) -m tools.stack up

@@ -3,9 +3,9 @@ results as XLSX and CSV for the people who work in spreadsheets."""
 
 from __future__ import annotations
 
-import functions_framework
 from typing import Literal
 
+import functions_framework
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.api.http import Api, ApiError, Call, Reply, Route
@@ -65,7 +65,8 @@ def skm_pdf(call: Call) -> Reply:
 def poster(kind: str):
     def handler(call: Call) -> Reply:
         from common.adapters.posters import poster_pdf, poster_svg
-        from common.services.posters import PosterUnconfigured, poster as make
+        from common.services.posters import PosterUnconfigured
+        from common.services.posters import poster as make
 
         try:
             data = make(call.deps.uow, call.deps.settings.base_url, call.path["unit_id"], call.query.kiosk)

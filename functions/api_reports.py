@@ -6,8 +6,8 @@ import functions_framework
 from pydantic import BaseModel, ConfigDict
 
 from common.api.http import Api, Call, Reply, Route
-from common.domain.period import Period
 from common.domain.evidence import UploadRequest
+from common.domain.period import Period
 from common.domain.reports import Report, ReportContent, ReviewInput
 from common.services import evidence, reporting
 from common.services.evidence import DownloadLink, UploadGrant, UploadStatus

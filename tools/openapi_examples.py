@@ -49,8 +49,7 @@ class _Verifier:
         self.state = state
 
     def verify(self, token: str):
-        from common.services.ports import TokenRejected
-        from common.services.ports import TokenIdentity
+        from common.services.ports import TokenIdentity, TokenRejected
 
         employee, account = self.state.employees.get(token), self.state.accounts.get(token)
         if employee is None or account is None:

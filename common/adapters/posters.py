@@ -13,7 +13,7 @@ import textwrap
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
-from common.adapters.documents import FONT, FONT_DIR, _FONT_FILES
+from common.adapters.documents import _FONT_FILES, FONT, FONT_DIR
 from common.services.posters import Poster
 
 A4 = (210.0, 297.0)  # mm

@@ -14,7 +14,6 @@ from .notifications import device_id
 from .paging import Keyset
 from .ports import Caller, UnitOfWork
 
-
 INBOX = Keyset("inbox", tuple[datetime, str])  # newest first: (created_at, id) descending
 
 

@@ -22,10 +22,10 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from common.domain.clock import WIB
+from common.domain.disclosure import small
 from common.domain.errors import NotFound
 from common.domain.events import Event
 from common.domain.findings import Finding, asn_candidates, missed_deadline, missed_waktu, unit_candidates
-from common.domain.disclosure import small
 from common.domain.ikm import ikm_from_sums, unsur_mutu
 from common.domain.notifications import DeliveryTotals
 from common.domain.period import parse_period, period_of, previous_period

@@ -174,9 +174,7 @@ def demo(stack, uow, clock) -> Demo:
     import json
     import time
 
-    from common.adapters.pubsub import PubSubPublisher
     from common.services.scoring import run_progress, start_run
-    from common.settings import Settings
     from tools.demo_data import scoring_period
     from tools.seed import seed
 

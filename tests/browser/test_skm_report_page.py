@@ -9,7 +9,7 @@ import re
 import requests
 from playwright.sync_api import Page, expect
 
-from .conftest import assert_accessible, DASH, LAPTOP, PHONE_LARGE, count_text, ikm_text, month_name, nrr_text, percent_text
+from .conftest import DASH, LAPTOP, PHONE_LARGE, assert_accessible, count_text, ikm_text, month_name, nrr_text, percent_text
 
 UNIT = "kel-belawan-bahari"
 MUTU = {"A": "Sangat Baik", "B": "Baik", "C": "Kurang Baik", "D": "Tidak Baik"}

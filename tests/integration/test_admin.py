@@ -147,4 +147,4 @@ def test_the_command_line_loads_an_excel_workbook_with_indonesian_headers(stack,
     (tmp_path / "skp.csv").write_text(f"nip;tahun;kode_indikator;nama_indikator;aspek;target;satuan\n"
                                       f"{head};2026;IKI-1;Surat keterangan diterbitkan;kuantitas;40,5;dokumen\n", encoding="utf-8-sig")
     assert run_cli(stack, tmp_path, "load", "skp", str(tmp_path / "skp.csv")).returncode == 0
-    assert uow.plans.get(head, 2026).indicators[0].target == 40.5
+    assert uow.plans.for_year(head, 2026).indicators[0].target == 40.5

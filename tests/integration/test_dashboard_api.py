@@ -22,9 +22,7 @@ from tools.enrol import enrol
 
 @pytest.fixture(scope="module")
 def world(stack, uow, accounts, clock):
-    from common.adapters.pubsub import PubSubPublisher
     from common.services.scoring import run_progress, start_run
-    from common.settings import Settings
 
     period = period_of(clock.now())
     org = make_org(stack, uow, accounts, "dash", size=3)

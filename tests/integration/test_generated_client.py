@@ -75,23 +75,42 @@ def test_every_role_through_the_generated_client(generated, stack, uow, accounts
         get_skm_report_pdf,
         get_team_results_csv,
         get_team_results_xlsx,
-        submit_report,
         review_report,
+        submit_report,
     )
     from pantau_client.api.scoring import get_scoring_run, get_unit_results, start_scoring_run
     from pantau_client.api.survey import get_survey_form, submit_survey
     from pantau_client.api.team import list_team_reports
     from pantau_client.models import (
-        EmployeesBody, Investigation, InvestigationList, InvestigationStatus, InvestigationUpdate, LoadResult, PerformanceView,
-        PlansBody, Receipt, ReportStatus, ReviewInput, ReviewResult, RunRequest, RunView, ScoringRun, SubmitReportBody, SubmitResult,
-        SupervisorsBody, SurveyForm, SurveySubmission, TeamReports, TeamState, UnitResults, UnitsBody,
+        EmployeesBody,
+        Investigation,
+        InvestigationList,
+        InvestigationStatus,
+        InvestigationUpdate,
+        LoadResult,
+        PerformanceView,
+        PlansBody,
+        Receipt,
+        ReportStatus,
+        ReviewInput,
+        ReviewResult,
+        RunRequest,
+        RunView,
+        ScoringRun,
+        SubmitReportBody,
+        SubmitResult,
+        SupervisorsBody,
+        SurveyForm,
+        SurveySubmission,
+        TeamReports,
+        TeamState,
+        UnitResults,
+        UnitsBody,
     )
     from pantau_client.types import File
 
-    from common.adapters.pubsub import PubSubPublisher
     from common.domain.complaints import SpikeRule
     from common.services.complaints import on_survey_submitted
-    from common.settings import Settings
 
     period = period_of(clock.now())
     year = int(period[:4])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from common.api.openapi import DOCUMENT, render
-from tools.openapi import document as build, http_apis
+from tools.openapi import document as build
+from tools.openapi import http_apis
 
 
 def test_the_committed_document_is_current():
