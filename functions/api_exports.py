@@ -29,7 +29,8 @@ class PeriodQuery(BaseModel):
 
 def _skm(call: Call) -> SkmReport:
     label = call.query.period if call.query.period is not None else period_of(call.deps.now(), WIB)  # "" is a 422
-    return skm_report(call.deps.uow, call.path["unit_id"], label, months_for(label), call.deps.now(), call.deps.settings.survey_min_respondents)
+    return skm_report(call.deps.uow, call.path["unit_id"], label, months_for(label), call.deps.now(), call.deps.settings.survey_min_respondents,
+                      call.deps.settings.survey_population_basis)
 
 
 def skm_json(call: Call) -> Reply:

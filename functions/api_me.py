@@ -63,7 +63,7 @@ def remove_device(call: Call) -> Reply:
 
 def trainings(call: Call) -> TrainingList:
     year = call.query.year or call.deps.now().astimezone(WIB).year
-    return my_trainings(call.deps.uow, call.caller, year, call.deps.settings.finding_rule.training_jp)
+    return my_trainings(call.deps.uow, call.caller, year, call.deps.settings.finding_rule)
 
 
 def performance(call: Call) -> PerformanceView:
@@ -118,7 +118,9 @@ api = Api(
         ),
         Route(
             "GET", "/api/me/trainings", trainings, "My training records", query=PerformanceQuery, response=TrainingList,
-            errors=(401, 403, 422), tags=("me",), description="The year's trainings and their JP against the 20 JP entitlement.",
+            errors=(401, 403, 422), tags=("me",),
+            description="The year's trainings and their JP against what applies to my status: a PNS is entitled to at least 20 JP "
+            "(PP 11/2017); a PPPK's development is at most 24 JP (PP 49/2018 art. 40), with no minimum.",
         ),
     ],
 )

@@ -227,9 +227,17 @@ class FakeSurveys(_Repo):
         self.rules.read()
         return self.state.surveys.get(receipt)
 
+    def _rows(self, unit_id: str, months: list[str], service_id: str | None) -> list[SurveyResponse]:
+        return [r for r in self.state.surveys.values() if r.unit_id == unit_id and r.period in months and (service_id is None or r.service_id == service_id)]
+
     def totals(self, unit_id: str, months: list[str], service_id: str | None = None) -> tuple[int, dict[str, int]]:
-        rows = [r for r in self.state.surveys.values() if r.unit_id == unit_id and r.period in months and (service_id is None or r.service_id == service_id)]
-        return len(rows), {c: sum(r.answers.scores()[c] for r in rows) for c in UNSUR_CODES}
+        rows = self._rows(unit_id, months, service_id)
+        return len(rows), {c: sum(r.answers.scores().get(c, 0) for r in rows) for c in UNSUR_CODES}
+
+    def blanks(self, unit_id: str, months: list[str], service_id: str | None = None) -> dict[str, int]:
+        rows = self._rows(unit_id, months, service_id)
+        counted = {c: sum(r.blank.get(c, 0) for r in rows) for c in UNSUR_CODES}
+        return {c: v for c, v in counted.items() if v}
 
     def count_where(self, unit_id: str, months: list[str], field: str, value: Any) -> int:
         def lookup(response: SurveyResponse) -> Any:

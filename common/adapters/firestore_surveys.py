@@ -88,6 +88,34 @@ class FirestoreSurveys(_Repository):
         n = values.pop("n")
         return n, values
 
+    def blanks(self, unit_id: str, months: list[str], service_id: str | None = None) -> dict[str, int]:
+        """Blank unsur per code (what a paper form left empty), summed by the database. Responses
+        without blanks carry no marks, so most periods need one aggregation query per scope."""
+        from google.cloud.firestore_v1 import aggregation
+
+        values = dict.fromkeys(UNSUR_CODES, 0)
+        for query in self._scopes(unit_id, months, service_id):
+            first, rest = ["blank_count", *UNSUR_CODES[:4]], list(UNSUR_CODES[4:])
+            found = self._sums(aggregation, query, first)
+            for code in UNSUR_CODES[:4]:
+                values[code] += found[code]
+            if found["blank_count"] > sum(found[c] for c in UNSUR_CODES[:4]):
+                for code, value in self._sums(aggregation, query, rest).items():
+                    values[code] += value
+        return {code: v for code, v in values.items() if v}
+
+    @staticmethod
+    def _sums(aggregation, query, fields: list[str]) -> dict[str, int]:
+        agg = aggregation.AggregationQuery(query)
+        for name in fields:
+            agg.sum(name if name == "blank_count" else f"blank.{name}", alias=name)
+        count(reads=1)
+        found = dict.fromkeys(fields, 0)
+        for result in agg.get(**rpc()):
+            for item in result:
+                found[item.alias] += int(item.value or 0)
+        return found
+
     def count(self, unit_id: str, months: list[str], service_id: str | None = None) -> int:
         return sum(self._count(query) for query in self._scopes(unit_id, months, service_id))
 

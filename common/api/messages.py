@@ -345,3 +345,83 @@ def field_message(code: str, lang: Language, params: dict[str, Any] | None = Non
     if pair is None:
         return fallback or code
     return _format(_pick(pair, lang), params)
+
+
+# -- the words of the evaluation's codes (the domain keeps codes and numbers) -------------------
+
+PREDIKAT_LABELS: dict[str, tuple[str, str]] = {
+    "sangat_baik": ("Sangat Baik", "Very good"),
+    "baik": ("Baik", "Good"),
+    "butuh_perbaikan": ("Butuh Perbaikan", "Needs improvement"),
+    "kurang_misconduct": ("Kurang/Misconduct", "Poor/misconduct"),
+    "sangat_kurang": ("Sangat Kurang", "Very poor"),
+}
+UNIT_PREDIKAT_LABELS: dict[str, tuple[str, str]] = {
+    "istimewa": ("Istimewa", "Outstanding"),
+    "baik": ("Baik", "Good"),
+    "butuh_perbaikan": ("Butuh Perbaikan", "Needs improvement"),
+    "kurang": ("Kurang", "Poor"),
+    "sangat_kurang": ("Sangat Kurang", "Very poor"),
+}
+RATING_LABELS: dict[str, tuple[str, str]] = {
+    "di_atas_ekspektasi": ("Di Atas Ekspektasi", "Above expectations"),
+    "sesuai_ekspektasi": ("Sesuai Ekspektasi", "Meets expectations"),
+    "di_bawah_ekspektasi": ("Di Bawah Ekspektasi", "Below expectations"),
+}
+
+# One sentence per kind of curve bound (common/domain/curve.py): what the unit's curve asks.
+CURVE_RULES: dict[str, tuple[str, str]] = {
+    "largest": ("{predikat} harus menjadi kelompok terbesar", "{predikat} must be the largest group"),
+    "at_most": ("{predikat} paling banyak {percent}%", "{predikat} at most {percent}%"),
+    "at_least": ("{predikat} paling sedikit {percent}%", "{predikat} at least {percent}%"),
+    "present": ("harus ada pegawai {predikat}", "there must be employees rated {predikat}"),
+}
+# What the distribution shows instead, after the rule.
+CURVE_FINDINGS: dict[str, tuple[str, str]] = {
+    "largest": ("{predikat} {count} orang, tidak lebih banyak dari {rival} ({rival_count} orang)",
+                "{predikat} {count}, not more than {rival} ({rival_count})"),
+    "at_most": ("kini {share} ({count} orang)", "now {share} ({count})"),
+    "at_least": ("kini {share} ({count} orang)", "now {share} ({count})"),
+    "present": ("tidak ada", "there are none"),
+}
+_OR = ("dan/atau", "and/or")
+
+
+def _label_of(labels: dict[str, tuple[str, str]], code: str | None, lang: Language) -> str:
+    return _pick(labels[code], lang) if code in labels else str(code)
+
+
+def predikat_label(code: str | None, lang: Language) -> str:
+    return _label_of(PREDIKAT_LABELS, code, lang)
+
+
+def unit_predikat_label(code: str | None, lang: Language) -> str:
+    return _label_of(UNIT_PREDIKAT_LABELS, code, lang)
+
+
+def rating_label(code: str | None, lang: Language) -> str:
+    return _label_of(RATING_LABELS, code, lang)
+
+
+def _group(predikat: list[str] | tuple[str, ...], lang: Language) -> str:
+    return f" {_pick(_OR, lang)} ".join(predikat_label(p, lang) for p in predikat)
+
+
+def curve_rule_text(kind: str, predikat: list[str] | tuple[str, ...], percent: int | None, lang: Language) -> str:
+    """A bound of a unit's curve in words: "Baik paling banyak 70%"."""
+    return _format(_pick(CURVE_RULES[kind], lang), {"predikat": _group(predikat, lang), "percent": percent})
+
+
+def curve_violation_text(violation: dict[str, Any], lang: Language) -> str:
+    """A broken bound and what the distribution shows: "Baik paling banyak 70%: kini 80%"."""
+    kind = str(violation.get("kind"))
+    if kind not in CURVE_RULES:
+        return str(violation.get("note") or kind)
+    rule = curve_rule_text(kind, violation.get("predikat") or [], violation.get("percent"), lang)
+    share = violation.get("share") or 0
+    found = _format(_pick(CURVE_FINDINGS[kind], lang), {
+        "predikat": _group(violation.get("predikat") or [], lang), "count": violation.get("count"),
+        "share": f"{share * 100:.0f}%",
+        "rival": predikat_label(violation.get("rival"), lang), "rival_count": violation.get("rival_count"),
+    })
+    return f"{rule}: {found}"

@@ -1,7 +1,8 @@
 """Paper-survey CSV files: one row per respondent, columns U1..U9 and optional extras.
 
 Columns (header names are case-insensitive; Indonesian names also work):
-  U1 .. U9                          required, 1-4
+  U1 .. U9                          1-4; an empty cell is a blank unsur (the row counts for the others),
+                                    but every row blank on one unsur means the column is missing
   service_id (layanan)              a service of the unit's catalogue
   service_date (tanggal_layanan)    YYYY-MM-DD
   sex (jenis_kelamin)               L or P
@@ -56,6 +57,10 @@ def read_paper_csv(path: Path, lang: str = "id") -> list[tuple[str, PaperRespons
     records = read_records(path, "responses")
     if not records:
         raise FileRejected([Problem("file", "", "tidak ada baris data" if lang == "id" else "no data rows")])
+    empty = [code for code in UNSUR_CODES if not any(_shape(r)["answers"].get(code) is not None for _, r in records)]
+    if empty:
+        text = "kolom tidak ada atau kosong di semua baris" if lang == "id" else "the column is missing or empty in every row"
+        raise FileRejected([Problem("file", code, text) for code in empty])
     try:
         return parse([(where, _shape(r)) for where, r in records], PaperResponse, lang)
     except FileRejected as rejected:

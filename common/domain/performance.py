@@ -77,7 +77,9 @@ class PerformanceView(BaseModel):
     capaian_to_date: float | None = Field(default=None, description="mean over indicators")
     months: list[MonthProgress]
     training_jp: int = Field(default=0, description="JP of training recorded this year")
-    training_required_jp: int = 20
+    training_required_jp: int | None = Field(
+        default=20, description="the least JP a year the rule asks of this person (PNS 20, PP 11/2017); null when none (PPPK)")
+    training_max_jp: int | None = Field(default=None, description="the most JP a year the rule provides for (PPPK 24, PP 49/2018 art. 40)")
 
 
 def build_view(
@@ -92,7 +94,8 @@ def build_view(
     now: datetime,
     deadline_day: int,
     training_jp: int = 0,
-    training_required_jp: int = 20,
+    training_required_jp: int | None = 20,
+    training_max_jp: int | None = None,
 ) -> PerformanceView:
     current = period_of(now)
     periods = [p for p in periods_of_year(year) if p <= current]
@@ -111,6 +114,7 @@ def build_view(
         months=months,
         training_jp=training_jp,
         training_required_jp=training_required_jp,
+        training_max_jp=training_max_jp,
     )
 
 

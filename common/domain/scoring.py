@@ -9,14 +9,17 @@ open is decided here and documented in docs/rules.md.
 from __future__ import annotations
 
 from enum import StrEnum
-from statistics import fmean
+from fractions import Fraction
 
 from pydantic import BaseModel, Field
 
+from .curve import HEAD_RATING, CurveCheck, UnitPredikat, check_curve
 from .ikm import IkmResult
 from .ratings import Predikat, Rating, predikat
 from .reports import Decision, Report
-from .skp import Aspect, SkpPlan, capaian, category, default_hasil_kerja
+from .skp import Aspect, SkpPlan, capaian, category, default_hasil_kerja, exact, mean_capaian
+
+__all__ = ["CurveCheck", "UnitPredikat", "check_curve"]  # the curve lives in .curve; these names stay importable from here
 
 
 class Outcome(StrEnum):
@@ -45,9 +48,11 @@ class AsnResult(BaseModel):
     report_id: str | None = None
     late: bool | None = None
     indicators: list[IndicatorScore] = Field(default_factory=list)
-    capaian: float | None = Field(default=None, description="mean capaian of the reported indicators")
+    capaian: float | None = Field(default=None, description="mean capaian of the reported indicators, not rounded")
     hasil_kerja: Rating | None = None
-    hasil_kerja_source: str | None = Field(default=None, description="supervisor, or default (derived from capaian)")
+    hasil_kerja_source: str | None = Field(
+        default=None, description="supervisor; default (derived from capaian); or unit_predikat (a unit head: the unit's predikat)")
+    unit_predikat: UnitPredikat | None = Field(default=None, description="for a unit head: the unit's predikat their Hasil Kerja follows")
     perilaku_kerja: Rating | None = None
     predikat: Predikat | None = None
     reasons: list[str] = Field(default_factory=list, description="why, in Bahasa Indonesia, for the ASN")
@@ -72,7 +77,8 @@ def score_asn(
             IndicatorScore(indicator_id=indicator.id, aspect=indicator.aspect, target=indicator.target,
                            realisasi=entry.value, capaian=value, category=category(value))
         )
-    mean = round(fmean(i.capaian for i in indicators), 4) if indicators else None
+    exact_mean = mean_capaian([i.capaian for i in indicators])
+    mean = float(exact_mean) if exact_mean is not None else None
     reported = {**base, "report_id": report.id, "late": report.late, "indicators": indicators, "capaian": mean}
     review = _review_of_current_revision(report)
     if review is None:
@@ -93,7 +99,7 @@ def score_asn(
         f"predikat {_PREDIKAT_LABEL[result]} menurut matriks PermenPANRB 6/2022."
     ]
     if mean is not None:
-        reasons.append(f"Rata-rata capaian indikator {mean * 100:.1f}%.")
+        reasons.append(f"Rata-rata capaian indikator {_percent(mean)}.")
     if review.decision is Decision.RETURN:
         reasons.append("Laporan dikembalikan untuk perbaikan; nilai dari penilaian terakhir atasan.")
     return AsnResult(**reported, outcome=Outcome.SCORED, hasil_kerja=review.hasil_kerja, hasil_kerja_source="supervisor",
@@ -117,15 +123,34 @@ def _label(rating: Rating) -> str:
     return _RATING_LABEL[rating]
 
 
+def _percent(value: float) -> str:
+    """One decimal, rounded down: 89.995% reads 89.9%, never the 90.0% it did not reach."""
+    tenths = int(exact(value) * 1000) / 10
+    return f"{tenths:.1f}%"
+
+
+_UNIT_LABEL = {UnitPredikat.ISTIMEWA: "Istimewa", UnitPredikat.BAIK: "Baik", UnitPredikat.BUTUH_PERBAIKAN: "Butuh Perbaikan",
+               UnitPredikat.KURANG: "Kurang", UnitPredikat.SANGAT_KURANG: "Sangat Kurang"}
+
+
+def as_unit_head(result: AsnResult, unit: UnitPredikat) -> AsnResult:
+    """A unit head's Hasil Kerja is the unit's predikat (SE MenPANRB 3/2023), mapped by
+    ``HEAD_RATING``; their Perilaku Kerja stays their supervisor's, the matrix gives the predikat."""
+    if result.outcome not in (Outcome.SCORED, Outcome.AWAITING_REVIEW):
+        return result
+    rating = HEAD_RATING[unit]
+    changes: dict = {"hasil_kerja": rating, "hasil_kerja_source": "unit_predikat", "unit_predikat": unit}
+    if result.outcome is Outcome.SCORED and result.perilaku_kerja is not None:
+        changes["predikat"] = predikat(rating, result.perilaku_kerja)
+        changes["reasons"] = [
+            f"Hasil Kerja {_label(rating)} (mengikuti predikat kinerja unit {_UNIT_LABEL[unit]}, SE MenPANRB 3/2023), "
+            f"Perilaku Kerja {_label(result.perilaku_kerja)}: predikat {_PREDIKAT_LABEL[changes['predikat']]} menurut matriks PermenPANRB 6/2022.",
+            *result.reasons[1:],
+        ]
+    return result.model_copy(update=changes)
+
+
 # -- the unit ------------------------------------------------------------------
-
-class UnitPredikat(StrEnum):
-    ISTIMEWA = "istimewa"
-    BAIK = "baik"
-    BUTUH_PERBAIKAN = "butuh_perbaikan"
-    KURANG = "kurang"
-    SANGAT_KURANG = "sangat_kurang"
-
 
 _RANK = {UnitPredikat.SANGAT_KURANG: 1, UnitPredikat.KURANG: 2, UnitPredikat.BUTUH_PERBAIKAN: 3, UnitPredikat.BAIK: 4, UnitPredikat.ISTIMEWA: 5}
 _BY_RANK = {rank: p for p, rank in _RANK.items()}
@@ -147,14 +172,16 @@ class UnitRule(BaseModel):
     weights: dict[str, float] = Field(default_factory=lambda: {"ikm": 0.4, "on_time": 0.3, "capaian": 0.3})
 
 
-def band(value: float, thresholds: tuple[float, float, float, float]) -> UnitPredikat:
+def band(value: float | Fraction, thresholds: tuple[float, float, float, float]) -> UnitPredikat:
+    """The band of a measure, on its exact value (an on-time share of 94.996% is not 95%)."""
     for limit, result in zip(thresholds, (UnitPredikat.ISTIMEWA, UnitPredikat.BAIK, UnitPredikat.BUTUH_PERBAIKAN, UnitPredikat.KURANG)):
-        if value >= limit:
+        if exact(value) >= exact(limit):
             return result
     return UnitPredikat.SANGAT_KURANG
 
 
-def unit_predikat(rule: UnitRule, ikm: float | None, on_time: float | None, mean_capaian: float | None) -> tuple[UnitPredikat | None, dict[str, str]]:
+def unit_predikat(rule: UnitRule, ikm: float | None, on_time: float | Fraction | None,
+                  mean_capaian: float | Fraction | None) -> tuple[UnitPredikat | None, dict[str, str]]:
     measures = {
         "ikm": band(ikm, rule.ikm_bands) if ikm is not None else None,
         "on_time": band(on_time, rule.on_time_bands) if on_time is not None else None,
@@ -168,57 +195,6 @@ def unit_predikat(rule: UnitRule, ikm: float | None, on_time: float | None, mean
     return _BY_RANK[min(5, max(1, int(mean + 0.5)))], {k: v.value for k, v in known.items()}
 
 
-# -- the distribution curve (SE MenPANRB 3/2023) --------------------------------
-
-class CurveCheck(BaseModel):
-    counts: dict[Predikat, int]
-    shares: dict[Predikat, float]
-    rated: int
-    violations: list[str] = Field(description="each rule of the curve that the distribution breaks, in Bahasa Indonesia")
-
-    @property
-    def ok(self) -> bool:
-        return not self.violations
-
-
-def check_curve(unit: UnitPredikat, results: list[Predikat]) -> CurveCheck:
-    counts = {p: sum(r is p for r in results) for p in Predikat}
-    rated = len(results)
-    shares = {p: round(counts[p] / rated, 4) if rated else 0.0 for p in Predikat}
-    sb, b, bp, k, sk = (shares[p] for p in (Predikat.SANGAT_BAIK, Predikat.BAIK, Predikat.BUTUH_PERBAIKAN, Predikat.KURANG, Predikat.SANGAT_KURANG))
-    v: list[str] = []
-    if rated == 0:
-        return CurveCheck(counts=counts, shares=shares, rated=0, violations=[])
-    if unit is UnitPredikat.ISTIMEWA:
-        if sb > 0.70:
-            v.append(f"Sangat Baik {sb:.0%}, melebihi batas 70% untuk unit Istimewa")
-    elif unit is UnitPredikat.BAIK:
-        if b > 0.70:
-            v.append(f"Baik {b:.0%}, melebihi batas 70% untuk unit Baik")
-        if counts[Predikat.BUTUH_PERBAIKAN] + counts[Predikat.KURANG] == 0:
-            v.append("unit Baik harus memiliki pegawai Butuh Perbaikan dan/atau Kurang/Misconduct")
-    elif unit is UnitPredikat.BUTUH_PERBAIKAN:
-        if bp < 0.60:
-            v.append(f"Butuh Perbaikan {bp:.0%}, kurang dari 60% untuk unit Butuh Perbaikan")
-        if sb > 0.10:
-            v.append(f"Sangat Baik {sb:.0%}, melebihi batas 10%")
-    elif unit is UnitPredikat.KURANG:
-        if k < 0.60:
-            v.append(f"Kurang/Misconduct {k:.0%}, kurang dari 60% untuk unit Kurang")
-        if bp < 0.10:
-            v.append(f"Butuh Perbaikan {bp:.0%}, kurang dari 10%")
-        if sb > 0.10:
-            v.append(f"Sangat Baik {sb:.0%}, melebihi batas 10%")
-    elif unit is UnitPredikat.SANGAT_KURANG:
-        if sk < 0.60:
-            v.append(f"Sangat Kurang {sk:.0%}, kurang dari 60% untuk unit Sangat Kurang")
-        if k + bp < 0.10:
-            v.append(f"Kurang dan/atau Butuh Perbaikan {k + bp:.0%}, kurang dari 10%")
-        if counts[Predikat.SANGAT_BAIK] > 0:
-            v.append("unit Sangat Kurang tidak boleh memiliki pegawai Sangat Baik")
-    return CurveCheck(counts=counts, shares=shares, rated=rated, violations=v)
-
-
 class UnitResult(BaseModel):
     unit_id: str
     period: str
@@ -229,33 +205,65 @@ class UnitResult(BaseModel):
     late_share: float | None
     mean_capaian: float | None
     ikm: IkmResult | None
-    predikat: UnitPredikat | None
-    bands: dict[str, str] = Field(default_factory=dict, description="the band of each measure that fed the predikat")
+    predikat: UnitPredikat | None = Field(description="the unit's predikat: the leader above's decision, else the computed proposal")
+    proposed_predikat: UnitPredikat | None = Field(default=None, description="computed from the measures: the proposal")
+    predikat_status: str | None = Field(
+        default=None, description="proposed (no decision yet), confirmed (the leader above kept the proposal) or set (they chose another)")
+    bands: dict[str, str] = Field(default_factory=dict, description="the band of each measure that fed the proposal")
     outcomes: dict[Outcome, int]
     curve: CurveCheck | None
 
 
-def unit_result(unit_id: str, period: str, results: list[AsnResult], ikm: IkmResult | None, rule: UnitRule) -> UnitResult:
+def unit_result(unit_id: str, period: str, results: list[AsnResult], ikm: IkmResult | None, rule: UnitRule,
+                decided: UnitPredikat | None = None) -> UnitResult:
+    """The unit's measures, the proposed predikat, and the curve of the predikat that holds:
+    ``decided`` (the leader above's) when there is one."""
     expected = [r for r in results if r.outcome is not Outcome.NO_SKP]
     reported = [r for r in expected if r.outcome is not Outcome.NO_REPORT]
     on_time = [r for r in reported if not r.late]
     capaians = [r.capaian for r in reported if r.capaian is not None]
-    on_time_share = round(len(on_time) / len(expected), 4) if expected else None
-    mean_capaian = round(fmean(capaians), 4) if capaians else None
-    predikat_, bands = unit_predikat(rule, ikm.ikm if ikm and ikm.ikm is not None else None, on_time_share, mean_capaian)
-    rated = [r.predikat for r in results if r.predikat is not None]
-    return UnitResult(
+    exact_on_time = Fraction(len(on_time), len(expected)) if expected else None
+    exact_capaian = mean_capaian(capaians)
+    proposed, bands = unit_predikat(rule, ikm.ikm if ikm and ikm.ikm is not None else None, exact_on_time, exact_capaian)
+    effective = decided or proposed
+    status = None if effective is None else "proposed" if decided is None else "confirmed" if decided is proposed else "set"
+    unit = UnitResult(
         unit_id=unit_id,
         period=period,
         employees=len(results),
         reported=len(reported),
         on_time=len(on_time),
-        on_time_share=on_time_share,
-        late_share=round(1 - len(on_time) / len(expected), 4) if expected else None,
-        mean_capaian=mean_capaian,
+        on_time_share=round(float(exact_on_time), 4) if exact_on_time is not None else None,
+        late_share=round(float(1 - exact_on_time), 4) if exact_on_time is not None else None,
+        mean_capaian=round(float(exact_capaian), 4) if exact_capaian is not None else None,
         ikm=ikm,
-        predikat=predikat_,
+        predikat=effective,
+        proposed_predikat=proposed,
+        predikat_status=status,
         bands=bands,
         outcomes={o: sum(r.outcome is o for r in results) for o in Outcome},
-        curve=check_curve(predikat_, rated) if predikat_ else None,
+        curve=None,
     )
+    return with_curve(unit, results)
+
+
+def with_curve(unit: UnitResult, results: list[AsnResult]) -> UnitResult:
+    """The curve check of the unit's predikat over the employees who have a predikat."""
+    rated = [r.predikat for r in results if r.predikat is not None]
+    return unit.model_copy(update={"curve": check_curve(unit.predikat, rated) if unit.predikat else None})
+
+
+def with_head(unit: UnitResult, results: list[AsnResult], head_nip: str | None) -> tuple[UnitResult, list[AsnResult]]:
+    """The head takes the unit's predikat as their Hasil Kerja; the curve is checked again with them."""
+    if head_nip is None or unit.predikat is None or not any(r.nip == head_nip for r in results):
+        return unit, results
+    results = [as_unit_head(r, unit.predikat) if r.nip == head_nip else r for r in results]
+    return with_curve(unit, results), results
+
+
+def decide(unit: UnitResult, decided: UnitPredikat, results: list[AsnResult], head_nip: str | None) -> tuple[UnitResult, list[AsnResult]]:
+    """The leader above set or confirmed the unit's predikat after the scoring: the curve and the
+    head's Hasil Kerja follow the decision."""
+    status = "confirmed" if decided is unit.proposed_predikat else "set"
+    changed = unit.model_copy(update={"predikat": decided, "predikat_status": status})
+    return with_head(with_curve(changed, results), results, head_nip)

@@ -10,9 +10,11 @@ so one spike opens one investigation however often the event arrives.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
@@ -76,7 +78,7 @@ def complaint_picture(uow: UnitOfWork, unit_id: str, rule: SpikeRule, now: datet
 
 
 def on_survey_submitted(
-    uow: UnitOfWork, publisher: Publisher, rule: SpikeRule, holidays: frozenset, unit_id: str, now: datetime
+    uow: UnitOfWork, publisher: Publisher, rule: SpikeRule, holidays: Container[date], unit_id: str, now: datetime
 ) -> Investigation | None:
     guard = uow.investigations.guard(unit_id) or {}
     since = guard.get("last_opened_at")

@@ -35,5 +35,6 @@ def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: in
         now=now,
         deadline_day=settings.report_deadline_day,
         training_jp=jp_in_year(trainings, year),
-        training_required_jp=settings.finding_rule.training_jp,
+        training_required_jp=settings.finding_rule.training_required(employee.status),
+        training_max_jp=settings.finding_rule.training_cap(employee.status),
     )

@@ -264,6 +264,10 @@ class SurveyRepository(Protocol):
         """Respondents of the unit (and service) in those months, counted by the database."""
         ...
 
+    def blanks(self, unit_id: str, months: list[str], service_id: str | None = None) -> dict[str, int]:
+        """Unsur left blank, per code (only those with blanks), summed by the database."""
+        ...
+
     def count_since(self, unit_id: str, start: datetime, end: datetime, which: str | None = None) -> int:
         """Responses in [start, end): all, or only "complaint" or "dissatisfied" ones."""
         ...

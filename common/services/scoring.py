@@ -26,9 +26,9 @@ from common.domain.errors import NotFound
 from common.domain.events import Event
 from common.domain.findings import Finding, asn_candidates, missed_deadline, missed_waktu, unit_candidates
 from common.domain.disclosure import small
-from common.domain.ikm import ikm_from_sums, unsur_mutu
+from common.domain.ikm import Weights, unsur_mutu
 from common.domain.notifications import DeliveryTotals
-from common.domain.period import parse_period, period_of, previous_period
+from common.domain.period import last_day, parse_period, period_of, previous_period
 from common.domain.reports import report_id
 from common.domain.scoring import AsnResult, score_asn, unit_result
 from common.domain.skp import plan_id
@@ -38,6 +38,7 @@ from common.settings import Settings
 from .events import publish_committed
 from .notifications import run_deliveries
 from .ports import AuditEntry, Publisher, Repositories, ScoringRun, UnitOfWork, UnitStatus
+from .survey_figures import Totals, read_totals, sample_for
 
 log = logging.getLogger(__name__)
 SCHEDULER = "scheduler"
@@ -129,10 +130,13 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
     plans = uow.plans.get_many(plan_id(e.nip, y) for e in employees for y in years)
     reports = uow.reports.get_many(report_id(e.nip, p) for e in employees for p in periods)
     trainings = uow.trainings.for_nips([e.nip for e in employees], year) if employees else []
-    n, sums = uow.surveys.totals(unit_id, [period]) if unit and unit.services else (0, {})
-    if small(n, settings.survey_min_respondents):
-        n, sums = 0, {}  # too few respondents to show the IKM to anyone: the unit's predikat goes without it
-    ikm = ikm_from_sums(n, sums, population=unit.population_served) if n else None
+    k = settings.survey_min_respondents
+    totals = read_totals(uow, unit_id, [period]) if unit and unit.services else Totals(0, {})
+    if small(totals.n, k):
+        totals = Totals(0, {})  # too few respondents to show the IKM to anyone: the unit's predikat goes without it
+    n, sums = totals.n, totals.sums
+    # A month's IKM is held against a month's sample (the yearly population pro rata, by default).
+    ikm = totals.ikm(Weights.EXACT, k, sample_for(unit.population_served, 1, n, settings.survey_population_basis)) if n else None
 
     results: list[AsnResult] = []
     candidates = []
@@ -145,7 +149,8 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
         results.append(result)
         if result.outcome.value == "no_skp":
             continue
-        jp = jp_in_year([t for t in trainings if t.nip == e.nip], year)
+        # Only trainings that ended by the period's end: re-scoring September in December sees September's JP.
+        jp = jp_in_year([t for t in trainings if t.nip == e.nip], year, until=last_day(period))
         candidates += asn_candidates(
             result,
             waktu_missed=[missed_waktu(plan_of(p), report_of(p)) for p in periods],
@@ -153,10 +158,12 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
             training_jp=jp,
             rule=settings.finding_rule,
             today=today,
+            status=e.status,
         )
     unit_res = unit_result(unit_id, period, results, ikm, settings.unit_rule)
     if unit is not None:
-        u3 = unsur_mutu(n, sums["U3"]) if n else None
+        u3_answers = totals.answered()["U3"] if n else 0
+        u3 = unsur_mutu(u3_answers, sums["U3"]) if u3_answers >= max(1, k) else None
         candidates += unit_candidates(unit_res, unit.head_nip, u3.value if u3 else None, settings.finding_rule, today)
     already = {(f.kind, f.subject_id) for f in uow.findings.unresolved_in_unit(unit_id)}
     wanted = {c.finding_id(period): c for c in candidates if (c.kind, c.subject_id) not in already}
@@ -166,7 +173,7 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
         "reports": sum(1 for e in employees if report_id(e.nip, period) in reports),
         "survey_responses": n,
         "trainings": len(trainings),
-        "digest": _digest(employees, plans, reports, sums, trainings),
+        "digest": _digest(employees, plans, reports, {**sums, **{f"blank.{c}": v for c, v in totals.blank.items()}}, trainings),
     }
     events: list[Event] = []
 
