@@ -70,7 +70,7 @@ def test_an_asn_without_supervisor_goes_to_bkpsdm():
     assert finding.owners == [BKPSDM]
 
 
-def unit(late_share: float | None, violations: list[str] | None = None) -> UnitResult:
+def unit(late_share: float | None, violations: list | None = None) -> UnitResult:
     from common.domain.scoring import CurveCheck, UnitPredikat
 
     curve = CurveCheck(counts={}, shares={}, rated=10, violations=violations or [])
@@ -88,9 +88,14 @@ def test_workload_review(late_share, u3, raised):
 
 
 def test_a_curve_violation_goes_to_the_unit_head_only():
-    (finding,) = unit_candidates(unit(0.1, ["Baik 80%, melebihi batas 70% untuk unit Baik"]), "198001012005011001", None, RULE, TODAY)
+    from common.domain.curve import BoundKind, CurveViolation
+    from common.domain.ratings import Predikat
+
+    broken = CurveViolation(kind=BoundKind.AT_MOST, predikat=[Predikat.BAIK], percent=70, count=8, share=0.8)
+    (finding,) = unit_candidates(unit(0.1, [broken]), "198001012005011001", None, RULE, TODAY)
     assert finding.kind is FindingKind.DISTRIBUTION_CURVE and finding.owners == ["198001012005011001"]
     assert "keputusan atasan" in finding.recommendation
+    assert finding.evidence["violations"] == [broken.model_dump(mode="json")]
 
 
 def test_lifecycle():
