@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict
 from common.api.http import Api, Call, Reply, Route
 from common.domain.organisation import Role
 from common.domain.period import Period
-from common.services import results, scoring
+from common.services import results, scoring, unit_predikat
 from common.services.ports import ScoringRun
+from common.domain.scoring import UnitResult
 from common.services.results import TeamResults, UnitResults
 
 ADMIN = frozenset({Role.ADMIN})
@@ -49,6 +50,10 @@ def unit(call: Call) -> UnitResults:
     return results.unit_results(call.deps.uow, call.caller, call.path["unit_id"], call.query.period)
 
 
+def decide(call: Call) -> UnitResult:
+    return unit_predikat.decide_unit_predikat(call.deps.uow, call.caller, call.path["unit_id"], call.body, call.deps.now())
+
+
 api = Api(
     "api_scoring",
     [
@@ -80,6 +85,13 @@ api = Api(
             errors=(401, 403, 404, 422), tags=("scoring",),
             description="The unit's predikat and measures, the curve check, and each employee's result. "
             "For BKPSDM, the inspectorate and the unit head.",
+        ),
+        Route(
+            "POST", "/api/units/{unit_id}/predikat", decide, "Set or confirm a unit's predikat", body=unit_predikat.PredikatDecisionInput,
+            response=UnitResult, errors=(400, 401, 403, 404, 413, 415, 422), tags=("scoring",),
+            description="The leader above (the camat for a kelurahan; BKPSDM, for the wali kota, for the kecamatan) confirms the "
+            "computed proposal or sets another, with a reason from the unit's performance agreement. The decision holds over "
+            "later runs, feeds the curve and the unit head's Hasil Kerja, and is kept in the audit log with the actor and reason.",
         ),
     ],
 )

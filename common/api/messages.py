@@ -189,6 +189,14 @@ ERRORS: dict[str, tuple[str, str]] = {
     "run_not_found": ("Proses penilaian tidak ditemukan.", "Scoring run not found."),
     "finding_not_found": ("Temuan tidak ditemukan.", "Finding not found."),
     "not_finding_owner": ("Hanya penanggung jawab temuan ini yang dapat mengubahnya.", "Only the owners of this finding can change it."),
+    "not_leader_above": (
+        "Hanya pimpinan unit di atasnya (camat untuk kelurahan; BKPSDM atas nama wali kota untuk kecamatan) yang dapat menetapkan predikat unit ini.",
+        "Only the leader of the unit above (the camat for a kelurahan; BKPSDM for the wali kota, for the kecamatan) can set this unit's predikat.",
+    ),
+    "unit_result_not_found": (
+        "Unit ini belum dinilai untuk periode tersebut: jalankan penilaian dulu, usulan predikat berasal darinya.",
+        "This unit has not been scored for that period: run the scoring first, the proposed predikat comes from it.",
+    ),
     "not_unit_head": ("Hanya kepala unit, BKPSDM dan Inspektorat yang dapat melihat hasil unit ini.", "Only the unit head, BKPSDM and the inspectorate can see this unit's results."),
     "finding_transition": ("Status temuan tidak dapat diubah dari {current} ke {wanted}.", "The finding cannot move from {current} to {wanted}."),
     "resolution_note_required": ("Tuliskan catatan penyelesaian.", "Write a resolution note."),

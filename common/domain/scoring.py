@@ -8,6 +8,7 @@ open is decided here and documented in docs/rules.md.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
 
@@ -195,6 +196,19 @@ def unit_predikat(rule: UnitRule, ikm: float | None, on_time: float | Fraction |
     return _BY_RANK[min(5, max(1, int(mean + 0.5)))], {k: v.value for k, v in known.items()}
 
 
+class PredikatDecision(BaseModel):
+    """The leader above's decision on a unit's predikat (SE MenPANRB 3/2023): who, when, why.
+    Kept with the unit's result, newest last in ``UnitResult.decisions``, so a later decision
+    (or an objection's, issue 17) adds to the record instead of replacing it."""
+
+    predikat: UnitPredikat
+    proposed: UnitPredikat | None = Field(description="the computed proposal the leader above saw")
+    status: str = Field(description="confirmed (kept the proposal) or set (chose another)")
+    by: str = Field(description="the NIP (or account) of the leader above")
+    at: datetime
+    reason: str
+
+
 class UnitResult(BaseModel):
     unit_id: str
     period: str
@@ -212,6 +226,11 @@ class UnitResult(BaseModel):
     bands: dict[str, str] = Field(default_factory=dict, description="the band of each measure that fed the proposal")
     outcomes: dict[Outcome, int]
     curve: CurveCheck | None
+    decisions: list[PredikatDecision] = Field(default_factory=list, description="the leader above's decisions, oldest first; the last holds")
+
+    @property
+    def decision(self) -> PredikatDecision | None:
+        return self.decisions[-1] if self.decisions else None
 
 
 def unit_result(unit_id: str, period: str, results: list[AsnResult], ikm: IkmResult | None, rule: UnitRule,
@@ -261,9 +280,18 @@ def with_head(unit: UnitResult, results: list[AsnResult], head_nip: str | None) 
     return with_curve(unit, results), results
 
 
-def decide(unit: UnitResult, decided: UnitPredikat, results: list[AsnResult], head_nip: str | None) -> tuple[UnitResult, list[AsnResult]]:
+def decide(unit: UnitResult, decided: UnitPredikat, results: list[AsnResult], head_nip: str | None,
+           by: str, at: datetime, reason: str) -> tuple[UnitResult, list[AsnResult]]:
     """The leader above set or confirmed the unit's predikat after the scoring: the curve and the
-    head's Hasil Kerja follow the decision."""
+    head's Hasil Kerja follow the decision, which is added to the unit's record."""
     status = "confirmed" if decided is unit.proposed_predikat else "set"
-    changed = unit.model_copy(update={"predikat": decided, "predikat_status": status})
+    decision = PredikatDecision(predikat=decided, proposed=unit.proposed_predikat, status=status, by=by, at=at, reason=reason)
+    changed = unit.model_copy(update={"predikat": decided, "predikat_status": status, "decisions": [*unit.decisions, decision]})
     return with_head(with_curve(changed, results), results, head_nip)
+
+
+def rescored(unit: UnitResult, previous: UnitResult | None) -> UnitResult:
+    """A re-scored unit keeps the decisions already taken on its predikat (a run never undoes one)."""
+    if previous is None or not previous.decisions:
+        return unit
+    return unit.model_copy(update={"decisions": previous.decisions})

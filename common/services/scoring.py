@@ -30,7 +30,7 @@ from common.domain.ikm import Weights, unsur_mutu
 from common.domain.notifications import DeliveryTotals
 from common.domain.period import last_day, parse_period, period_of, previous_period
 from common.domain.reports import report_id
-from common.domain.scoring import AsnResult, score_asn, unit_result
+from common.domain.scoring import AsnResult, rescored, score_asn, unit_result, with_head
 from common.domain.skp import plan_id
 from common.domain.training import jp_in_year
 from common.settings import Settings
@@ -160,7 +160,16 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
             today=today,
             status=e.status,
         )
-    unit_res = unit_result(unit_id, period, results, ikm, settings.unit_rule)
+    scored = list(results)
+
+    def settle(previous):
+        """The unit's result under the leader above's decision, if any, and the head's Hasil Kerja from it."""
+        decided = previous.decision.predikat if previous and previous.decision else None
+        unit_res = rescored(unit_result(unit_id, period, scored, ikm, settings.unit_rule, decided=decided), previous)
+        return with_head(unit_res, scored, unit.head_nip if unit else None)
+
+    previous = uow.results.get_unit(unit_id, period)
+    unit_res, results = settle(previous)
     if unit is not None:
         u3_answers = totals.answered()["U3"] if n else 0
         u3 = unsur_mutu(u3_answers, sums["U3"]) if u3_answers >= max(1, k) else None
@@ -182,6 +191,10 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
         current = tx.runs.unit_status(run_id, unit_id)
         if current is not None:
             return current
+        nonlocal unit_res, results
+        latest = tx.results.get_unit(unit_id, period)
+        if (latest.decisions if latest else []) != (previous.decisions if previous else []):
+            unit_res, results = settle(latest)  # the leader above decided while this unit was being scored
         existing = tx.findings.get_many(wanted)
         new = [
             Finding(id=fid, kind=c.kind, subject_type=c.subject_type, subject_id=c.subject_id, unit_id=c.unit_id, period=period,
