@@ -38,6 +38,7 @@ ASN = {"nip": "199107222015031002", "name": "Andi Pratama Nasution", "jabatan": 
 ASN2 = {"nip": "199304182019032004", "name": "Siti Rahmawati Harahap", "jabatan": "Pengelola Layanan Kependudukan"}
 ADMIN = {"nip": "198811302012121005", "name": "Fajar Ramadhan", "jabatan": "Analis SDM Aparatur, BKPSDM"}
 INSPECTOR = {"nip": "198509012010011006", "name": "Dewi Kartika Sari", "jabatan": "Auditor Inspektorat"}
+CAMAT = {"nip": "197601082000031007", "name": "Zulkifli Matondang", "jabatan": "Camat Medan Belawan"}
 
 
 class _Verifier:
@@ -135,7 +136,7 @@ class Recorder:
 
 def _role_of(who: dict | None) -> str:
     return {None: "anonymous", ADMIN["nip"]: "admin", INSPECTOR["nip"]: "inspektorat", LURAH["nip"]: "unit head and supervisor",
-            SEKLUR["nip"]: "supervisor"}.get(who["nip"] if who else None, "asn")
+            SEKLUR["nip"]: "supervisor", CAMAT["nip"]: "leader above (camat)"}.get(who["nip"] if who else None, "asn")
 
 
 def _plan(nip: str) -> dict[str, Any]:
@@ -177,9 +178,10 @@ def story(r: Recorder) -> None:
         {**asn2, "unit_id": UNIT, "email": "siti.harahap@belawanbahari.medan.go.id", "supervisor_nip": seklur["nip"], "status": "PPPK"},
         {**admin, "unit_id": "kec-medan-belawan", "email": "fajar.ramadhan@bkpsdm.medan.go.id", "role": "admin"},
         {**inspector, "unit_id": "kec-medan-belawan", "email": "dewi.sari@inspektorat.medan.go.id", "role": "inspektorat"},
+        {**CAMAT, "unit_id": "kec-medan-belawan", "email": "zulkifli.matondang@medanbelawan.medan.go.id"},
     ]
     r.call("PUT", "/api/admin/employees", admin, body={"employees": people})
-    r.call("PUT", "/api/admin/units", admin, body={"units": [{**unit, "head_nip": lurah["nip"]}]})
+    r.call("PUT", "/api/admin/units", admin, body={"units": [{**parent, "head_nip": CAMAT["nip"]}, {**unit, "head_nip": lurah["nip"]}]})
     r.call("PUT", "/api/admin/supervisors", admin, body={"links": [{"nip": asn["nip"], "supervisor_nip": seklur["nip"]},
                                                                    {"nip": asn2["nip"], "supervisor_nip": seklur["nip"]}]})
     r.call("PUT", "/api/admin/skp", admin, body={"plans": [_plan(p["nip"]) for p in (lurah, seklur, asn, asn2)]})
@@ -246,6 +248,9 @@ def story(r: Recorder) -> None:
     r.call("GET", "/api/team/results.csv", seklur, query={"period": PERIOD})
     r.call("GET", "/api/team/results.xlsx", seklur, query={"period": PERIOD})
     r.call("GET", "/api/units/{unit_id}/results", lurah, path={"unit_id": UNIT}, query={"period": PERIOD})
+    # The camat, leader above the kelurahan, sets its predikat from the performance agreement.
+    r.call("POST", "/api/units/{unit_id}/predikat", CAMAT, path={"unit_id": UNIT}, body={
+        "period": PERIOD, "predikat": "baik", "reason": "Perjanjian kinerja Oktober tercapai; dua layanan melewati standar waktu."})
     r.call("GET", "/api/units/{unit_id}/results.csv", admin, path={"unit_id": UNIT}, query={"period": PERIOD})
     r.call("GET", "/api/units/{unit_id}/results.xlsx", admin, path={"unit_id": UNIT}, query={"period": PERIOD})
     findings = r.call("GET", "/api/findings", lurah, query={"status": "open"})["findings"]

@@ -82,6 +82,10 @@ def table() -> list[dict]:
         row("GET", "/api/units/{unit}/results?period={period}", {"unit_head": "ok", "admin": "ok", "inspektorat": "ok"}),
         row("GET", "/api/units/{unit}/results.csv?period={period}", {"unit_head": "ok", "admin": "ok", "inspektorat": "ok"}),
         row("GET", "/api/units/{unit}/results.xlsx?period={period}", {"unit_head": "ok", "admin": "ok", "inspektorat": "ok"}),
+        row("POST", "/api/units/{unit}/predikat", {"admin": 404},
+            body={"period": "2025-01", "predikat": "baik", "reason": "Perjanjian kinerja tercapai seluruhnya."},
+            note="the leader above only: the head of the parent unit, or BKPSDM for a unit without one (as here); 404 for a period "
+            "not yet scored. The unit's own head does not set it"),
         row("GET", "/api/units/{unit}/ikm", everyone),
         row("GET", "/api/investigations", {"admin": "ok", "inspektorat": "ok"}),
         row("GET", "/api/investigations/none", {"admin": 404, "inspektorat": 404}),
