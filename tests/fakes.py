@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from pydantic import BaseModel
 
 from common.domain.accounts import Account, AuthRecord
+from common.domain.annual import AnnualResult
 from common.domain.complaints import ComplaintPicture, Investigation
 from common.domain.events import Event
 from common.domain.evidence import Evidence
@@ -64,6 +65,7 @@ class _State:
         self.prefs: dict[str, dict[str, Any]] = {}
         self.digests: dict[str, Digest] = {}
         self.evidence: dict[str, Evidence] = {}
+        self.annual: dict[str, AnnualResult] = {}
 
 
 class _Guard:
@@ -406,6 +408,28 @@ class FakeRuns(_Repo):
         return sorted(runs, key=lambda r: (r.requested_at, r.id), reverse=True)[:limit]
 
 
+class FakeAnnual(_Repo):
+    def get(self, record_id: str) -> AnnualResult | None:
+        self.rules.read()
+        return self.state.annual.get(record_id)
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, AnnualResult]:
+        self.rules.read()
+        return {i: self.state.annual[i] for i in ids if i in self.state.annual}
+
+    def put_many(self, records: list[AnnualResult]) -> None:
+        self.rules.write()
+        for record in records:
+            self.state.annual[record.id] = record
+
+    def for_unit(self, unit_id: str, year: int) -> list[AnnualResult]:
+        return sorted((r for r in self.state.annual.values() if r.unit_id == unit_id and r.year == year), key=lambda r: (r.name, r.nip))
+
+    def for_supervisor(self, supervisor_nip: str, year: int) -> list[AnnualResult]:
+        return sorted((r for r in self.state.annual.values() if r.supervisor_nip == supervisor_nip and r.year == year),
+                      key=lambda r: (r.name, r.nip))
+
+
 class FakeTrainings(_Repo):
     def add(self, training: Training) -> None:
         self.rules.write()
@@ -603,6 +627,7 @@ class _Repositories:
         self.audit = FakeAudit(state, guard)
         self.notifications = FakeNotifications(state, guard)
         self.evidence = FakeEvidence(state, guard)
+        self.annual = FakeAnnual(state, guard)
 
 
 def _stage(state: _State) -> _State:

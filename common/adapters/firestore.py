@@ -398,6 +398,9 @@ class _Repositories:
         from .firestore_evidence import FirestoreEvidence
 
         self.evidence = FirestoreEvidence(client, transaction)
+        from .firestore_annual import FirestoreAnnual
+
+        self.annual = FirestoreAnnual(client, transaction)
 
 
 class FirestoreUnitOfWork(_Repositories):

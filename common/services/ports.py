@@ -21,6 +21,7 @@ from common.domain.organisation import Role
 
 if TYPE_CHECKING:  # annotations only: a function imports just the models it uses (cold start)
     from common.domain.accounts import Account, AuthRecord
+    from common.domain.annual import AnnualResult
     from common.domain.complaints import ComplaintPicture, Investigation
     from common.domain.evidence import Evidence
     from common.domain.findings import Finding
@@ -194,6 +195,7 @@ class Repositories(Protocol):
     audit: "AuditLog"
     notifications: "NotificationStore"
     evidence: "EvidenceRepository"
+    annual: "AnnualRepository"
 
 
 class Meter(Protocol):
@@ -400,6 +402,16 @@ class NotificationStore(Protocol):
         """Delivery records of a scoring run's notifications, counted by the database."""
         ...
     def run_deliveries(self, run_id: str, status: "DeliveryStatus", limit: int) -> list["Delivery"]: ...
+
+
+class AnnualRepository(Protocol):
+    """The annual evaluation records, one per ASN and year."""
+
+    def get(self, record_id: str) -> "AnnualResult | None": ...
+    def get_many(self, ids: Iterable[str]) -> "dict[str, AnnualResult]": ...
+    def put_many(self, records: "list[AnnualResult]") -> None: ...
+    def for_unit(self, unit_id: str, year: int) -> "list[AnnualResult]": ...
+    def for_supervisor(self, supervisor_nip: str, year: int) -> "list[AnnualResult]": ...
 
 
 class EvidenceRepository(Protocol):
