@@ -197,6 +197,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Unit ini belum dinilai untuk periode tersebut: jalankan penilaian dulu, usulan predikat berasal darinya.",
         "This unit has not been scored for that period: run the scoring first, the proposed predikat comes from it.",
     ),
+    "annual_not_found": (
+        "Evaluasi tahunan belum disiapkan untuk tahun itu: BKPSDM menghitung usulannya dulu dari hasil bulanan.",
+        "The annual evaluation has not been prepared for that year: BKPSDM first computes the proposals from the monthly results.",
+    ),
     "not_unit_head": ("Hanya kepala unit, BKPSDM dan Inspektorat yang dapat melihat hasil unit ini.", "Only the unit head, BKPSDM and the inspectorate can see this unit's results."),
     "finding_transition": ("Status temuan tidak dapat diubah dari {current} ke {wanted}.", "The finding cannot move from {current} to {wanted}."),
     "resolution_note_required": ("Tuliskan catatan penyelesaian.", "Write a resolution note."),

@@ -12,6 +12,7 @@ from statistics import fmean
 
 from pydantic import BaseModel, Field
 
+from .annual import AnnualResult
 from .period import period_of, periods_of_year, report_deadline
 from .ratings import Predikat, Rating
 from .reports import Decision, Report
@@ -80,6 +81,7 @@ class PerformanceView(BaseModel):
     training_required_jp: int | None = Field(
         default=20, description="the least JP a year the rule asks of this person (PNS 20, PP 11/2017); null when none (PPPK)")
     training_max_jp: int | None = Field(default=None, description="the most JP a year the rule provides for (PPPK 24, PP 49/2018 art. 40)")
+    annual: AnnualResult | None = Field(default=None, description="the year's evaluation once BKPSDM prepared it: proposal, decision, angka kredit")
 
 
 def build_view(
