@@ -251,6 +251,14 @@ def story(r: Recorder) -> None:
     # The camat, leader above the kelurahan, sets its predikat from the performance agreement.
     r.call("POST", "/api/units/{unit_id}/predikat", CAMAT, path={"unit_id": UNIT}, body={
         "period": PERIOD, "predikat": "baik", "reason": "Perjanjian kinerja Oktober tercapai; dua layanan melewati standar waktu."})
+    # The year: BKPSDM prepares the proposals, the supervisor decides, the lurah and BKPSDM read the unit's year.
+    r.call("POST", "/api/admin/annual-runs", admin, body={"year": YEAR, "unit_id": UNIT})
+    r.call("GET", "/api/team/annual", seklur, query={"year": YEAR})
+    r.call("POST", "/api/team/annual/{nip}", seklur, path={"nip": asn["nip"]}, body={
+        "year": YEAR, "hasil_kerja": "di_atas_ekspektasi", "perilaku_kerja": "sesuai_ekspektasi",
+        "reason": "Surat keterangan selesai sebelum standar waktu hampir sepanjang tahun."})
+    r.call("GET", "/api/units/{unit_id}/annual", lurah, path={"unit_id": UNIT}, query={"year": YEAR})
+    r.call("GET", "/api/units/{unit_id}/annual.xlsx", admin, path={"unit_id": UNIT}, query={"year": YEAR})
     r.call("GET", "/api/units/{unit_id}/results.csv", admin, path={"unit_id": UNIT}, query={"period": PERIOD})
     r.call("GET", "/api/units/{unit_id}/results.xlsx", admin, path={"unit_id": UNIT}, query={"period": PERIOD})
     findings = r.call("GET", "/api/findings", lurah, query={"status": "open"})["findings"]
