@@ -48,6 +48,9 @@ def skm_pdf(call: Call) -> Reply:
 
 def _sheet(call: Call, rows, title: str, name: str, kind: str, summary=None) -> Reply:
     from common.adapters.documents import results_csv, results_xlsx
+    from common.api.messages import with_reasons
+
+    rows = [with_reasons(r, call.lang) for r in rows]
 
     if kind == "csv":
         return Reply(results_csv(rows), 200, {"Content-Disposition": f'attachment; filename="{name}.csv"'}, mimetype="text/csv")

@@ -69,7 +69,10 @@ def trainings(call: Call) -> TrainingList:
 def performance(call: Call) -> PerformanceView:
     now = call.deps.now()
     year = call.query.year or now.astimezone(WIB).year
-    return my_performance(call.deps.uow, call.deps.settings, call.caller, year, now)
+    from common.api.messages import with_reasons
+
+    view = my_performance(call.deps.uow, call.deps.settings, call.caller, year, now)
+    return view.model_copy(update={"months": [with_reasons(m, call.lang) for m in view.months]})
 
 
 api = Api(

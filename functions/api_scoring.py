@@ -54,11 +54,17 @@ def runs(call: Call) -> scoring.RunList:
 
 
 def team(call: Call) -> TeamResults:
-    return results.team_results(call.deps.uow, call.caller, call.query.period)
+    from common.api.messages import with_reasons
+
+    found = results.team_results(call.deps.uow, call.caller, call.query.period)
+    return found.model_copy(update={"results": [with_reasons(r, call.lang) for r in found.results]})
 
 
 def unit(call: Call) -> UnitResults:
-    return results.unit_results(call.deps.uow, call.caller, call.path["unit_id"], call.query.period)
+    from common.api.messages import with_reasons
+
+    found = results.unit_results(call.deps.uow, call.caller, call.path["unit_id"], call.query.period)
+    return found.model_copy(update={"results": [with_reasons(r, call.lang) for r in found.results]})
 
 
 def decide(call: Call) -> UnitResult:

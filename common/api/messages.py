@@ -437,3 +437,54 @@ def curve_violation_text(violation: dict[str, Any], lang: Language) -> str:
         "rival": predikat_label(violation.get("rival"), lang), "rival_count": violation.get("rival_count"),
     })
     return f"{rule}: {found}"
+
+
+# -- why a monthly result is what it is (common/domain/scoring.py, Reason) -------------------------
+
+REASONS: dict[str, tuple[str, str]] = {
+    "no_skp": ("Belum ada SKP untuk tahun ini, sehingga capaian tidak dapat diukur.",
+               "There is no SKP for this year, so achievement cannot be measured."),
+    "no_report": ("Tidak ada laporan kinerja untuk periode ini.", "There is no performance report for this period."),
+    "awaiting_review": ("Laporan belum dinilai atasan: Hasil Kerja sementara dihitung dari capaian, "
+                        "Perilaku Kerja dan predikat menunggu penilaian atasan.",
+                        "The report has not been reviewed: Hasil Kerja is provisionally derived from achievement; "
+                        "Perilaku Kerja and the predikat wait for the supervisor's review."),
+    "matrix": ("Hasil Kerja {hasil_kerja} ({source}), Perilaku Kerja {perilaku_kerja}: predikat {predikat} menurut matriks PermenPANRB 6/2022.",
+               "Hasil Kerja {hasil_kerja} ({source}), Perilaku Kerja {perilaku_kerja}: predikat {predikat} by the PermenPANRB 6/2022 matrix."),
+    "mean_capaian": ("Rata-rata capaian indikator {capaian}.", "Mean achievement of the indicators {capaian}."),
+    "returned": ("Laporan dikembalikan untuk perbaikan; nilai dari penilaian terakhir atasan.",
+                 "The report was returned for revision; the ratings are from the supervisor's last review."),
+}
+_SOURCES: dict[str, tuple[str, str]] = {
+    "supervisor": ("penilaian atasan", "the supervisor's rating"),
+    "unit_predikat": ("mengikuti predikat kinerja unit {unit_predikat}, SE MenPANRB 3/2023",
+                      "following the unit's predikat {unit_predikat}, SE MenPANRB 3/2023"),
+}
+
+
+def percent_down(value: float) -> str:
+    """One decimal, rounded down: 89.995% reads 89.9%, never the 90.0% it did not reach."""
+    from decimal import ROUND_FLOOR, Decimal
+
+    return f"{(Decimal(repr(float(value))) * 100).quantize(Decimal('0.1'), rounding=ROUND_FLOOR)}%"
+
+
+def reason_text(code: str, params: dict[str, Any], lang: Language) -> str:
+    if code not in REASONS:
+        return code
+    values = dict(params)
+    if code == "matrix":
+        source = _SOURCES.get(str(params.get("source")), _SOURCES["supervisor"])
+        values = {**values, "hasil_kerja": rating_label(params.get("hasil_kerja"), lang),
+                  "perilaku_kerja": rating_label(params.get("perilaku_kerja"), lang), "predikat": predikat_label(params.get("predikat"), lang),
+                  "source": _format(_pick(source, lang), {"unit_predikat": unit_predikat_label(params.get("unit_predikat"), lang)})}
+    if code == "mean_capaian" and params.get("capaian") is not None:
+        values["capaian"] = percent_down(float(params["capaian"]))
+    return _format(_pick(REASONS[code], lang), values)
+
+
+def with_reasons(result, lang: Language):
+    """An AsnResult with its reasons in words; one stored before the codes keeps its sentences."""
+    if not result.why:
+        return result
+    return result.model_copy(update={"reasons": [reason_text(r.code, r.params, lang) for r in result.why]})

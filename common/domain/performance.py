@@ -16,7 +16,7 @@ from .annual import AnnualResult
 from .period import period_of, periods_of_year, report_deadline
 from .ratings import Predikat, Rating
 from .reports import Decision, Report
-from .scoring import AsnResult, Outcome
+from .scoring import AsnResult, Outcome, Reason
 from .skp import Indicator, SkpPlan, capaian, category
 
 
@@ -64,7 +64,8 @@ class MonthProgress(BaseModel):
     feedback: list[Feedback] = Field(default_factory=list)
     predikat: Predikat | None = Field(default=None, description="set once the monthly scoring has run")
     outcome: Outcome | None = Field(default=None, description="the scoring's outcome: scored, awaiting_review, no_report, no_skp")
-    reasons: list[str] = Field(default_factory=list, description="why this predikat, from the scoring")
+    why: list[Reason] = Field(default_factory=list, description="why this predikat, from the scoring, as codes")
+    reasons: list[str] = Field(default_factory=list, description="why this predikat, in the request's language")
 
 
 class PerformanceView(BaseModel):
@@ -122,7 +123,7 @@ def build_view(
 
 def _month(period: str, report: Report | None, result: AsnResult | None, now: datetime, deadline_day: int) -> MonthProgress:
     deadline = report_deadline(period, deadline_day)
-    scored = {"predikat": result.predikat, "outcome": result.outcome, "reasons": result.reasons} if result else {}
+    scored = {"predikat": result.predikat, "outcome": result.outcome, "why": result.why, "reasons": result.reasons} if result else {}
     if report is None:
         state = MonthState.MISSING if now >= deadline else MonthState.OPEN
         return MonthProgress(period=period, state=state, deadline=deadline, **scored)

@@ -39,6 +39,17 @@ class IndicatorScore(BaseModel):
     category: Rating
 
 
+class Reason(BaseModel):
+    """One reason of a result: a code and its numbers; the words are in common/api/messages.py."""
+
+    code: str = Field(description="no_skp, no_report, awaiting_review, matrix, mean_capaian or returned")
+    params: dict[str, str | float | None] = Field(default_factory=dict)
+
+
+def _reason(code: str, **params) -> Reason:
+    return Reason(code=code, params={k: (v.value if isinstance(v, StrEnum) else v) for k, v in params.items()})
+
+
 class AsnResult(BaseModel):
     nip: str
     name: str
@@ -56,7 +67,8 @@ class AsnResult(BaseModel):
     unit_predikat: UnitPredikat | None = Field(default=None, description="for a unit head: the unit's predikat their Hasil Kerja follows")
     perilaku_kerja: Rating | None = None
     predikat: Predikat | None = None
-    reasons: list[str] = Field(default_factory=list, description="why, in Bahasa Indonesia, for the ASN")
+    why: list[Reason] = Field(default_factory=list, description="why this outcome and predikat, as codes and numbers")
+    reasons: list[str] = Field(default_factory=list, description="why, in the request's language (rendered from why by the API)")
 
 
 def score_asn(
@@ -64,9 +76,9 @@ def score_asn(
 ) -> AsnResult:
     base = {"nip": nip, "name": name, "unit_id": unit_id, "supervisor_nip": supervisor_nip, "period": period}
     if plan is None:
-        return AsnResult(**base, outcome=Outcome.NO_SKP, reasons=["Belum ada SKP untuk tahun ini, sehingga capaian tidak dapat diukur."])
+        return AsnResult(**base, outcome=Outcome.NO_SKP, why=[_reason("no_skp")])
     if report is None:
-        return AsnResult(**base, outcome=Outcome.NO_REPORT, reasons=["Tidak ada laporan kinerja untuk periode ini."])
+        return AsnResult(**base, outcome=Outcome.NO_REPORT, why=[_reason("no_report")])
 
     indicators = []
     for entry in report.content.realisasi:
@@ -89,49 +101,22 @@ def score_asn(
             outcome=Outcome.AWAITING_REVIEW,
             hasil_kerja=derived,
             hasil_kerja_source="default" if derived else None,
-            reasons=[
-                "Laporan belum dinilai atasan: Hasil Kerja sementara dihitung dari capaian, "
-                "Perilaku Kerja dan predikat menunggu penilaian atasan."
-            ],
+            why=[_reason("awaiting_review")],
         )
     result = predikat(review.hasil_kerja, review.perilaku_kerja)
-    reasons = [
-        f"Hasil Kerja {_label(review.hasil_kerja)} (penilaian atasan), Perilaku Kerja {_label(review.perilaku_kerja)}: "
-        f"predikat {_PREDIKAT_LABEL[result]} menurut matriks PermenPANRB 6/2022."
-    ]
+    why = [_reason("matrix", hasil_kerja=review.hasil_kerja, perilaku_kerja=review.perilaku_kerja, predikat=result, source="supervisor")]
     if mean is not None:
-        reasons.append(f"Rata-rata capaian indikator {_percent(mean)}.")
+        why.append(_reason("mean_capaian", capaian=mean))
     if review.decision is Decision.RETURN:
-        reasons.append("Laporan dikembalikan untuk perbaikan; nilai dari penilaian terakhir atasan.")
+        why.append(_reason("returned"))
     return AsnResult(**reported, outcome=Outcome.SCORED, hasil_kerja=review.hasil_kerja, hasil_kerja_source="supervisor",
-                     perilaku_kerja=review.perilaku_kerja, predikat=result, reasons=reasons)
+                     perilaku_kerja=review.perilaku_kerja, predikat=result, why=why)
 
 
 def _review_of_current_revision(report: Report):
     """The supervisor's latest review, if it is about the revision now on file."""
     latest = report.latest_review
     return latest if latest is not None and latest.revision == report.revision else None
-
-
-_RATING_LABEL = {Rating.DI_ATAS: "Di Atas Ekspektasi", Rating.SESUAI: "Sesuai Ekspektasi", Rating.DI_BAWAH: "Di Bawah Ekspektasi"}
-_PREDIKAT_LABEL = {
-    Predikat.SANGAT_BAIK: "Sangat Baik", Predikat.BAIK: "Baik", Predikat.BUTUH_PERBAIKAN: "Butuh Perbaikan",
-    Predikat.KURANG: "Kurang/Misconduct", Predikat.SANGAT_KURANG: "Sangat Kurang",
-}
-
-
-def _label(rating: Rating) -> str:
-    return _RATING_LABEL[rating]
-
-
-def _percent(value: float) -> str:
-    """One decimal, rounded down: 89.995% reads 89.9%, never the 90.0% it did not reach."""
-    tenths = int(exact(value) * 1000) / 10
-    return f"{tenths:.1f}%"
-
-
-_UNIT_LABEL = {UnitPredikat.ISTIMEWA: "Istimewa", UnitPredikat.BAIK: "Baik", UnitPredikat.BUTUH_PERBAIKAN: "Butuh Perbaikan",
-               UnitPredikat.KURANG: "Kurang", UnitPredikat.SANGAT_KURANG: "Sangat Kurang"}
 
 
 def as_unit_head(result: AsnResult, unit: UnitPredikat) -> AsnResult:
@@ -143,10 +128,10 @@ def as_unit_head(result: AsnResult, unit: UnitPredikat) -> AsnResult:
     changes: dict = {"hasil_kerja": rating, "hasil_kerja_source": "unit_predikat", "unit_predikat": unit}
     if result.outcome is Outcome.SCORED and result.perilaku_kerja is not None:
         changes["predikat"] = predikat(rating, result.perilaku_kerja)
-        changes["reasons"] = [
-            f"Hasil Kerja {_label(rating)} (mengikuti predikat kinerja unit {_UNIT_LABEL[unit]}, SE MenPANRB 3/2023), "
-            f"Perilaku Kerja {_label(result.perilaku_kerja)}: predikat {_PREDIKAT_LABEL[changes['predikat']]} menurut matriks PermenPANRB 6/2022.",
-            *result.reasons[1:],
+        changes["why"] = [
+            _reason("matrix", hasil_kerja=rating, perilaku_kerja=result.perilaku_kerja, predikat=changes["predikat"],
+                    source="unit_predikat", unit_predikat=unit),
+            *[r for r in result.why if r.code != "matrix"],
         ]
     return result.model_copy(update=changes)
 

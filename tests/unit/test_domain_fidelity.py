@@ -101,3 +101,10 @@ def test_settings_add_cuti_bersama_and_give_back_cancelled_days():
     assert national_only.is_working_day(date(2026, 3, 23)) and not national_only.is_working_day(date(2026, 3, 19))
     assert add_working_days(date(2026, 12, 23), 1, base) == date(2026, 12, 28)  # cuti bersama 24, Natal 25, weekend
     assert WorkingCalendar().is_working_day(date(2026, 1, 2))
+
+
+def test_a_mean_capaian_is_shown_rounded_down_never_up_to_what_was_not_reached():
+    from common.api.messages import percent_down, reason_text
+
+    assert (percent_down(0.89995), percent_down(0.9), percent_down(1.2)) == ("89.9%", "90.0%", "120.0%")
+    assert reason_text("mean_capaian", {"capaian": 0.89995}, "en") == "Mean achievement of the indicators 89.9%."

@@ -28,7 +28,7 @@ def test_no_skp_and_no_report_are_outcomes_not_skips(people):
     _, asn = people
     assert score(asn, None, None).outcome is Outcome.NO_SKP
     result = score(asn, f.plan(asn.nip), None)
-    assert result.outcome is Outcome.NO_REPORT and result.predikat is None and result.reasons
+    assert result.outcome is Outcome.NO_REPORT and result.predikat is None and [r.code for r in result.why] == ["no_report"]
 
 
 def test_never_reviewed_gets_the_default_hasil_kerja_and_no_predikat(people):
@@ -49,7 +49,11 @@ def test_reviewed_uses_the_supervisor_and_the_matrix(people):
     reviewed, _ = domain.review(report, asn, boss.nip, f.review_input(rating=Rating.DI_ATAS), ON_TIME)
     result = score(asn, plan, reviewed)
     assert result.outcome is Outcome.SCORED and result.hasil_kerja_source == "supervisor"
-    assert result.predikat is SB and "Sangat Baik" in result.reasons[0]
+    from common.api.messages import with_reasons
+
+    assert result.predikat is SB and result.reasons == [] and result.why[0].code == "matrix"  # the domain keeps codes
+    assert "predikat Sangat Baik" in with_reasons(result, "id").reasons[0] and "predikat Very good" in with_reasons(result, "en").reasons[0]
+    assert "by the PermenPANRB 6/2022 matrix" in with_reasons(result, "en").reasons[0]
 
 
 def test_a_review_of_an_older_revision_does_not_count(people):
@@ -159,7 +163,9 @@ def test_the_unit_head_takes_the_unit_predikat_as_hasil_kerja(people):
     # Baik -> Sesuai Ekspektasi; Perilaku stays the supervisor's Di Atas: the matrix gives Baik.
     assert (after.hasil_kerja, after.hasil_kerja_source, after.perilaku_kerja, after.predikat) == (
         Rating.SESUAI, "unit_predikat", Rating.DI_ATAS, B)
-    assert after.unit_predikat is UnitPredikat.BAIK and "predikat kinerja unit Baik" in after.reasons[0]
+    from common.api.messages import with_reasons
+
+    assert after.unit_predikat is UnitPredikat.BAIK and "predikat kinerja unit Baik" in with_reasons(after, "id").reasons[0]
     assert unit.curve.counts[B] == 1 and unit.curve.counts[SB] == 0
 
 
