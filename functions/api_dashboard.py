@@ -54,7 +54,10 @@ def _period(call: Call) -> str:
 
 
 def team(call: Call) -> TeamDashboard:
-    return dashboard.team_dashboard(call.deps.uow, call.deps.settings, call.caller, _period(call), call.deps.now())
+    from common.api.messages import finding_in
+
+    view = dashboard.team_dashboard(call.deps.uow, call.deps.settings, call.caller, _period(call), call.deps.now())
+    return view.model_copy(update={"recommendations": [finding_in(f, call.lang) for f in view.recommendations]})
 
 
 def unit(call: Call) -> UnitDashboard:

@@ -488,3 +488,59 @@ def with_reasons(result, lang: Language):
     if not result.why:
         return result
     return result.model_copy(update={"reasons": [reason_text(r.code, r.params, lang) for r in result.why]})
+
+
+# -- findings (common/domain/findings.py): the title and recommendation of each kind -------------
+
+FINDING_TITLES: dict[str, tuple[str, str]] = {
+    "time_management_training": ("{name}: target aspek waktu tidak tercapai 2 dari 3 periode terakhir",
+                                 "{name}: time targets missed in 2 of the last 3 periods"),
+    "missing_reports": ("{name}: tidak melapor tepat waktu dua periode berturut-turut", "{name}: no report on time two periods in a row"),
+    "training_hours": ("{name}: baru {jp} JP pelatihan tahun {year} (hak minimal {required} JP)",
+                       "{name}: only {jp} JP of training in {year} (entitled to at least {required} JP)"),
+    "workload_review": ("Tinjau beban kerja: {why}", "Review the workload: {why}"),
+    "distribution_curve": ("Distribusi predikat pegawai tidak sesuai kurva unit {unit_predikat}",
+                           "The employees' predikat do not follow the curve of the unit's {unit_predikat}"),
+}
+FINDING_RECOMMENDATIONS: dict[str, tuple[str, str]] = {
+    "time_management_training": ("Rekomendasikan pelatihan manajemen waktu dan bahas hambatan penyelesaian layanan.",
+                                 "Recommend time-management training and discuss what holds the services up."),
+    "missing_reports": ("Ajak bicara pegawai tentang kendala pelaporan dan pastikan laporan bulan depan masuk tepat waktu.",
+                        "Talk with the employee about what keeps them from reporting, and make sure next month's report is on time."),
+    "training_hours": ("Daftarkan pegawai pada pelatihan yang relevan sebelum akhir tahun.",
+                       "Enrol the employee in relevant training before the end of the year."),
+    "workload_review": ("Tinjau beban kerja dan alur layanan; pertimbangkan penambahan staf pada seksi yang tertinggal.",
+                        "Review the workload and the service flow; consider more staff where a section falls behind."),
+    "distribution_curve": ("Tinjau kembali penilaian pegawai bersama para atasan. Mengubah penilaian adalah keputusan atasan, bukan sistem.",
+                           "Review the ratings with the supervisors. Changing a rating is the supervisor's decision, not the system's."),
+}
+_WORKLOAD = {
+    "late": ("{share} pegawai tidak melapor tepat waktu", "{share} of staff did not report on time"),
+    "u3": ("unsur Waktu Penyelesaian (U3) bermutu {mutu}", "unsur Waktu Penyelesaian (U3) rated {mutu}"),
+}
+
+
+def finding_texts(kind: str, params: dict[str, Any], lang: Language) -> tuple[str, str]:
+    """A finding's title and recommendation in words, from its kind and params."""
+    values = dict(params)
+    if kind == "workload_review":
+        parts = []
+        if params.get("late_share") is not None:
+            parts.append(_format(_pick(_WORKLOAD["late"], lang), {"share": f"{float(params['late_share']) * 100:.0f}%"}))
+        if params.get("u3_mutu"):
+            parts.append(_format(_pick(_WORKLOAD["u3"], lang), {"mutu": params["u3_mutu"]}))
+        values["why"] = "; ".join(parts)
+    if kind == "distribution_curve":
+        values["unit_predikat"] = unit_predikat_label(params.get("unit_predikat"), lang) if params.get("unit_predikat") else ""
+    title = _format(_pick(FINDING_TITLES[kind], lang), values) if kind in FINDING_TITLES else kind
+    recommendation = _pick(FINDING_RECOMMENDATIONS[kind], lang) if kind in FINDING_RECOMMENDATIONS else ""
+    return title, recommendation
+
+
+def finding_in(finding, lang: Language):
+    """A finding with its title and recommendation in the caller's language; one stored before
+    params keeps its words."""
+    if not finding.params:
+        return finding
+    title, recommendation = finding_texts(finding.kind.value, finding.params, lang)
+    return finding.model_copy(update={"title": title, "recommendation": recommendation})

@@ -84,8 +84,9 @@ class Finding(BaseModel):
     subject_id: str = Field(description="a NIP or a unit id")
     unit_id: str
     period: str = Field(description="the period whose scoring raised it")
-    title: str
+    title: str = Field(description="in Bahasa Indonesia, the record's language; the API renders it again from params in the caller's")
     recommendation: str
+    params: dict[str, Any] = Field(default_factory=dict, description="the names and numbers of the title (common/api/messages.py)")
     evidence: dict[str, Any]
     owners: list[str] = Field(description="NIPs of the people who must act, or role:admin for BKPSDM")
     due: date
@@ -143,8 +144,7 @@ class Candidate(BaseModel):
     subject_type: str
     subject_id: str
     unit_id: str
-    title: str
-    recommendation: str
+    params: dict[str, Any] = Field(default_factory=dict, description="what the words need: names and numbers (the words are in messages.py)")
     evidence: dict[str, Any]
     owners: list[str]
     due: date
@@ -172,15 +172,13 @@ def asn_candidates(
     if sum(1 for m in waktu_missed[-3:] if m) >= 2:
         found.append(Candidate(
             kind=FindingKind.TIME_MANAGEMENT_TRAINING, subject_type="asn", subject_id=result.nip, unit_id=result.unit_id,
-            title=f"{result.name}: target aspek waktu tidak tercapai 2 dari 3 periode terakhir",
-            recommendation="Rekomendasikan pelatihan manajemen waktu dan bahas hambatan penyelesaian layanan.",
+            params={"name": result.name},
             evidence={"waktu_missed": waktu_missed[-3:]}, owners=owner, due=due,
         ))
     if len(deadlines_missed) >= 2 and all(deadlines_missed[-2:]):
         found.append(Candidate(
             kind=FindingKind.MISSING_REPORTS, subject_type="asn", subject_id=result.nip, unit_id=result.unit_id,
-            title=f"{result.name}: tidak melapor tepat waktu dua periode berturut-turut",
-            recommendation="Ajak bicara pegawai tentang kendala pelaporan dan pastikan laporan bulan depan masuk tepat waktu.",
+            params={"name": result.name},
             evidence={"deadlines_missed": deadlines_missed[-2:]}, owners=owner, due=due,
         ))
     year, month = parse_period(result.period)
@@ -188,8 +186,7 @@ def asn_candidates(
     if required is not None and month >= rule.training_check_month and training_jp < required:
         found.append(Candidate(
             kind=FindingKind.TRAINING_HOURS, subject_type="asn", subject_id=result.nip, unit_id=result.unit_id,
-            title=f"{result.name}: baru {training_jp} JP pelatihan tahun {year} (hak minimal {required} JP)",
-            recommendation="Daftarkan pegawai pada pelatihan yang relevan sebelum akhir tahun.",
+            params={"name": result.name, "jp": training_jp, "required": required, "year": year},
             evidence={"jp": training_jp, "required": required, "year": year, "status": status.value},
             owners=sorted(set(owner) | {BKPSDM}), due=date(year, 12, 31), once_per_year=True,
         ))
@@ -203,23 +200,16 @@ def unit_candidates(unit: UnitResult, head_nip: str | None, u3_mutu: str | None,
     found = []
     late = unit.late_share is not None and unit.late_share >= rule.late_share
     if late or u3_mutu in rule.u3_bad_mutu:
-        reasons = []
-        if late:
-            reasons.append(f"{unit.late_share:.0%} pegawai tidak melapor tepat waktu")
-        if u3_mutu in rule.u3_bad_mutu:
-            reasons.append(f"unsur Waktu Penyelesaian (U3) bermutu {u3_mutu}")
         found.append(Candidate(
             kind=FindingKind.WORKLOAD_REVIEW, subject_type="unit", subject_id=unit.unit_id, unit_id=unit.unit_id,
-            title=f"Tinjau beban kerja: {'; '.join(reasons)}",
-            recommendation="Tinjau beban kerja dan alur layanan; pertimbangkan penambahan staf pada seksi yang tertinggal.",
+            params={"late_share": unit.late_share if late else None, "u3_mutu": u3_mutu if u3_mutu in rule.u3_bad_mutu else None},
             evidence={"late_share": unit.late_share, "u3_nrr": unit.ikm.nrr.get("U3") if unit.ikm and unit.ikm.nrr else None, "u3_mutu": u3_mutu},
             owners=sorted(set(head) | {BKPSDM}), due=due,
         ))
     if unit.curve is not None and unit.curve.violations:
         found.append(Candidate(
             kind=FindingKind.DISTRIBUTION_CURVE, subject_type="unit", subject_id=unit.unit_id, unit_id=unit.unit_id,
-            title=f"Distribusi predikat pegawai tidak sesuai kurva unit {unit.predikat.value if unit.predikat else ''}",
-            recommendation="Tinjau kembali penilaian pegawai bersama para atasan. Mengubah penilaian adalah keputusan atasan, bukan sistem.",
+            params={"unit_predikat": unit.predikat.value if unit.predikat else None},
             evidence={"violations": [v.model_dump(mode="json") for v in unit.curve.violations], "counts": {k.value: v for k, v in unit.curve.counts.items()}},
             owners=head, due=due,
         ))

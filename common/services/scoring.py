@@ -21,6 +21,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from common.api.messages import finding_texts
 from common.domain.clock import WIB
 from common.domain.errors import NotFound
 from common.domain.events import Event
@@ -176,6 +177,9 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
         candidates += unit_candidates(unit_res, unit.head_nip, u3.value if u3 else None, settings.finding_rule, today)
     already = {(f.kind, f.subject_id) for f in uow.findings.unresolved_in_unit(unit_id)}
     wanted = {c.finding_id(period): c for c in candidates if (c.kind, c.subject_id) not in already}
+    # The record keeps its words in Bahasa Indonesia (the notification templates quote them); the API
+    # renders them again from params in the caller's language.
+    texts = {fid: finding_texts(c.kind.value, c.params, "id") for fid, c in wanted.items()}
     inputs = {
         "period": period,
         "employees": len(employees),
@@ -198,7 +202,7 @@ def _score(uow, publisher, settings, run_id, period, unit_id, now, meter) -> Uni
         existing = tx.findings.get_many(wanted)
         new = [
             Finding(id=fid, kind=c.kind, subject_type=c.subject_type, subject_id=c.subject_id, unit_id=c.unit_id, period=period,
-                    title=c.title, recommendation=c.recommendation, evidence=c.evidence, owners=c.owners, due=c.due, opened_at=now,
+                    title=texts[fid][0], recommendation=texts[fid][1], params=c.params, evidence=c.evidence, owners=c.owners, due=c.due, opened_at=now,
                     run_id=run_id)
             for fid, c in wanted.items()
             if fid not in existing
