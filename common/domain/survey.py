@@ -213,8 +213,8 @@ class SurveyResponse(BaseModel):
     served_by: str | None = None
     complaint: bool = Field(description="a complaint (pengaduan): the respondent chose to complain and wrote it")
     lowest_score: int = Field(description="the lowest answer; 1 on any unsur is dissatisfaction, counted apart from complaints")
-    blank: dict[str, int] = Field(default_factory=dict, description="1 for each unsur left blank, so the database can count "
-                                  "the answers per unsur by summing")
+    blank: dict[str, int] = Field(default_factory=dict, description="per unsur, 1 if left blank, else 0, so the "
+                                  "database can count the answers per unsur by summing")
     blank_count: int = Field(default=0, description="unsur left blank; 0 on a full form (and on responses stored before blanks)")
 
     @field_validator("answers", mode="before")
@@ -235,8 +235,11 @@ def is_dissatisfied(answers: Answers | PartialAnswers) -> bool:
 
 
 def blank_marks(answers: Answers | PartialAnswers) -> dict[str, int]:
-    """What a stored response keeps of its blanks: a 1 per unsur left blank (none for a full form)."""
-    return {code: 1 for code in answers.blanks()}
+    """What a stored response keeps of its blanks: 1 for each unsur left blank, 0 for the others.
+    All nine are written: a Firestore query with several aggregations counts only the documents
+    that have every field aggregated, so a missing 0 would drop the response from the sums."""
+    blank = set(answers.blanks())
+    return {code: int(code in blank) for code in UNSUR_CODES}
 
 
 def stored_moment(moment: datetime) -> datetime:
