@@ -14,7 +14,7 @@ demo: seed
 	@$(PY) -m tools.demo
 
 test: deps prerequisites chromium
-	@$(PY) -m common.api.openapi --check
+	@$(PY) -m tools.openapi --check
 	@infra/check.sh
 	@$(PY) -m pytest
 
@@ -56,7 +56,7 @@ plan:
 # The examples are recorded from the real HTTP layer first; the document embeds them.
 openapi: $(PY_STAMP)
 	@$(PY) -m tools.openapi_examples --write
-	@$(PY) -m common.api.openapi --write
+	@$(PY) -m tools.openapi --write
 
 WEB_BUNDLE := web/dist/dashboard.js
 deps: $(PY_STAMP) $(NODE_STAMP) $(WEB_BUNDLE)

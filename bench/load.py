@@ -79,6 +79,8 @@ def main() -> int:
                              env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         from common.adapters.firestore import FirestoreUnitOfWork, get_client
+        from common.adapters.pubsub import PubSubPublisher
+        from common.settings import Settings
         from common.domain.clock import WIB, utcnow
         from common.domain.organisation import ServiceType, Unit
         from common.services import administration
@@ -86,7 +88,7 @@ def main() -> int:
         from tools.client import sign_in
         from tools.enrol import enrol
 
-        uow = FirestoreUnitOfWork(get_client(info.project))
+        uow = FirestoreUnitOfWork(get_client(info.project), publisher=lambda: PubSubPublisher(Settings(project_id=info.project)))
         year = utcnow().astimezone(WIB).year
         administration.load_units(uow, [Unit(id="kel-beban", name="Kelurahan Beban", services=[ServiceType(id="sk", name="Domisili", standard_days=1)])])
         people = [f.employee("kel-beban", email=f"beban{i}@uji.example") for i in range(args.per_level)]

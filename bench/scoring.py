@@ -149,7 +149,7 @@ def main() -> int:
         from common.services.scoring import run_progress, start_run
         from common.settings import Settings
 
-        uow = FirestoreUnitOfWork(get_client(info.project))
+        uow = FirestoreUnitOfWork(get_client(info.project), publisher=lambda: PubSubPublisher(Settings(project_id=info.project)))
         started = time.perf_counter()
         counts = seed(uow, args.units, args.per_unit, args.surveys, args.period, random.Random(7))
         seeded = time.perf_counter() - started
@@ -169,7 +169,7 @@ def main() -> int:
 
         with uow.meter() as start_meter:
             t0 = time.perf_counter()
-            run = start_run(uow, PubSubPublisher(Settings(project_id=info.project)), args.period, "bench", utcnow())
+            run = start_run(uow, args.period, "bench", utcnow())
         while run.status == "running":
             time.sleep(0.25)
             run = run_progress(uow, run.id)

@@ -113,7 +113,7 @@ def list_employees(call: Call) -> EmployeeList:
 def put_employees(call: Call) -> LoadResult:
     d = call.deps
     return _within("employees", lambda: administration.load_employees(
-        d.uow, d.accounts, d.publisher, d.settings, call.body.employees, _actor(call), call.body.reason, d.now(),
+        d.uow, d.accounts, d.settings, call.body.employees, _actor(call), call.body.reason, d.now(),
     ))
 
 
@@ -122,7 +122,7 @@ def _actor(call: Call) -> str:
 
 
 def resend_invitation(call: Call) -> Reply:
-    result = accounts.resend_invitation(call.deps.uow, call.deps.publisher, _actor(call), call.path["nip"], call.body.reason, call.deps.now())
+    result = accounts.resend_invitation(call.deps.uow, _actor(call), call.path["nip"], call.body.reason, call.deps.now())
     return Reply(result, 202)
 
 

@@ -28,7 +28,7 @@ def submit(call: Call) -> Reply:
     body: SubmitReportBody = call.body
     content = ReportContent.model_validate(body.model_dump(exclude={"period"}))
     result = reporting.submit_report(
-        call.deps.uow, call.deps.publisher, call.deps.settings, call.caller, body.period, content,
+        call.deps.uow, call.deps.settings, call.caller, body.period, content,
         call.deps.now(), call.idempotency_key("submit_report"),
     )
     headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
@@ -37,7 +37,7 @@ def submit(call: Call) -> Reply:
 
 def review(call: Call) -> Reply:
     result = reporting.review_report(
-        call.deps.uow, call.deps.publisher, call.deps.settings, call.caller, call.path["report_id"], call.body,
+        call.deps.uow, call.deps.settings, call.caller, call.path["report_id"], call.body,
         call.deps.now(), call.idempotency_key("review_report"),
     )
     return Reply(result, 200, {"Idempotent-Replayed": "true"} if result.replayed else {})

@@ -41,7 +41,7 @@ class AnnualDecisionRequest(annual.AnnualDecisionInput):
 
 
 def start(call: Call) -> Reply:
-    run = scoring.start_run(call.deps.uow, call.deps.publisher, call.body.period, call.caller.nip or call.caller.uid, call.deps.now())
+    run = scoring.start_run(call.deps.uow, call.body.period, call.caller.nip or call.caller.uid, call.deps.now())
     return Reply(run, 202, {"Location": f"/api/admin/scoring-runs/{run.id}"})
 
 
@@ -93,7 +93,9 @@ def unit_annual_xlsx(call: Call) -> Reply:
 
     view = annual.unit_year(call.deps.uow, call.caller, call.path["unit_id"], call.query.year)
     name = f"tahunan-{view.unit_id}-{view.year}.xlsx"
-    return Reply(annual_xlsx(view), 200, {"Content-Disposition": f'attachment; filename="{name}"'}, mimetype=XLSX)
+    from common.api.messages import predikat_label, rating_label
+
+    return Reply(annual_xlsx(view, predikat_label, rating_label), 200, {"Content-Disposition": f'attachment; filename="{name}"'}, mimetype=XLSX)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

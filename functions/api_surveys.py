@@ -36,7 +36,6 @@ def submit(call: Call) -> Reply:
     sender = surveys.Sender.of(settings.survey_salt, client_address(call.request, settings.trusted_proxy_hops), call.body.unit_id)
     receipt = surveys.submit_survey(
         call.deps.uow,
-        call.deps.publisher,
         settings,
         call.body,
         sender,

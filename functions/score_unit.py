@@ -22,4 +22,6 @@ deps = Deps()
 @functions_framework.cloud_event
 def score_unit(cloud_event) -> None:
     data = receive(cloud_event, deps.settings.log_level).data
-    score(deps.uow, deps.publisher, deps.settings, data["run_id"], data["period"], data["unit_id"], deps.now())
+    from common.api.messages import finding_texts
+
+    score(deps.uow, deps.settings, data["run_id"], data["period"], data["unit_id"], deps.now(), finding_texts)

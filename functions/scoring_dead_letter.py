@@ -19,4 +19,4 @@ def scoring_dead_letter(cloud_event) -> None:
     pushed = receive(cloud_event, deps.settings.log_level)
     data = pushed.data
     reason = f"gave up after {pushed.delivery_attempts} delivery attempts"
-    mark_unit_failed(deps.uow, deps.publisher, data["run_id"], data["unit_id"], reason, deps.now())
+    mark_unit_failed(deps.uow, data["run_id"], data["unit_id"], reason, deps.now())

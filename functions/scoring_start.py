@@ -23,5 +23,5 @@ deps = Deps()
 def scoring_start(cloud_event) -> None:
     data = receive(cloud_event, deps.settings.log_level).data
     period = data.get("period") or scheduled_period(deps.now())
-    run = start_run(deps.uow, deps.publisher, period, data.get("requested_by", SCHEDULER), deps.now(), run_id=f"{period}-scheduled")
+    run = start_run(deps.uow, period, data.get("requested_by", SCHEDULER), deps.now(), run_id=f"{period}-scheduled")
     log.info("scoring run started", extra={"run_id": run.id, "period": period, "units": run.total})

@@ -22,5 +22,5 @@ deps = Deps()
 @functions_framework.cloud_event
 def send_digests(cloud_event) -> None:
     receive(cloud_event, deps.settings.log_level)
-    sent = send(deps.uow, deps.publisher, deps.now(), deps.settings.notify_chunk)
+    sent = send(deps.uow, deps.now(), deps.settings.notify_chunk)
     log.info("digests queued", extra={"digests": sent})

@@ -23,6 +23,6 @@ deps = Deps()
 def survey_events(cloud_event) -> None:
     unit_id = receive(cloud_event, deps.settings.log_level).data["unit_id"]
     opened = on_survey_submitted(
-        deps.uow, deps.publisher, deps.settings.spike_rule, deps.settings.holiday_dates, unit_id, deps.now()
+        deps.uow, deps.settings.spike_rule, deps.settings.holiday_dates, unit_id, deps.now()
     )
     log.info("complaint picture updated", extra={"unit_id": unit_id, "investigation": opened.id if opened else None})

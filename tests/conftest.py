@@ -98,8 +98,11 @@ def settings(stack):
 @pytest.fixture(scope="session")
 def uow(stack):
     from common.adapters.firestore import FirestoreUnitOfWork, get_client
+    from common.adapters.pubsub import PubSubPublisher
+    from common.settings import Settings
 
-    return FirestoreUnitOfWork(get_client(stack.project))
+    # What the tests' own writes emit is published to the stack's functions, as in production.
+    return FirestoreUnitOfWork(get_client(stack.project), publisher=PubSubPublisher(Settings(project_id=stack.project)))
 
 
 @pytest.fixture(scope="session")

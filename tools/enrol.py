@@ -16,14 +16,13 @@ from tools.stack import StackInfo
 
 def enrol(info: StackInfo, uow, employees: list, password: str, actor: str = "seed", reason: str = "local stack") -> object:
     from common.adapters.firebase_auth import FirebaseAccounts
-    from common.adapters.pubsub import PubSubPublisher
     from common.domain.clock import utcnow
     from common.services import administration
     from common.settings import Settings
 
     settings = Settings(project_id=info.project)
     directory = FirebaseAccounts(settings)
-    loaded = administration.load_employees(uow, directory, PubSubPublisher(settings), settings, employees, actor, reason, utcnow())
+    loaded = administration.load_employees(uow, directory, settings, employees, actor, reason, utcnow())
     created = {o.nip for o in loaded.accounts if "account.created" in o.actions}
     people = [e for e in employees if e.email and e.active and e.nip in created]
 

@@ -15,11 +15,12 @@ order by, run on Firestore's automatic single-field indexes and need nothing her
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools import generated
 
 ROOT = Path(__file__).resolve().parent.parent
 FIREBASE_FILE = ROOT / "firestore.indexes.json"
@@ -197,26 +198,11 @@ def rendered() -> dict[Path, str]:
 
 
 def stale() -> list[Path]:
-    return [path for path, text in rendered().items() if not path.exists() or path.read_text() != text]
+    return generated.stale(rendered())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", action="store_true", help="write both files")
-    mode.add_argument("--check", action="store_true", help="exit 1 when a file is not what --write would write")
-    args = parser.parse_args(argv)
-    if args.check:
-        if old := stale():
-            names = ", ".join(str(p.relative_to(ROOT)) for p in old)
-            print(f"stale: {names}; run: python -m tools.firestore_indexes --write", file=sys.stderr)
-            return 1
-        return 0
-    for path, text in rendered().items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return generated.main(__doc__.split("\n\n")[0], "python -m tools.firestore_indexes --write", rendered, argv)
 
 
 if __name__ == "__main__":

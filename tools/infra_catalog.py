@@ -15,12 +15,13 @@ the project roles it needs besides Firestore, and its size.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools import generated
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "infra" / "generated" / "catalog.json"
@@ -267,21 +268,7 @@ def rendered() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", action="store_true", help=f"write {OUTPUT.relative_to(ROOT)}")
-    mode.add_argument("--check", action="store_true", help="exit 1 when the file is not what --write would write")
-    args = parser.parse_args(argv)
-    text = rendered()
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text() != text:
-            print(f"stale: {OUTPUT.relative_to(ROOT)}; run: python -m tools.infra_catalog --write", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(text)
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")
-    return 0
+    return generated.main(__doc__.split("\n\n")[0], "python -m tools.infra_catalog --write", lambda: {OUTPUT: rendered()}, argv)
 
 
 if __name__ == "__main__":

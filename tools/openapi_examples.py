@@ -49,7 +49,7 @@ class _Verifier:
         self.state = state
 
     def verify(self, token: str):
-        from common.adapters.firebase_auth import TokenRejected
+        from common.services.ports import TokenRejected
         from common.services.ports import TokenIdentity
 
         employee, account = self.state.employees.get(token), self.state.accounts.get(token)
@@ -66,8 +66,8 @@ class _Deps:
         # A small office: a handful of complaints is a spike here.
         self.settings = Settings(project_id="demo-pantau", complaint_min_count=3, complaint_min_responses=4, complaint_min_senders=3, log_level="CRITICAL",
                                  base_url="https://pantau.medan.go.id")
-        self.uow = FakeUnitOfWork()
         self.publisher = FakePublisher()
+        self.uow = FakeUnitOfWork(publisher=self.publisher, now=lambda: NOW)
         self.verifier = _Verifier(self.uow.state)
         self.accounts = FakeAccounts()
         self.storage = FakeEvidenceStore()
@@ -83,7 +83,7 @@ def _first_admin(deps: _Deps) -> None:
 
     load_units(deps.uow, [Unit(id="kec-medan-belawan", name="Kantor Camat Medan Belawan", kind="kecamatan")])
     admin = Employee(**ADMIN, unit_id="kec-medan-belawan", email="fajar.ramadhan@bkpsdm.medan.go.id", role=Role.ADMIN)
-    load_employees(deps.uow, deps.accounts, deps.publisher, deps.settings, [admin], "cli", "first administrator", NOW)
+    load_employees(deps.uow, deps.accounts, deps.settings, [admin], "cli", "first administrator", NOW)
 
 
 class Recorder:
@@ -91,7 +91,7 @@ class Recorder:
         import flask
 
         from common.api.http import Api
-        from common.api.openapi import http_apis
+        from tools.openapi import http_apis
 
         self.deps = _Deps()
         _first_admin(self.deps)
@@ -158,6 +158,7 @@ def story(r: Recorder) -> None:
     from common.domain.evidence import object_name as evidence_object
     from common.services.complaints import on_survey_submitted
     from common.services.evidence import check_object
+    from common.api.messages import finding_texts
     from common.services.scoring import score_unit
     from tests import evidence_files
 
@@ -226,7 +227,7 @@ def story(r: Recorder) -> None:
         r.call("POST", "/api/surveys", None, headers={"X-Forwarded-For": f"203.0.113.{20 + i}, 35.191.0.1"},
                body=_survey("sktm", 2, [3, 2, 1, 4, 2, 3, 1, 2, 2], f"web-sktm-000{i}",
                             feedback={"kind": "pengaduan", "text": "SKTM belum selesai setelah satu minggu; petugas meminta datang lagi."}))
-    opened = on_survey_submitted(deps.uow, deps.publisher, deps.settings.spike_rule, deps.settings.holiday_dates, UNIT, NOW)
+    opened = on_survey_submitted(deps.uow, deps.settings.spike_rule, deps.settings.holiday_dates, UNIT, NOW)
     assert opened is not None, "the complaints should open an investigation"
     r.call("GET", "/api/public/units/{unit_id}/ikm", None, path={"unit_id": UNIT}, query={"period": "2026-11"})
     r.call("GET", "/api/units/{unit_id}/ikm", lurah, path={"unit_id": UNIT}, query={"from": "2026-01", "to": "2026-11", "weights": "exact"})
@@ -241,7 +242,7 @@ def story(r: Recorder) -> None:
     # BKPSDM scores October; each unit's message is delivered here by hand.
     run = r.call("POST", "/api/admin/scoring-runs", admin, body={"period": PERIOD})
     for event in [e for e in deps.publisher.published if e.type == "scoring.unit_requested"]:
-        score_unit(deps.uow, deps.publisher, deps.settings, event.data["run_id"], event.data["period"], event.data["unit_id"], NOW)
+        score_unit(deps.uow, deps.settings, event.data["run_id"], event.data["period"], event.data["unit_id"], NOW, finding_texts)
     r.call("GET", "/api/admin/scoring-runs/{run_id}", admin, path={"run_id": run["id"]})
     r.call("GET", "/api/admin/scoring-runs", admin, query={"period": PERIOD})
     r.call("GET", "/api/team/results", seklur, query={"period": PERIOD})

@@ -25,13 +25,14 @@ def seed(info: StackInfo, state: Path) -> dict:
     from common.adapters.firestore import FirestoreUnitOfWork, get_client
     from common.domain import clock
     from common.services import administration
+    from common.adapters.pubsub import PubSubPublisher
     from common.settings import Settings
     from tools import demo_data
     from tools.enrol import enrol
 
     started = time.perf_counter()
     settings = Settings(project_id=info.project)
-    uow = FirestoreUnitOfWork(get_client(info.project))
+    uow = FirestoreUnitOfWork(get_client(info.project), publisher=lambda: PubSubPublisher(Settings(project_id=info.project)))
     clock.install(info.clock())  # the stack's clock: the data set is as of the stack's "now"
     now = clock.utcnow()
     dataset = demo_data.build(now)
@@ -51,14 +52,13 @@ def seed(info: StackInfo, state: Path) -> dict:
     for training in dataset.trainings:
         uow.trainings.add(training)
     # As the survey-submitted handler would: bring each office's complaint picture up to date.
-    from common.adapters.pubsub import PubSubPublisher
     from common.services.complaints import on_survey_submitted
 
     opened = [
         investigation.id
         for unit in dataset.units
         if unit.services
-        and (investigation := on_survey_submitted(uow, PubSubPublisher(settings), settings.spike_rule, settings.holiday_dates, unit.id, now))
+        and (investigation := on_survey_submitted(uow, settings.spike_rule, settings.holiday_dates, unit.id, now))
     ]
 
     accounts_path = state / "demo-accounts.json"

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import io
 
-from common.api.messages import predikat_label, rating_label
-
 from .documents import _text_cells
 
 COLUMNS = ["NIP", "Nama", "Unit", "Jenjang fungsional", "Bulan dinilai", "Bulan dalam jabatan", "Usulan predikat",
            "Hasil Kerja", "Perilaku Kerja", "Predikat tahunan", "Status", "Angka kredit", "Diputuskan oleh", "Alasan"]
 
 
-def annual_rows(records) -> list[list]:
+def annual_rows(records, predikat_label, rating_label) -> list[list]:
     rows = []
     for r in records:
         last = r.decisions[-1] if r.decisions else None
@@ -27,8 +25,8 @@ def annual_rows(records) -> list[list]:
     return rows
 
 
-def annual_xlsx(view) -> bytes:
-    """``view`` is a UnitAnnual (common/services/annual.py)."""
+def annual_xlsx(view, predikat_label, rating_label) -> bytes:
+    """``view`` is a UnitAnnual (common/services/annual.py); the labels' words come from common/api/messages.py."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -45,7 +43,7 @@ def annual_xlsx(view) -> bytes:
     sheet.append(COLUMNS)
     for cell in sheet[6]:
         cell.font = Font(bold=True)
-    for line in annual_rows(view.records):
+    for line in annual_rows(view.records, predikat_label, rating_label):
         sheet.append(line)
     _text_cells(sheet)
     sheet.freeze_panes = sheet.cell(row=7, column=1)

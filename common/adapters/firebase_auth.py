@@ -16,22 +16,12 @@ import time
 from typing import Any, Iterable
 
 from common.domain.accounts import AuthRecord
-from common.services.ports import AccountError, TokenIdentity
+from common.services.ports import AccountError, AuthUnavailable, TokenIdentity, TokenRejected
 from common.settings import Settings
 
 CLOCK_SKEW_SECONDS = 10
 LOOKUP_BATCH = 100  # firebase-admin's get_users takes at most 100 identifiers a call
 _app_lock = threading.Lock()
-
-
-class TokenRejected(Exception):
-    def __init__(self, code: str) -> None:
-        self.code = code  # token_expired, token_invalid, token_revoked, account_disabled
-        super().__init__(code)
-
-
-class AuthUnavailable(Exception):
-    """Google's signing keys (or the Auth emulator) could not be reached."""
 
 
 def _app(settings: Settings):

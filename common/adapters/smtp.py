@@ -18,15 +18,8 @@ from html import escape
 
 from common.domain.clock import WIB
 from common.domain.notifications import Email, Rendered, message_id
+from common.services.ports import PermanentSendError, TransientSendError
 from common.settings import Settings
-
-
-class PermanentSendError(Exception):
-    """The message can never be delivered as addressed (e.g. the server refuses the recipient)."""
-
-
-class TransientSendError(Exception):
-    """The server is down, slow or busy: worth trying again later."""
 
 
 def compose(email: Email, sender: str, sender_name: str) -> EmailMessage:

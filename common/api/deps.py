@@ -32,7 +32,8 @@ class Deps:
     def uow(self) -> Any:
         from common.adapters.firestore import FirestoreUnitOfWork, get_client
 
-        return FirestoreUnitOfWork(get_client(self.settings.project_id))
+        # Publishes what a transaction emitted once it commits; Pub/Sub's client is made on first publish.
+        return FirestoreUnitOfWork(get_client(self.settings.project_id), publisher=lambda: self.publisher, now=self.now)
 
     @cached_property
     def publisher(self) -> Any:

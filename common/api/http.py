@@ -236,7 +236,7 @@ class Api:
     def _authenticate(self, request: Any, route: Route) -> Caller | None:
         if not route.auth:
             return None
-        from common.adapters.firebase_auth import AuthUnavailable, TokenRejected
+        from common.services.ports import AuthUnavailable, TokenRejected
 
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")

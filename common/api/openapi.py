@@ -1,16 +1,12 @@
 """Builds the OpenAPI 3.1 document from the routes and their pydantic models.
 
-    python -m common.api.openapi            # print
-    python -m common.api.openapi --write    # update docs/openapi.json
-    python -m common.api.openapi --check    # exit 1 when the committed copy is stale
+The routes come from the caller: tools/openapi.py collects them from functions/catalog.py and
+writes or checks docs/openapi.json (``python -m tools.openapi --write``).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +53,7 @@ class ErrorBody(BaseModel):
     error: ErrorInfo
 
 
-def http_apis() -> list[Api]:
-    from functions.catalog import FUNCTIONS
-
-    return [import_module(f.module).api for f in FUNCTIONS if f.trigger == "http"]
-
-
-def build(apis: list[Api] | None = None) -> dict[str, Any]:
-    apis = apis if apis is not None else http_apis()
+def build(apis: list[Api]) -> dict[str, Any]:
     routes = [route for api in apis for route in api.routes]
     wanted: list[tuple[type[BaseModel], str]] = [(ErrorBody, "serialization")]
     for route in routes:
@@ -261,32 +250,3 @@ def _add_example(operation: dict[str, Any], route: Route, example: dict[str, Any
 
 def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--write", action="store_true", help=f"write {DOCUMENT.relative_to(DOCUMENT.parents[1])}")
-    group.add_argument("--check", action="store_true", help="fail when the committed document is stale")
-    args = parser.parse_args(argv)
-    text = render(build())
-    if args.write:
-        DOCUMENT.parent.mkdir(parents=True, exist_ok=True)
-        DOCUMENT.write_text(text, encoding="utf-8")
-        print(f"wrote {DOCUMENT}")
-    elif args.check:
-        current = DOCUMENT.read_text(encoding="utf-8") if DOCUMENT.exists() else ""
-        if current != text:
-            print("docs/openapi.json is stale: run `make openapi` and commit it", file=sys.stderr)
-            return 1
-        problems = problems_of(json.loads(current))
-        if problems:
-            print("docs/openapi.json is not a valid OpenAPI document:\n" + "\n".join(problems), file=sys.stderr)
-            return 1
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

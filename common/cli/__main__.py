@@ -90,7 +90,7 @@ def load(kind: str, path: Path, lang: str = "id", reason: str | None = None) -> 
     from common.settings import get_settings
 
     settings = get_settings()
-    uow = FirestoreUnitOfWork(get_client(settings.project_id))
+    uow = FirestoreUnitOfWork(get_client(settings.project_id), publisher=lambda: PubSubPublisher(settings))
     model, key = {
         "units": (Unit, "units"),
         "employees": (Employee, "employees"),
@@ -110,7 +110,7 @@ def load(kind: str, path: Path, lang: str = "id", reason: str | None = None) -> 
         elif kind == "employees":
             actor = f"cli:{os.environ.get('USER', 'unknown')}"
             result = administration.load_employees(
-                uow, FirebaseAccounts(settings), PubSubPublisher(settings), settings, items, actor, reason or f"file {path.name}", utcnow()
+                uow, FirebaseAccounts(settings), settings, items, actor, reason or f"file {path.name}", utcnow()
             )
         elif kind == "supervisors":
             result = administration.set_supervisors(uow, items)
@@ -176,9 +176,9 @@ def import_surveys(path: Path, unit_id: str, period: str, lang: str) -> int:
     parse_period(period)
     rows = read_paper_csv(path, lang)
     settings = get_settings()
-    uow = FirestoreUnitOfWork(get_client(settings.project_id))
+    uow = FirestoreUnitOfWork(get_client(settings.project_id), publisher=lambda: PubSubPublisher(settings))
     try:
-        return import_paper(uow, PubSubPublisher(settings), unit_id, period, [r for _, r in rows], utcnow())
+        return import_paper(uow, unit_id, period, [r for _, r in rows], utcnow())
     except DomainError as error:
         from common.api.messages import field_message
 
@@ -215,8 +215,8 @@ def score(period: str, timeout: float, lang: str) -> int:
 
     parse_period(period)
     settings = get_settings()
-    uow = FirestoreUnitOfWork(get_client(settings.project_id))
-    run = start_run(uow, PubSubPublisher(settings), period, os.environ.get("USER", "cli"), utcnow())
+    uow = FirestoreUnitOfWork(get_client(settings.project_id), publisher=lambda: PubSubPublisher(settings))
+    run = start_run(uow, period, os.environ.get("USER", "cli"), utcnow())
     started = time.monotonic()
     while True:
         run = run_progress(uow, run.id)

@@ -41,8 +41,7 @@ from common.domain.notifications import (
 from common.domain.organisation import Employee
 from common.settings import Settings
 
-from .events import publish_committed
-from .ports import AccountDirectory, AuditEntry, Caller, Publisher, Repositories, TokenIdentity, UnitOfWork
+from .ports import AccountDirectory, AuditEntry, Caller, Repositories, TokenIdentity, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +107,6 @@ def _released(owner: str, others: dict[str, Employee], loaded_active: set[str]) 
 def apply_accounts(
     uow: UnitOfWork,
     directory: AccountDirectory,
-    publisher: Publisher,
     settings: Settings,
     plans: list[AccountPlan],
     actor: str,
@@ -146,10 +144,8 @@ def apply_accounts(
     for nip in released:
         uow.accounts.delete(nip)
     uow.audit.append_many(audit)
-    uow.outbox.add(events, now)
-    for plan in changing:
-        _carry_out(directory, plan)
-    publish_committed(events, publisher, uow.outbox, now)  # after the accounts exist, so each link can be made
+    # Published once the accounts exist in Firebase Auth, so each invitation's link can be made.
+    uow.emit(events, before_publish=lambda: [_carry_out(directory, plan) for plan in changing])
     return [AccountOutcome(nip=p.employee.nip, email=p.employee.email, uid=p.uid, actions=[a.value for a in p.actions]) for p in plans]
 
 
@@ -182,12 +178,10 @@ class InvitationResult(BaseModel):
     invited_at: datetime
 
 
-def resend_invitation(uow: UnitOfWork, publisher: Publisher, actor: str, nip: str, reason: str | None, now: datetime) -> InvitationResult:
+def resend_invitation(uow: UnitOfWork, actor: str, nip: str, reason: str | None, now: datetime) -> InvitationResult:
     """BKPSDM sends a new invitation (the old link may have expired, or never arrived)."""
-    events: list[Event] = []
 
     def work(tx: Repositories) -> InvitationResult:
-        events.clear()
         employee, account = tx.accounts.with_employee(nip)
         if employee is None:
             raise NotFound("employee_not_found", nip=nip)
@@ -203,14 +197,10 @@ def resend_invitation(uow: UnitOfWork, publisher: Publisher, actor: str, nip: st
             subject=f"employee:{nip}", nip=nip, reason=reason, inputs={"previous_invitation": account.invitation},
             outputs={"invitation": invitation, "email": employee.email},
         ))
-        event = _invitation_event(nip, account.uid, invitation, now)
-        tx.outbox.add([event], now)
-        events.append(event)
+        tx.emit([_invitation_event(nip, account.uid, invitation, now)])
         return InvitationResult(nip=nip, email=employee.email, invitation=invitation, invited_at=now)
 
-    result = uow.transaction(work)
-    publish_committed(events, publisher, uow.outbox, now)
-    return result
+    return uow.transaction(work)
 
 
 class InvitationMissing(Exception):
@@ -248,7 +238,7 @@ def send_invitation(uow: UnitOfWork, directory: AccountDirectory, email, setting
     record, employee, mine = uow.transaction(claim)
     if not mine:
         return record.status
-    from common.adapters.smtp import PermanentSendError
+    from common.services.ports import PermanentSendError
 
     try:
         lang = employee.language.value
@@ -299,7 +289,7 @@ class AuditPage(BaseModel):
 
 def read_audit(uow: UnitOfWork, nip: str | None, since: datetime | None, limit: int, cursor: str | None) -> AuditPage:
     before = _decode_cursor(cursor) if cursor else None
-    entries = uow.audit.find(nip, since, limit + 1, before)
+    entries = uow.audit.find_entries(nip, since, limit + 1, before)
     more = len(entries) > limit
     entries = entries[:limit]
     return AuditPage(entries=entries, next_cursor=_encode_cursor(entries[-1]) if more else None)

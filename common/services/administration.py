@@ -23,7 +23,7 @@ from common.domain.skp import SkpPlan
 from common.settings import Settings
 
 from .accounts import AccountOutcome, apply_accounts, plan_accounts
-from .ports import AccountDirectory, Publisher, UnitOfWork
+from .ports import AccountDirectory, UnitOfWork
 
 
 class SupervisorLink(BaseModel):
@@ -62,7 +62,6 @@ def load_units(uow: UnitOfWork, units: list[Unit]) -> LoadResult:
 def load_employees(
     uow: UnitOfWork,
     accounts: AccountDirectory,
-    publisher: Publisher,
     settings: Settings,
     employees: list[Employee],
     actor: str,
@@ -92,7 +91,7 @@ def load_employees(
     previous = uow.employees.get_many(e.nip for e in employees)
     plans = plan_accounts(uow, accounts, employees, previous)  # 409 before anything is written
     uow.employees.put_many(employees)
-    outcomes = apply_accounts(uow, accounts, publisher, settings, plans, actor, reason, now)
+    outcomes = apply_accounts(uow, accounts, settings, plans, actor, reason, now)
     return LoadResult(written=len(employees), accounts=outcomes)
 
 

@@ -34,8 +34,7 @@ from common.domain.events import Event
 from common.domain.organisation import Role
 from common.domain.survey import UNSUR_CODES
 
-from .events import publish_committed
-from .ports import Caller, Publisher, Repositories, UnitOfWork
+from .ports import Caller, Repositories, UnitOfWork
 
 log = logging.getLogger(__name__)
 MAX_LISTED_COMPLAINTS = 50
@@ -77,9 +76,7 @@ def complaint_picture(uow: UnitOfWork, unit_id: str, rule: SpikeRule, now: datet
     return evaluate(rule, picture)
 
 
-def on_survey_submitted(
-    uow: UnitOfWork, publisher: Publisher, rule: SpikeRule, holidays: Container[date], unit_id: str, now: datetime
-) -> Investigation | None:
+def on_survey_submitted(uow: UnitOfWork, rule: SpikeRule, holidays: Container[date], unit_id: str, now: datetime) -> Investigation | None:
     guard = uow.investigations.guard(unit_id) or {}
     since = guard.get("last_opened_at")
     picture = complaint_picture(uow, unit_id, rule, now, since)
@@ -87,10 +84,8 @@ def on_survey_submitted(
     if not picture.spike:
         return None
     complaints = [_ref(r) for r in uow.surveys.complaints(unit_id, picture.counted_from, now + timedelta(microseconds=1), MAX_LISTED_COMPLAINTS)]
-    events: list[Event] = []
 
     def work(tx: Repositories) -> Investigation | None:
-        events.clear()
         current = tx.investigations.guard(unit_id) or {}
         open_id = current.get("open_id")
         if open_id:
@@ -125,12 +120,10 @@ def on_survey_submitted(
                 "verify_by": investigation.due.verify_by.isoformat(),
             },
         )
-        tx.outbox.add([event], now)
-        events.append(event)
+        tx.emit([event])
         return investigation
 
     opened = uow.transaction(work)
-    publish_committed(events, publisher, uow.outbox, now)
     if opened:
         log.warning("investigation opened", extra={"unit_id": unit_id, "investigation_id": opened.id, "reason": opened.reason})
     return opened

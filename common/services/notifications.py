@@ -69,7 +69,6 @@ from common.domain.reports import report_id
 from common.domain.skp import plan_id
 from common.settings import Settings
 
-from .events import publish_committed
 from .ports import Publisher, Repositories, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -319,29 +318,24 @@ def add_to_digest(uow: UnitOfWork, nip: str, entry: DigestEntry, now: datetime):
     return uow.transaction(work)
 
 
-def send_digests(uow: UnitOfWork, publisher: Publisher, now: datetime, chunk: int) -> int:
+def send_digests(uow: UnitOfWork, now: datetime, chunk: int) -> int:
     """Close every digest of today or before that is still open, each with its notification in the
     outbox in the same transaction: sent once, however often the job runs; never lost."""
     today = now.astimezone(WIB).date()
     sent = 0
     for waiting in uow.notifications.open_digests(today):
-        events: list[Event] = []
 
-        def work(tx: Repositories) -> None:
-            events.clear()
+        def work(tx: Repositories) -> bool:
             digest = tx.notifications.digests_of(waiting.nip, [waiting.day]).get(waiting.day)
             if digest is None or digest.closed:
-                return  # another run of the job closed it
+                return False  # another run of the job closed it
             tx.notifications.put_digest(digest.model_copy(update={"closed": True, "closed_at": now}))
-            if digest.entries:
-                new = notification_events([digest_notification(digest, now)], chunk)
-                tx.outbox.add(new, now)
-                events.extend(new)
+            if not digest.entries:
+                return False
+            tx.emit(notification_events([digest_notification(digest, now)], chunk))
+            return True
 
-        uow.transaction(work)
-        if events:
-            publish_committed(events, publisher, uow.outbox, now)  # or the outbox relay, a minute later
-            sent += 1
+        sent += uow.transaction(work)
     return sent
 
 
@@ -438,7 +432,7 @@ def _send(uow, email, push, notification: Notification, nip, person, channel: Ch
             "link": notification.link, "created_at": notification.created_at, "read_at": None,
         })
     elif channel is Channel.EMAIL:
-        from common.adapters.smtp import PermanentSendError
+        from common.services.ports import PermanentSendError
 
         try:
             email.send(Email(to=person.email, to_name=person.name, content=message, delivery_id=delivery_id(notification.id, nip, channel),

@@ -19,7 +19,7 @@ def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: in
     employee = uow.employees.get(caller.nip) if caller.nip else None
     if employee is None:
         raise Forbidden("not_an_employee")
-    plan = uow.plans.get(employee.nip, year)
+    plan = uow.plans.for_year(employee.nip, year)
     # One batched read for the whole year rather than a query per month.
     by_id = uow.reports.get_many(report_id(employee.nip, p) for p in periods_of_year(year))
     reports = {r.period: r for r in by_id.values()}

@@ -9,16 +9,14 @@ from pydantic import BaseModel, Field
 
 from common.domain import reports as domain
 from common.domain.errors import Forbidden, NotFound
-from common.domain.events import Event
 from common.domain.evidence import attach, attached_to
 from common.domain.organisation import Employee, Role
 from common.domain.period import report_deadline
 from common.domain.reports import Report, ReportContent, ReportStatus, ReviewInput, SubmitOutcome
 from common.settings import Settings
 
-from .events import publish_committed
 from .idempotency import IdempotencyKey, run_once
-from .ports import Caller, Publisher, Repositories, UnitOfWork
+from .ports import Caller, Repositories, UnitOfWork
 from .positions import is_supervisor_of, team_of
 
 
@@ -42,7 +40,6 @@ def _employee_of(tx: Repositories, caller: Caller) -> Employee:
 
 def submit_report(
     uow: UnitOfWork,
-    publisher: Publisher,
     settings: Settings,
     caller: Caller,
     period: str,
@@ -50,14 +47,10 @@ def submit_report(
     now: datetime,
     idempotency_key: IdempotencyKey | None = None,
 ) -> SubmitResult:
-    events: list[Event] = []
-
     def work(tx: Repositories) -> tuple[dict, bool]:
-        events.clear()  # the transaction may run more than once
-
         def change() -> dict:
             employee = _employee_of(tx, caller)
-            plan = tx.plans.get(employee.nip, int(period[:4]))
+            plan = tx.plans.for_year(employee.nip, int(period[:4]))
             existing = tx.reports.get(domain.report_id(employee.nip, period))
             uploads = tx.evidence.get_many(content.files) if content.files else {}
             files = attach(content.files, uploads, employee.nip, period)
@@ -69,20 +62,17 @@ def submit_report(
                 for upload in uploads.values():
                     if upload.report_id is None:  # kept from now on as long as the report
                         tx.evidence.put(attached_to(upload, report.id))
-                tx.outbox.add(new_events, now)
-                events.extend(new_events)
+                tx.emit(new_events)
             return SubmitResult(outcome=outcome, report=report).model_dump(mode="json")
 
         return run_once(tx, idempotency_key, now, timedelta(hours=settings.idempotency_ttl_hours), change)
 
     result, replayed = uow.transaction(work)
-    publish_committed(events, publisher, uow.outbox, now)
     return SubmitResult.model_validate({**result, "replayed": replayed})
 
 
 def review_report(
     uow: UnitOfWork,
-    publisher: Publisher,
     settings: Settings,
     caller: Caller,
     report_id: str,
@@ -90,11 +80,7 @@ def review_report(
     now: datetime,
     idempotency_key: IdempotencyKey | None = None,
 ) -> ReviewResult:
-    events: list[Event] = []
-
     def work(tx: Repositories) -> tuple[dict, bool]:
-        events.clear()
-
         def change() -> dict:
             report = tx.reports.get(report_id)
             employee = tx.employees.get(report.nip) if report else None
@@ -103,14 +89,12 @@ def review_report(
                 raise NotFound("report_not_found")
             updated, new_events = domain.review(report, employee, caller.nip or "", given, now)
             tx.reports.put(updated)
-            tx.outbox.add(new_events, now)
-            events.extend(new_events)
+            tx.emit(new_events)
             return ReviewResult(report=updated).model_dump(mode="json")
 
         return run_once(tx, idempotency_key, now, timedelta(hours=settings.idempotency_ttl_hours), change)
 
     result, replayed = uow.transaction(work)
-    publish_committed(events, publisher, uow.outbox, now)
     return ReviewResult.model_validate({**result, "replayed": replayed})
 
 

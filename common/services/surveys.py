@@ -39,8 +39,7 @@ from common.domain.survey import (
 )
 from common.settings import Settings
 
-from .events import publish_committed
-from .ports import Publisher, Repositories, UnitOfWork
+from .ports import Repositories, UnitOfWork
 from .survey_figures import Figures, Totals, unit_figures, with_withheld
 
 log = logging.getLogger(__name__)
@@ -194,7 +193,6 @@ def _first(found: tuple[Receipt, str] | None, fingerprint: str) -> Receipt | Non
 
 def submit_survey(
     uow: UnitOfWork,
-    publisher: Publisher,
     settings: Settings,
     submission: SurveySubmission,
     sender: Sender,
@@ -202,7 +200,6 @@ def submit_survey(
     now: datetime,
 ) -> Receipt:
     """Store one response from ``sender``; refused (429) past the sender's window or daily cap."""
-    events: list[Event] = []
     window = int(now.timestamp()) // rate.window_seconds
     window_end = (window + 1) * rate.window_seconds
     today = now.astimezone(WIB).date()
@@ -224,7 +221,6 @@ def submit_survey(
     stored_at = stored_moment(now)
 
     def work(tx: Repositories) -> Receipt:
-        events.clear()
         if key_id and (first := _first(tx.survey_keys.get(key_id), fingerprint)) is not None:
             return first
         unit = tx.units.get(submission.unit_id)
@@ -250,16 +246,13 @@ def submit_survey(
         tx.surveys.create(response)
         if key_id:
             tx.survey_keys.put(key_id, receipt, fingerprint, expire_at=now + timedelta(days=7))
-        new = [_submitted_event(response)]
-        tx.outbox.add(new, now)
-        events.extend(new)
+        tx.emit([_submitted_event(response)])
         return receipt
 
     receipt = uow.transaction(work)
     if not receipt.replayed:
         # Not in the response's commit, so no commit time ties a sender to a response.
         _count_sender(uow, settings, sender, keys, receipt.unit_id, complaint, today, window_end, now)
-    publish_committed(events, publisher, uow.outbox, now)
     return receipt
 
 
@@ -303,9 +296,7 @@ class PaperResponse(BaseModel):
     feedback: SurveyFeedback | None = None
 
 
-def import_paper(
-    uow: UnitOfWork, publisher: Publisher, unit_id: str, period: str, rows: list[PaperResponse], now: datetime
-) -> int:
+def import_paper(uow: UnitOfWork, unit_id: str, period: str, rows: list[PaperResponse], now: datetime) -> int:
     """Store a batch of paper responses for a unit and period; all or nothing.
 
     Rows without a service count toward the unit's IKM but not toward any
@@ -353,8 +344,13 @@ def import_paper(
         data={"unit_id": unit_id, "period": period, "source": "paper", "count": len(responses),
               "complaint": any(r.complaint for r in responses)},
     )
-    uow.surveys.create_many(responses, event, now)
-    publish_committed([event], publisher, uow.outbox, now)
+
+    def work(tx: Repositories) -> None:  # writes only: one atomic commit of the batch and its event
+        for response in responses:
+            tx.surveys.create(response)
+        tx.emit([event])
+
+    uow.transaction(work)
     return len(responses)
 
 

@@ -184,7 +184,7 @@ def demo(stack, uow, clock) -> Demo:
     seed(stack, state)
     accounts = json.loads((state / "demo-accounts.json").read_text())
     period = scoring_period(clock.now())
-    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "uji-dasbor", clock.now())
+    run = start_run(uow, period, "uji-dasbor", clock.now())
     deadline = time.monotonic() + 180
     while run.status == "running":
         if time.monotonic() > deadline:

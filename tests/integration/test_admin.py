@@ -38,7 +38,7 @@ def test_admin_loads_employees_and_their_accounts_get_claims(org, stack, uow, un
 
     plan = f.plan(staff["nip"]).model_dump(mode="json")
     assert org.admin.api.put("/api/admin/skp", json={"plans": [plan]}).status_code == 200
-    assert uow.plans.get(staff["nip"], plan["year"]).indicators[0].id == "IKI-1"
+    assert uow.plans.for_year(staff["nip"], plan["year"]).indicators[0].id == "IKI-1"
 
 
 def test_a_bad_row_refuses_the_whole_load_with_every_problem(org, uow, unique):
@@ -114,7 +114,7 @@ def test_the_command_line_loads_csv_and_reports_bad_lines(stack, uow, tmp_path, 
         f"{staff},2026,IKI-2,Waktu penyelesaian surat,waktu,2,hari,lower_is_better\n"
     )
     assert run_cli(stack, tmp_path, "load", "skp", str(skp)).returncode == 0
-    plan = uow.plans.get(staff, 2026)
+    plan = uow.plans.for_year(staff, 2026)
     assert [(i.id, i.direction) for i in plan.indicators] == [("IKI-1", "higher_is_better"), ("IKI-2", "lower_is_better")]
 
     links = tmp_path / "links.csv"

@@ -45,7 +45,7 @@ def world(stack, uow, accounts, clock):
         assert r.status_code == 201, r.text
     inspector = f.employee(org.unit_id, role=Role.INSPEKTORAT, email="irban.dash@uji.example")
     enrol(stack, uow, [inspector], PASSWORD)
-    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "test", clock.now())
+    run = start_run(uow, period, "test", clock.now())
     deadline = time.monotonic() + 90
     while run.status == "running" and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -27,7 +27,7 @@ def test_models_round_trip_with_enums_and_timestamps(uow, unique):
 
     assert uow.units.get(unit.id) == unit
     assert uow.employees.get(asn.nip) == asn
-    assert uow.plans.get(asn.nip, 2026) == plan
+    assert uow.plans.for_year(asn.nip, 2026) == plan
     assert uow.reports.get(reviewed.id) == reviewed
     assert [e.nip for e in uow.employees.subordinates(boss.nip)] == [asn.nip]
     assert {e.nip for e in uow.employees.in_unit(unit.id)} == {boss.nip, asn.nip}
@@ -62,9 +62,9 @@ def test_a_read_after_a_write_in_a_transaction_is_refused_like_the_fake_does(uow
 
 
 def test_the_outbox_returns_old_pending_events_oldest_first(uow, unique):
-    events = [Event.of("report.submitted", f"{unique}:{i}", NOW, {"report_id": unique}) for i in range(3)]
-    for i, event in enumerate(events):
-        uow.outbox.add([event], NOW + timedelta(seconds=i))
+    events = [Event.of("report.submitted", f"{unique}:{i}", NOW + timedelta(seconds=i), {"report_id": unique}) for i in range(3)]
+    for event in events:
+        uow.outbox.add([event])
     uow.outbox.mark_published([events[1].id], NOW + timedelta(minutes=1))
     uow.outbox.mark_failed([events[2].id], "down")
     pending = [e for e in uow.outbox.pending(NOW + timedelta(seconds=5), 500) if e.event.data.get("report_id") == unique]

@@ -156,7 +156,7 @@ def test_every_role_through_the_generated_client(generated, stack, uow, accounts
 
     # With a rule for a small office, that complaint opens an investigation; the inspectorate moves it.
     rule = SpikeRule(min_complaints=1, min_share=0.01, min_responses_for_share=1, min_senders=1)
-    opened = on_survey_submitted(uow, PubSubPublisher(Settings(project_id=stack.project)), rule, frozenset(), unit_id, clock.now())
+    opened = on_survey_submitted(uow, rule, frozenset(), unit_id, clock.now())
     assert opened is not None
     irban = signed_in(inspector)
     listed = _ok(get_api_investigations.sync(client=irban, unit_id=unit_id), InvestigationList)

@@ -116,8 +116,8 @@ def test_a_difference_of_two_periods_reveals_no_one(stack, uow, unit):
 
     row = lambda score: surveys.PaperResponse.model_validate({"service_id": "sk-domisili", "answers": {f"U{i}": score for i in range(1, 10)}})  # noqa: E731
     publisher = PubSubPublisher(Settings(project_id=stack.project))
-    surveys.import_paper(uow, publisher, unit.id, "2025-07", [row(3)] * 6, utcnow())
-    surveys.import_paper(uow, publisher, unit.id, "2025-08", [row(1)], utcnow())
+    surveys.import_paper(uow, unit.id, "2025-07", [row(3)] * 6, utcnow())
+    surveys.import_paper(uow, unit.id, "2025-08", [row(1)], utcnow())
     ask = lambda **params: requests.get(f"{stack.api}/api/public/units/{unit.id}/ikm", params=params, timeout=10).json()["result"]  # noqa: E731
     july, august, quarter = ask(period="2025-07"), ask(period="2025-08"), ask(period="2025-Q3")
     ranged = ask(**{"from": "2025-07", "to": "2025-08"})

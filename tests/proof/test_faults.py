@@ -118,7 +118,7 @@ def test_a_scoring_run_survives_an_outage_with_nothing_lost_or_doubled(stack, uo
     org = make_org(stack, uow, accounts, unique, size=2)
     period = period_of(clock.now())
     org.team[0].api.post("/api/reports", json=body(period))
-    run = start_run(uow, PubSubPublisher(Settings(project_id=stack.project)), period, "test", clock.now())
+    run = start_run(uow, period, "test", clock.now())
     stack_control.pause(info, "firestore")
     time.sleep(5)  # units being pushed now fail and go back to Pub/Sub
     stack_control.resume(info, "firestore")

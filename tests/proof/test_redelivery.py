@@ -38,7 +38,8 @@ def world(stack, label: str):
 
     from common.adapters.firestore import FirestoreUnitOfWork
 
-    return FirestoreUnitOfWork(firestore.Client(project=f"demo-redeliver-{label}-{uuid.uuid4().hex[:6]}"))
+    client = firestore.Client(project=f"demo-redeliver-{label}-{uuid.uuid4().hex[:6]}")
+    return FirestoreUnitOfWork(client, publisher=FakePublisher(), now=lambda: NOW)
 
 
 def snapshot(uow, collections: list[str]) -> dict:
@@ -71,22 +72,24 @@ def test_survey_events(stack):
         administration.load_units(uow, [Unit(id="kel-a", name="Kelurahan A", services=[ServiceType(id="sk", name="Domisili", standard_days=1)])])
         from common.services import surveys
 
-        publisher = FakePublisher()
+        publisher = uow.publisher
         served = (NOW - timedelta(days=1)).astimezone(WIB).date().isoformat()
         for i in range(12):
             sub = surveys.SurveySubmission.model_validate({"unit_id": "kel-a", "service_id": "sk", "service_date": served,
                                                            "answers": {f"U{k}": 1 if k == 3 else 3 for k in range(1, 10)},
                                                            "feedback": {"kind": "pengaduan", "text": f"Lama sekali ({i})"}})
-            surveys.submit_survey(uow, publisher, SETTINGS, sub, surveys.Sender.of(SETTINGS.survey_salt, f"10.5.0.{i}", sub.unit_id), surveys.RateLimit(100, 600, 100), NOW - timedelta(hours=i))
-        return uow, [e for e in publisher.published if e.type == "survey.submitted"]
+            surveys.submit_survey(uow, SETTINGS, sub, surveys.Sender.of(SETTINGS.survey_salt, f"10.5.0.{i}", sub.unit_id), surveys.RateLimit(100, 600, 100), NOW - timedelta(hours=i))
+        events = [e for e in publisher.published if e.type == "survey.submitted"]
+        publisher.published.clear()  # from here on: what the handler publishes
+        return uow, events
 
     clean_uow, events = build("survey-clean")
     messy_uow, messy_events = build("survey-messy")
-    clean_pub, messy_pub = FakePublisher(), FakePublisher()
+    clean_pub, messy_pub = clean_uow.publisher, messy_uow.publisher
     for event in events:
-        on_survey_submitted(clean_uow, clean_pub, SETTINGS.spike_rule, frozenset(), event.data["unit_id"], NOW)
+        on_survey_submitted(clean_uow, SETTINGS.spike_rule, frozenset(), event.data["unit_id"], NOW)
     for event in messy(messy_events, 1):
-        on_survey_submitted(messy_uow, messy_pub, SETTINGS.spike_rule, frozenset(), event.data["unit_id"], NOW)
+        on_survey_submitted(messy_uow, SETTINGS.spike_rule, frozenset(), event.data["unit_id"], NOW)
 
     def investigations(uow):  # ids are drawn at random; compare everything else
         return sorted((d["unit_id"], d["status"], d["reason"], len(d["complaints"])) for d in snapshot(uow, ["investigations"])["investigations"].values())
@@ -118,14 +121,14 @@ def test_scoring(stack):
     staff = [f.employee("kel-a", supervisor=head.nip) for _ in range(4)]
     clean_uow = scoring_world(stack, "scoring-clean", head, staff)
     messy_uow = scoring_world(stack, "scoring-messy", head, staff)  # the same people in both worlds
-    clean_pub, messy_pub = FakePublisher(), FakePublisher()
+    clean_pub, messy_pub = clean_uow.publisher, messy_uow.publisher
     for uow, publisher, shuffle in ((clean_uow, clean_pub, False), (messy_uow, messy_pub, True)):
         starts = [("scoring.requested", None)] * (3 if shuffle else 1)
         for _ in starts:
-            scoring.start_run(uow, publisher, "2026-10", "scheduler", NOW, run_id="2026-10-scheduled")
+            scoring.start_run(uow, "2026-10", "scheduler", NOW, run_id="2026-10-scheduled")
         units = [e for e in publisher.published if e.type == "scoring.unit_requested"]
         for event in (messy(units, 2) if shuffle else units):
-            scoring.score_unit(uow, publisher, SETTINGS, event.data["run_id"], event.data["period"], event.data["unit_id"], NOW)
+            scoring.score_unit(uow, SETTINGS, event.data["run_id"], event.data["period"], event.data["unit_id"], NOW)
     collections = ["results", "unit_results", "findings", "scoring_runs"]
     assert snapshot(clean_uow, collections) == snapshot(messy_uow, collections)
     assert published(clean_pub) == published(messy_pub)
@@ -172,14 +175,14 @@ def test_notifications(stack):
     people = ("198501012010011001", "199001012015032002", "198201012008011003", "198301012009011004")
     for label, shuffle in (("notify-clean", False), ("notify-messy", True)):
         uow, events = build(label)
-        email, push, publisher = FakeEmail(), FakePush(), FakePublisher()
+        email, push, publisher = FakeEmail(), FakePush(), uow.publisher
         notifications = []
         for event in (messy(events, 3) if shuffle else events):
             planned = plan_for_event(uow, event)
             queue(uow, publisher, planned, NOW, 50)
             notifications += planned.notifications
         for _ in range(3 if shuffle else 1):  # the digest job fired more than once
-            send_digests(uow, publisher, NOW.replace(hour=9), 50)  # 16:00 WIB
+            send_digests(uow, NOW.replace(hour=9), 50)  # 16:00 WIB
         notifications += [Notification.model_validate(e.data) for e in publisher.published if e.type == "notification.requested"]
         for notification in (messy(notifications, 4) if shuffle else notifications):
             deliver(uow, email, push, notification, NOW, "https://pantau.example")
@@ -203,7 +206,7 @@ def test_the_outbox_relay(stack):
     def build(label):
         uow = world(stack, label)
         events = [Event.of("report.submitted", key=f"r{i}:1", occurred_at=NOW - timedelta(minutes=5), data={"report_id": f"r{i}"}) for i in range(5)]
-        uow.outbox.add(events, NOW - timedelta(minutes=5))
+        uow.outbox.add(events)
         return uow
 
     clean_uow, messy_uow = build("relay-clean"), build("relay-messy")

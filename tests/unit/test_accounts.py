@@ -34,14 +34,15 @@ class Outbox:
 
 @pytest.fixture
 def world():
-    uow, directory, publisher = FakeUnitOfWork(), FakeAccounts(), FakePublisher()
+    uow, directory = FakeUnitOfWork(), FakeAccounts()
+    publisher = uow.publisher
     uow.units.put_many([f.unit()])
     return uow, directory, publisher
 
 
 def load(world, employees, now=NOW, reason=None):
     uow, directory, publisher = world
-    return administration.load_employees(uow, directory, publisher, SETTINGS, employees, "198001012005011001", reason, now)
+    return administration.load_employees(uow, directory, SETTINGS, employees, "198001012005011001", reason, now)
 
 
 def entries(uow, nip):
@@ -87,7 +88,7 @@ def test_a_resent_invitation_supersedes_the_old_one(world):
     asn = f.employee()
     load(world, [asn])
     first = publisher.published[-1].data
-    again = service.resend_invitation(uow, publisher, "admin", asn.nip, "tautan pertama kedaluwarsa", LATER)
+    again = service.resend_invitation(uow, "admin", asn.nip, "tautan pertama kedaluwarsa", LATER)
     second = publisher.published[-1].data
     assert second["invitation"] == again.invitation != first["invitation"]
     mail = Outbox()
@@ -96,7 +97,7 @@ def test_a_resent_invitation_supersedes_the_old_one(world):
     assert len(mail.sent) == 1
     assert ("account.invited", "tautan pertama kedaluwarsa") in entries(uow, asn.nip)
     with pytest.raises(NotFound):
-        service.resend_invitation(uow, publisher, "admin", f.make_nip(), "tidak ada", LATER)
+        service.resend_invitation(uow, "admin", f.make_nip(), "tidak ada", LATER)
 
 
 def test_deactivation_disables_and_revokes_and_reactivation_enables(world):

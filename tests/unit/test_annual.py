@@ -114,7 +114,8 @@ def test_bkpsdm_prepares_the_supervisor_decides_the_unit_sees_its_curve(world):
     from openpyxl import load_workbook
 
     from common.adapters.annual_sheet import annual_xlsx
-    sheet = load_workbook(io.BytesIO(annual_xlsx(view))).active
+    from common.api.messages import predikat_label, rating_label
+    sheet = load_workbook(io.BytesIO(annual_xlsx(view, predikat_label, rating_label))).active
     rows = {row[0]: row for row in sheet.iter_rows(min_row=7, values_only=True)}
     assert rows[staff[0].nip][9] == "Sangat Baik" and rows[staff[0].nip][11] == 18.75 and rows[staff[1].nip][10] == "usulan"
 

@@ -141,14 +141,15 @@ def _fakes_with(dataset, units: list[str], surveys: bool):
     from tests.fakes import FakeUnitOfWork
 
     uow = FakeUnitOfWork()
-    state = uow.state
-    state.units = {u.id: u for u in dataset.units}
-    state.employees = {e.nip: e for e in dataset.employees if e.unit_id in units}
-    state.plans = {p.id: p for p in dataset.plans if p.nip in state.employees}
-    state.reports = {r.id: r for r in dataset.reports if r.nip in state.employees}  # the final state of each
-    state.trainings = {t.id: t for t in dataset.trainings if t.nip in state.employees}
+    employees = [e for e in dataset.employees if e.unit_id in units]
+    nips = {e.nip for e in employees}
+    uow.units.put_many([u for u in dataset.units if u.id in units])
+    uow.employees.put_many(employees)
+    uow.plans.put_many([p for p in dataset.plans if p.nip in nips])
+    uow.reports.put_many([r for r in dataset.reports if r.nip in nips])  # the final state of each
+    uow.trainings.put_many([t for t in dataset.trainings if t.nip in nips])
     if surveys:
-        state.surveys = {s.receipt: s for s in dataset.surveys if s.unit_id in units}
+        uow.surveys.put_many([s for s in dataset.surveys if s.unit_id in units])
         for unit_id, sender, hour in dataset.complainers:
             if unit_id in units:
                 uow.complainers.mark(unit_id, sender, hour, expire_at=hour + timedelta(days=61))
@@ -158,24 +159,20 @@ def _fakes_with(dataset, units: list[str], surveys: bool):
 def _opens_investigation(dataset, unit_id: str, now: datetime) -> bool:
     from common.services.complaints import on_survey_submitted
     from common.settings import Settings
-    from tests.fakes import FakePublisher
 
     settings = Settings(project_id="demo-uji")
     uow = _fakes_with(dataset, [unit_id], surveys=True)
-    return on_survey_submitted(uow, FakePublisher(), settings.spike_rule, settings.holiday_dates, unit_id, now) is not None
+    return on_survey_submitted(uow, settings.spike_rule, settings.holiday_dates, unit_id, now) is not None
 
 
 def _score(dataset, period: str, now: datetime, units: list[str]):
     from common.services.scoring import score_unit, start_run
     from common.settings import Settings
-    from tests.fakes import FakePublisher
 
     uow = _fakes_with(dataset, units, surveys=True)
-    uow.state.units = {u: uow.state.units[u] for u in units}
-    publisher = FakePublisher()
-    run = start_run(uow, publisher, period, "uji", now)
+    run = start_run(uow, period, "uji", now)
     for unit_id in units:
-        score_unit(uow, publisher, Settings(project_id="demo-uji"), run.id, period, unit_id, now)
+        score_unit(uow, Settings(project_id="demo-uji"), run.id, period, unit_id, now)
     results = list(uow.state.results.values())
     return results, {r.unit_id: r for r in uow.state.unit_results.values()}, list(uow.state.findings.values())
 

@@ -103,7 +103,7 @@ def test_at_most_twenty_files_per_report_but_lapsed_and_rejected_ones_free_their
 def test_no_more_files_once_the_report_is_accepted(world):
     uow, store, boss, asn, _, _ = world
     report = submit(uow, asn, []).report
-    reporting.review_report(uow, FakePublisher(), SETTINGS, caller(boss), report.id, f.review_input(), NOW)
+    reporting.review_report(uow, SETTINGS, caller(boss), report.id, f.review_input(), NOW)
     with pytest.raises(Conflict) as error:
         ask(uow, store, asn)
     assert error.value.code == "report_already_accepted" and uow.state.evidence == {}
@@ -235,7 +235,7 @@ def test_a_deletion_that_failed_after_the_verdict_is_finished_by_the_retry(world
 
 def submit(uow, who, upload_ids, period="2026-10"):
     content = f.content().model_copy(update={"files": upload_ids})
-    return reporting.submit_report(uow, FakePublisher(), SETTINGS, caller(who), period, content, NOW)
+    return reporting.submit_report(uow, SETTINGS, caller(who), period, content, NOW)
 
 
 def test_a_report_attaches_verified_files_and_the_supervisor_downloads_them(world):

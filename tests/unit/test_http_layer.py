@@ -8,7 +8,7 @@ import logging
 import flask
 import pytest
 
-from common.adapters.firebase_auth import AuthUnavailable, TokenRejected
+from common.services.ports import AuthUnavailable, TokenRejected
 from common.api.http import Api
 from common.domain.accounts import Account
 from common.services.ports import TokenIdentity
@@ -39,8 +39,8 @@ class FakeVerifier:
 class FakeDeps:
     def __init__(self) -> None:
         self.settings = Settings(project_id="demo-unit", max_body_bytes=4096)
-        self.uow = FakeUnitOfWork()
         self.publisher = FakePublisher()
+        self.uow = FakeUnitOfWork(publisher=self.publisher, now=lambda: NOW)
         self.verifier = FakeVerifier()
         self.accounts = FakeAccounts()
 

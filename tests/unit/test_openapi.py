@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from common.api.openapi import DOCUMENT, build, render, http_apis
+from common.api.openapi import DOCUMENT, render
+from tools.openapi import document as build, http_apis
 
 
 def test_the_committed_document_is_current():

@@ -38,15 +38,15 @@ def world():
 
 def run_all(uow, publisher, run):
     for event in [e for e in publisher.published if e.type == "scoring.unit_requested" and e.data["run_id"] == run.id]:
-        scoring.score_unit(uow, publisher, SETTINGS, run.id, run.period, event.data["unit_id"], NOW)
+        scoring.score_unit(uow, SETTINGS, run.id, run.period, event.data["unit_id"], NOW)
 
 
 def test_a_run_fans_out_scores_every_unit_and_completes_once(world):
     uow, head, staff = world
-    publisher = FakePublisher()
-    run = scoring.start_run(uow, publisher, "2026-10", "scheduler", NOW, run_id="2026-10-scheduled")
+    publisher = uow.publisher
+    run = scoring.start_run(uow, "2026-10", "scheduler", NOW, run_id="2026-10-scheduled")
     assert run.units == ["kel-a", "kel-b"] and run.status == "running"
-    assert scoring.start_run(uow, publisher, "2026-10", "scheduler", NOW, run_id="2026-10-scheduled") == run
+    assert scoring.start_run(uow, "2026-10", "scheduler", NOW, run_id="2026-10-scheduled") == run
     assert len([e for e in publisher.published if e.type == "scoring.unit_requested"]) == 2
     run_all(uow, publisher, run)
     finished = scoring.run_progress(uow, run.id)
@@ -69,8 +69,8 @@ def test_a_run_fans_out_scores_every_unit_and_completes_once(world):
 
 def test_a_redelivered_unit_message_changes_nothing(world):
     uow, *_ = world
-    publisher = FakePublisher()
-    run = scoring.start_run(uow, publisher, "2026-10", "admin", NOW)
+    publisher = uow.publisher
+    run = scoring.start_run(uow, "2026-10", "admin", NOW)
     run_all(uow, publisher, run)
     before = (dict(uow.state.results), dict(uow.state.findings), len(publisher.published))
     run_all(uow, publisher, run)
@@ -79,14 +79,14 @@ def test_a_redelivered_unit_message_changes_nothing(world):
 
 def test_re_running_a_period_gives_identical_results_and_no_duplicate_findings(world):
     uow, head, staff = world
-    publisher = FakePublisher()
-    first = scoring.start_run(uow, publisher, "2026-10", "admin", NOW)
+    publisher = uow.publisher
+    first = scoring.start_run(uow, "2026-10", "admin", NOW)
     run_all(uow, publisher, first)
     results, findings = dict(uow.state.results), dict(uow.state.findings)
     # An owner resolves one finding in between; the re-run must not reopen it.
     resolved_id = next(iter(findings))
-    uow.state.findings[resolved_id] = findings[resolved_id].model_copy(update={"status": "resolved", "resolution_note": "done"})
-    second = scoring.start_run(uow, publisher, "2026-10", "admin", NOW)
+    uow.findings.put(findings[resolved_id].model_copy(update={"status": "resolved", "resolution_note": "done"}))
+    second = scoring.start_run(uow, "2026-10", "admin", NOW)
     run_all(uow, publisher, second)
     assert uow.state.results == results
     assert set(uow.state.findings) == set(findings)
@@ -96,11 +96,11 @@ def test_re_running_a_period_gives_identical_results_and_no_duplicate_findings(w
 
 def test_a_unit_that_keeps_failing_is_shown_and_the_run_still_finishes(world):
     uow, *_ = world
-    publisher = FakePublisher()
-    run = scoring.start_run(uow, publisher, "2026-10", "admin", NOW)
-    scoring.score_unit(uow, publisher, SETTINGS, run.id, "2026-10", "kel-a", NOW)
-    scoring.mark_unit_failed(uow, publisher, run.id, "kel-b", "gave up after 5 delivery attempts", NOW)
-    scoring.mark_unit_failed(uow, publisher, run.id, "kel-b", "gave up after 5 delivery attempts", NOW)  # redelivered
+    publisher = uow.publisher
+    run = scoring.start_run(uow, "2026-10", "admin", NOW)
+    scoring.score_unit(uow, SETTINGS, run.id, "2026-10", "kel-a", NOW)
+    scoring.mark_unit_failed(uow, run.id, "kel-b", "gave up after 5 delivery attempts", NOW)
+    scoring.mark_unit_failed(uow, run.id, "kel-b", "gave up after 5 delivery attempts", NOW)  # redelivered
     finished = scoring.run_progress(uow, run.id)
     assert (finished.status, finished.done, finished.failed, finished.failed_units) == ("completed_with_failures", 1, 1, ["kel-b"])
     completed = [e for e in publisher.published if e.type == "scoring.completed"]
@@ -109,18 +109,18 @@ def test_a_unit_that_keeps_failing_is_shown_and_the_run_still_finishes(world):
 
 def test_a_unit_failing_halfway_leaves_nothing_half_done(world, monkeypatch):
     uow, *_ = world
-    publisher = FakePublisher()
-    run = scoring.start_run(uow, publisher, "2026-10", "admin", NOW)
-    from tests.fakes import FakeAudit
+    publisher = uow.publisher
+    run = scoring.start_run(uow, "2026-10", "admin", NOW)
+    from common.adapters.repositories_scoring import Audit
 
     def broken(self, entry):
         raise RuntimeError("commit failed")
 
-    monkeypatch.setattr(FakeAudit, "append", broken)
+    monkeypatch.setattr(Audit, "append", broken)  # the last write of the unit's transaction
     with pytest.raises(RuntimeError):
-        scoring.score_unit(uow, publisher, SETTINGS, run.id, "2026-10", "kel-a", NOW)
+        scoring.score_unit(uow, SETTINGS, run.id, "2026-10", "kel-a", NOW)
     assert uow.state.results == {} and uow.state.findings == {}
     assert uow.runs.unit_status(run.id, "kel-a") is None
     monkeypatch.undo()
-    status = scoring.score_unit(uow, publisher, SETTINGS, run.id, "2026-10", "kel-a", NOW)
+    status = scoring.score_unit(uow, SETTINGS, run.id, "2026-10", "kel-a", NOW)
     assert status.status == "done" and uow.state.results

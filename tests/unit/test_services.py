@@ -20,12 +20,12 @@ SETTINGS = Settings(project_id="demo-test")
 
 @pytest.fixture
 def uow():
-    return FakeUnitOfWork()
+    return FakeUnitOfWork(now=lambda: NOW)
 
 
 @pytest.fixture
-def publisher():
-    return FakePublisher()
+def publisher(uow):
+    return uow.publisher  # what the unit of work publishes after each commit
 
 
 @pytest.fixture
@@ -44,12 +44,12 @@ def caller(employee, role=Role.ASN):
 
 
 def load(uow, employees, accounts=None, publisher=None, now=NOW):
-    return administration.load_employees(uow, accounts or FakeAccounts(), publisher or FakePublisher(), SETTINGS, employees, "uji", None, now)
+    return administration.load_employees(uow, accounts or FakeAccounts(), SETTINGS, employees, "uji", None, now)
 
 
 def submit(uow, publisher, who, key=None, content=None, now=NOW, period="2026-10"):
     idem = IdempotencyKey.of(key, who.nip, "submit", (content or f.content()).model_dump_json()) if key else None
-    return reporting.submit_report(uow, publisher, SETTINGS, caller(who), period, content or f.content(), now, idem)
+    return reporting.submit_report(uow, SETTINGS, caller(who), period, content or f.content(), now, idem)
 
 
 def test_submission_stores_the_report_and_publishes_once(uow, publisher, org):
@@ -123,14 +123,14 @@ def test_review_by_the_supervisor_and_not_by_anyone_else(uow, publisher, org):
     boss, (asn, other, _) = org
     report = submit(uow, publisher, asn).report
     with pytest.raises(NotFound):  # as for reading it: nobody learns whether the report exists
-        reporting.review_report(uow, publisher, SETTINGS, caller(other), report.id, f.review_input(), NOW)
+        reporting.review_report(uow, SETTINGS, caller(other), report.id, f.review_input(), NOW)
     with pytest.raises(NotFound):
-        reporting.review_report(uow, publisher, SETTINGS, caller(boss), "nope", f.review_input(), NOW)
-    result = reporting.review_report(uow, publisher, SETTINGS, caller(boss), report.id, f.review_input(), NOW)
+        reporting.review_report(uow, SETTINGS, caller(boss), "nope", f.review_input(), NOW)
+    result = reporting.review_report(uow, SETTINGS, caller(boss), report.id, f.review_input(), NOW)
     assert result.report.status == "accepted"
     assert [e.type for e in publisher.published] == ["report.submitted", "report.reviewed"]
     with pytest.raises(Conflict):
-        reporting.review_report(uow, publisher, SETTINGS, caller(boss), report.id, f.review_input(), NOW)
+        reporting.review_report(uow, SETTINGS, caller(boss), report.id, f.review_input(), NOW)
 
 
 def test_reading_a_report(uow, publisher, org):
@@ -147,7 +147,7 @@ def test_team_reports_show_who_has_not_reported(uow, publisher, org):
     boss, (a, b, c) = org
     submit(uow, publisher, a)
     report_b = submit(uow, publisher, b).report
-    reporting.review_report(uow, publisher, SETTINGS, caller(boss), report_b.id, f.review_input(), NOW)
+    reporting.review_report(uow, SETTINGS, caller(boss), report_b.id, f.review_input(), NOW)
     team = reporting.team_reports(uow, SETTINGS, caller(boss), "2026-10", f.at("2026-11-07 08:00"))
     states = {m.nip: m.state for m in team.members}
     assert states == {a.nip: TeamState.WAITING_REVIEW, b.nip: TeamState.ACCEPTED, c.nip: TeamState.MISSING}
@@ -163,7 +163,7 @@ def test_the_performance_view_follows_the_reports(uow, publisher, org):
     boss, (asn, *_) = org
     submit(uow, publisher, asn, period="2026-09", now=f.at("2026-10-02 09:00"), content=f.content(**{"IKI-1": 20}))
     report = submit(uow, publisher, asn, period="2026-10").report
-    reporting.review_report(uow, publisher, SETTINGS, caller(boss), report.id, f.review_input("return", feedback="Bukti kurang"), NOW)
+    reporting.review_report(uow, SETTINGS, caller(boss), report.id, f.review_input("return", feedback="Bukti kurang"), NOW)
     view = my_performance(uow, SETTINGS, caller(asn), 2026, f.at("2026-11-10 08:00"))
     months = {m.period: m for m in view.months}
     assert len(view.months) == 11
@@ -203,7 +203,7 @@ def test_supervisor_cycles_are_refused(uow):
 
 def test_employee_loads_create_and_invite_accounts_once(uow):
     uow.units.put_many([f.unit()])
-    accounts, publisher = FakeAccounts(), FakePublisher()
+    accounts, publisher = FakeAccounts(), uow.publisher
     admin = f.employee(role=Role.ADMIN)
     quiet = f.employee(email=None)
     result = load(uow, [admin, quiet], accounts, publisher)

@@ -37,11 +37,11 @@ def submission(score: int = 3, key: str | None = None, **extra) -> SurveySubmiss
 
 def submit(uow, publisher, sub, client="10.0.0.1", now=NOW):
     """``client`` is the sender's address, as the API finds it."""
-    return surveys.submit_survey(uow, publisher, SETTINGS, sub, surveys.Sender.of(SETTINGS.survey_salt, client, sub.unit_id), RATE, now)
+    return surveys.submit_survey(uow, SETTINGS, sub, surveys.Sender.of(SETTINGS.survey_salt, client, sub.unit_id), RATE, now)
 
 
 def test_a_response_is_stored_with_its_event(uow):
-    publisher = FakePublisher()
+    publisher = uow.publisher
     receipt = submit(uow, publisher, submission())
     stored = uow.surveys.get(receipt.receipt)
     assert stored.period == "2026-11" and stored.complaint is False and stored.lowest_score == 3
@@ -50,7 +50,7 @@ def test_a_response_is_stored_with_its_event(uow):
 
 
 def test_a_complaint_is_a_written_pengaduan_and_a_low_rating_is_dissatisfaction(uow):
-    publisher = FakePublisher()
+    publisher = uow.publisher
     low = submit(uow, publisher, submission(score=1))
     text = submit(uow, publisher, submission(feedback={"kind": "pengaduan", "text": "Lama sekali"}))
     idea = submit(uow, publisher, submission(feedback={"kind": "saran", "text": "Tambah kursi"}), client="10.0.0.2")
@@ -60,20 +60,20 @@ def test_a_complaint_is_a_written_pengaduan_and_a_low_rating_is_dissatisfaction(
 
 
 def test_a_stored_response_keeps_the_hour_not_the_minute(uow):
-    receipt = submit(uow, FakePublisher(), submission(), now=f.at("2026-11-20 10:47"))
+    receipt = submit(uow, uow.publisher, submission(), now=f.at("2026-11-20 10:47"))
     assert uow.surveys.get(receipt.receipt).submitted_at == f.at("2026-11-20 10:00")
     assert receipt.submitted_at == f.at("2026-11-20 10:00")
 
 
 def test_the_receipt_stays_out_of_the_event(uow):
-    publisher = FakePublisher()
+    publisher = uow.publisher
     receipt = submit(uow, publisher, submission())
     (event,) = publisher.published
     assert receipt.receipt not in event.model_dump_json()  # the event id is the handler's request id in its logs
 
 
 def test_a_resend_with_the_same_client_key_returns_the_first_receipt_and_other_answers_are_refused(uow):
-    publisher = FakePublisher()
+    publisher = uow.publisher
     first = submit(uow, publisher, submission(key="kiosk-form-0001"))
     again = submit(uow, publisher, submission(key="kiosk-form-0001"))
     assert again.receipt == first.receipt and again.replayed
@@ -84,7 +84,7 @@ def test_a_resend_with_the_same_client_key_returns_the_first_receipt_and_other_a
 
 
 def test_the_rate_limit_counts_per_address_and_writes_nothing_when_hit(uow):
-    publisher = FakePublisher()
+    publisher = uow.publisher
     for _ in range(3):
         submit(uow, publisher, submission())
     with pytest.raises(RateLimited) as limited:
@@ -97,7 +97,7 @@ def test_the_rate_limit_counts_per_address_and_writes_nothing_when_hit(uow):
 
 
 def test_the_daily_cap_per_address_and_unit_holds_across_windows(uow):
-    publisher = FakePublisher()
+    publisher = uow.publisher
     for i in range(5):
         submit(uow, publisher, submission(), now=NOW + timedelta(minutes=10 * i))
     with pytest.raises(RateLimited) as capped:
@@ -111,12 +111,12 @@ def test_the_daily_cap_per_address_and_unit_holds_across_windows(uow):
 
 def test_service_and_date_are_checked_against_the_unit(uow):
     with pytest.raises(Invalid) as error:
-        submit(uow, FakePublisher(), submission(service_id="tidak-ada", service_date="2026-11-21"))
+        submit(uow, uow.publisher, submission(service_id="tidak-ada", service_date="2026-11-21"))
     assert {d["code"] for d in error.value.details} == {"service_unknown", "date_in_future"}
     with pytest.raises(Invalid):
-        submit(uow, FakePublisher(), submission(service_date=(date(2026, 11, 20) - timedelta(days=91)).isoformat()))
+        submit(uow, uow.publisher, submission(service_date=(date(2026, 11, 20) - timedelta(days=91)).isoformat()))
     with pytest.raises(NotFound):
-        submit(uow, FakePublisher(), submission(unit_id="kel-zzz"))
+        submit(uow, uow.publisher, submission(unit_id="kel-zzz"))
     assert uow.state.surveys == {}
 
 
@@ -131,14 +131,14 @@ def test_personal_data_cannot_be_sent():
 
 
 def test_paper_imports_are_all_or_nothing(uow):
-    publisher = FakePublisher()
+    publisher = uow.publisher
     good = surveys.PaperResponse.model_validate({"answers": {f"U{i}": 3 for i in range(1, 10)}})
     bad = surveys.PaperResponse.model_validate({"answers": {f"U{i}": 3 for i in range(1, 10)}, "service_id": "nope"})
     with pytest.raises(Invalid) as error:
-        surveys.import_paper(uow, publisher, "kel-a", "2026-10", [good, bad], NOW)
+        surveys.import_paper(uow, "kel-a", "2026-10", [good, bad], NOW)
     assert error.value.details[0]["field"] == "1.service_id"
     assert uow.state.surveys == {}
-    assert surveys.import_paper(uow, publisher, "kel-a", "2026-10", [good, good], NOW) == 2
+    assert surveys.import_paper(uow, "kel-a", "2026-10", [good, good], NOW) == 2
     assert {r.period for r in uow.state.surveys.values()} == {"2026-10"}
     report = surveys.ikm_report(uow, "kel-a", "2026-10", ["2026-10"], "exact", min_respondents=2)
     assert report.result.n == 2 and report.result.ikm == 75.0
@@ -146,7 +146,7 @@ def test_paper_imports_are_all_or_nothing(uow):
 
 def complain(uow, n, at, client_prefix="10.1.0."):
     """``n`` complaints from ``n`` different addresses."""
-    publisher = FakePublisher()
+    publisher = uow.publisher
     for i in range(n):
         served = at.astimezone(WIB).date().isoformat()
         text = {"kind": "pengaduan", "text": "Surat saya belum selesai setelah seminggu"}
@@ -154,10 +154,11 @@ def complain(uow, n, at, client_prefix="10.1.0."):
 
 
 def test_a_spike_opens_one_investigation_however_often_and_in_whatever_order_events_come(uow):
-    publisher = FakePublisher()
+    publisher = uow.publisher
     complain(uow, 10, NOW - timedelta(days=2))
+    del publisher.published[:]  # the responses' own events; what follows is the handler's
     rule, holidays = SETTINGS.spike_rule, frozenset()
-    results = [on_survey_submitted(uow, publisher, rule, holidays, "kel-a", NOW + timedelta(minutes=i)) for i in (3, 1, 2, 1)]
+    results = [on_survey_submitted(uow, rule, holidays, "kel-a", NOW + timedelta(minutes=i)) for i in (3, 1, 2, 1)]
     opened = [r for r in results if r is not None]
     assert len(opened) == 1
     assert len(uow.state.investigations) == 1
@@ -173,31 +174,31 @@ def test_after_closing_only_new_complaints_count(uow):
     from common.services.complaints import InvestigationUpdate, update_investigation
     from common.services.ports import Caller
 
-    publisher = FakePublisher()
+    publisher = uow.publisher
     complain(uow, 10, NOW - timedelta(days=2))
-    opened = on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW)
+    opened = on_survey_submitted(uow, SETTINGS.spike_rule, frozenset(), "kel-a", NOW)
     inspector = Caller(uid="i", nip=None, role=Role.INSPEKTORAT)
     update_investigation(uow, inspector, opened.id, InvestigationUpdate(status=InvestigationStatus.CLOSED, findings="Selesai"), NOW)
-    assert on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW + timedelta(hours=1)) is None
+    assert on_survey_submitted(uow, SETTINGS.spike_rule, frozenset(), "kel-a", NOW + timedelta(hours=1)) is None
     complain(uow, 10, NOW + timedelta(hours=2), client_prefix="10.2.0.")
-    again = on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW + timedelta(hours=3))
+    again = on_survey_submitted(uow, SETTINGS.spike_rule, frozenset(), "kel-a", NOW + timedelta(hours=3))
     assert again is not None and again.id != opened.id and len(again.complaints) == 10
 
 
 def test_one_sender_cannot_open_an_investigation_however_much_they_send(uow):
-    publisher = FakePublisher()
+    publisher = uow.publisher
     wide = surveys.RateLimit(limit=100, window_seconds=600, daily_limit=100)
     text = {"kind": "pengaduan", "text": "Petugas tidak ada di tempat"}
     for _ in range(40):
         sender = surveys.Sender.of(SETTINGS.survey_salt, "10.9.9.9", "kel-a")
-        surveys.submit_survey(uow, publisher, SETTINGS, submission(score=1, feedback=text), sender, wide, NOW)
-    assert on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW) is None
+        surveys.submit_survey(uow, SETTINGS, submission(score=1, feedback=text), sender, wide, NOW)
+    assert on_survey_submitted(uow, SETTINGS.spike_rule, frozenset(), "kel-a", NOW) is None
     picture = uow.state.pictures["kel-a"]
     assert (picture.complaints, picture.senders, picture.dissatisfied) == (40, 1, 40)
     complain(uow, 4, NOW, client_prefix="10.3.0.")  # five people now, still under the ten of a surge
-    assert on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW) is None
+    assert on_survey_submitted(uow, SETTINGS.spike_rule, frozenset(), "kel-a", NOW) is None
     complain(uow, 5, NOW, client_prefix="10.4.0.")
-    opened = on_survey_submitted(uow, publisher, SETTINGS.spike_rule, frozenset(), "kel-a", NOW)
+    opened = on_survey_submitted(uow, SETTINGS.spike_rule, frozenset(), "kel-a", NOW)
     assert opened is not None and opened.picture.counted_senders == 10 and opened.reason == "surge"
 
 

@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from common.adapters.firebase_auth import FirebaseTokenVerifier, TokenRejected
+from common.adapters.firebase_auth import FirebaseTokenVerifier
+from common.services.ports import TokenRejected
 from common.settings import Settings
 
 PROJECT = "pantau-prod-test"

@@ -15,7 +15,7 @@ from common.services.ports import Caller
 from common.services.unit_predikat import PredikatDecisionInput, decide_unit_predikat
 from common.settings import Settings
 from tests import factories as f
-from tests.fakes import FakePublisher, FakeUnitOfWork
+from tests.fakes import FakeUnitOfWork
 
 NOW = f.at("2026-11-06 02:00")
 LATER = f.at("2026-11-07 09:00")
@@ -41,10 +41,9 @@ def world():
 
 
 def run(uow, run_id):
-    publisher = FakePublisher()
-    started = scoring.start_run(uow, publisher, "2026-10", "admin", NOW, run_id=run_id)
-    for event in [e for e in publisher.published if e.type == "scoring.unit_requested" and e.data["run_id"] == started.id]:
-        scoring.score_unit(uow, publisher, SETTINGS, started.id, started.period, event.data["unit_id"], NOW)
+    started = scoring.start_run(uow, "2026-10", "admin", NOW, run_id=run_id)
+    for unit_id in started.units:
+        scoring.score_unit(uow, SETTINGS, started.id, started.period, unit_id, NOW)
 
 
 def caller(person, role=Role.ASN) -> Caller:
