@@ -18,6 +18,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from common.domain.findings import FindingRule
+from common.domain.ikm import PopulationBasis
 from common.domain.scoring import UnitRule
 
 
@@ -63,6 +64,10 @@ class Settings(BaseModel):
         description="proxies that append to X-Forwarded-For in front of the function: behind Firebase Hosting, its CDN and "
         "Google's front end (docs/client-address.md)",
     )
+    survey_allow_blank: bool = Field(default=False, description="the web and kiosk form may leave an unsur blank (paper forms always may)")
+    survey_population_basis: PopulationBasis = Field(
+        default=PopulationBasis.PRO_RATA,
+        description="the population of a period's sample: pro_rata (the year's population times months/12) or annual")
     survey_human_check: HumanCheck = HumanCheck.OFF
     recaptcha_site_key: str = ""
     recaptcha_min_score: float = Field(default=0.5, ge=0, le=1)
@@ -74,7 +79,12 @@ class Settings(BaseModel):
     complaint_min_share: float = Field(default=0.25, gt=0, le=1)
     complaint_min_responses: int = Field(default=20, ge=1)
     complaint_min_senders: int = Field(default=5, ge=1, description="different people who complained, for any investigation")
-    holidays: str = Field(default="", description="public holidays, comma-separated YYYY-MM-DD, for SP4N-LAPOR! working days")
+    # Working days (SP4N-LAPOR! due dates): national holidays and cuti bersama come from the holidays package
+    # (common/domain/calendar.py); these add the government's later decisions. Comma-separated YYYY-MM-DD.
+    cuti_bersama: str = Field(default="", description="cuti bersama to add to the package's (an SKB 3 Menteri published after its release)")
+    holidays: str = Field(default="", description="other days off to add, e.g. a regional holiday")
+    working_days: str = Field(default="", description="days the package lists as off that are working days (a cuti bersama cancelled)")
+    cuti_bersama_from_package: bool = Field(default=True, description="take each year's cuti bersama from the holidays package")
 
     # Notifications
     base_url: str = Field(
@@ -160,8 +170,17 @@ class Settings(BaseModel):
         return f"{self.topic_prefix}{name}"
 
     @property
-    def holiday_dates(self) -> frozenset[date]:
-        return frozenset(date.fromisoformat(d.strip()) for d in self.holidays.split(",") if d.strip())
+    def calendar(self):
+        """The working-day calendar: ``day in settings.calendar`` is a day off."""
+        from common.domain.calendar import WorkingCalendar
+
+        return WorkingCalendar(extra=_dates(self.cuti_bersama) | _dates(self.holidays), working=_dates(self.working_days),
+                               package_cuti_bersama=self.cuti_bersama_from_package)
+
+    @property
+    def holiday_dates(self):
+        """The days off, for ``due_dates`` (the name before the calendar came from a package)."""
+        return self.calendar
 
     @property
     def spike_rule(self):
@@ -176,13 +195,15 @@ class Settings(BaseModel):
             min_senders=self.complaint_min_senders,
         )
 
-    @field_validator("holidays")
+    @field_validator("holidays", "cuti_bersama", "working_days")
     @classmethod
     def _holidays_are_dates(cls, value: str) -> str:
-        for item in value.split(","):
-            if item.strip():
-                date.fromisoformat(item.strip())
+        _dates(value)
         return value
+
+
+def _dates(value: str) -> frozenset[date]:
+    return frozenset(date.fromisoformat(d.strip()) for d in value.split(",") if d.strip())
 
 
 def _from_environment(environ: dict[str, str]) -> Settings:

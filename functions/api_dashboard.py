@@ -54,11 +54,26 @@ def _period(call: Call) -> str:
 
 
 def team(call: Call) -> TeamDashboard:
-    return dashboard.team_dashboard(call.deps.uow, call.deps.settings, call.caller, _period(call), call.deps.now())
+    from common.api.messages import finding_in
+
+    view = dashboard.team_dashboard(call.deps.uow, call.deps.settings, call.caller, _period(call), call.deps.now())
+    return view.model_copy(update={"recommendations": [finding_in(f, call.lang) for f in view.recommendations]})
 
 
 def unit(call: Call) -> UnitDashboard:
-    return dashboard.unit_dashboard(call.deps.uow, call.caller, call.path["unit_id"], _period(call), call.deps.settings.survey_min_respondents)
+    settings = call.deps.settings
+    view = dashboard.unit_dashboard(call.deps.uow, call.caller, call.path["unit_id"], _period(call), settings.survey_min_respondents,
+                                    settings.survey_population_basis)
+    return in_words(view, call.lang)
+
+
+def in_words(view: UnitDashboard, lang: str) -> UnitDashboard:
+    """The curve's codes in the caller's language."""
+    from common.api.messages import curve_rule_text, curve_violation_text
+
+    rules = [r.model_copy(update={"text": curve_rule_text(r.kind, [p.value for p in r.predikat], r.percent, lang)}) for r in view.curve_rules]
+    return view.model_copy(update={"curve_rules": rules,
+                                   "curve_violations": [curve_violation_text(v.model_dump(mode="json"), lang) for v in view.curve_breaks]})
 
 
 def investigations(call: Call) -> InvestigationDashboard:

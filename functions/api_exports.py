@@ -46,7 +46,8 @@ class CsvQuery(PeriodQuery):
 
 def _skm(call: Call) -> SkmReport:
     label = call.query.period if call.query.period is not None else period_of(call.deps.now(), WIB)  # "" is a 422
-    return skm_report(call.deps.uow, call.path["unit_id"], label, months_for(label), call.deps.now(), call.deps.settings.survey_min_respondents)
+    return skm_report(call.deps.uow, call.path["unit_id"], label, months_for(label), call.deps.now(), call.deps.settings.survey_min_respondents,
+                      call.deps.settings.survey_population_basis)
 
 
 def skm_json(call: Call) -> Reply:
@@ -84,6 +85,9 @@ def poster(kind: str):
 
 def _sheet(call: Call, rows, title: str, name: str, kind: str, summary=None) -> Reply:
     from common.adapters.documents import results_csv, results_xlsx
+    from common.api.messages import with_reasons
+
+    rows = [with_reasons(r, call.lang) for r in rows]
 
     if kind == "csv":
         separator = SEPARATORS[call.query.separator]

@@ -22,11 +22,16 @@ class FindingQuery(BaseModel):
 
 
 def mine(call: Call) -> FindingList:
-    return findings.my_findings(call.deps.uow, call.caller, call.query.status, call.query.limit, call.query.cursor)
+    from common.api.messages import finding_in
+
+    found = findings.my_findings(call.deps.uow, call.caller, call.query.status, call.query.limit, call.query.cursor)
+    return found.model_copy(update={"findings": [finding_in(f, call.lang) for f in found.findings]})
 
 
 def update(call: Call) -> Finding:
-    return findings.update_finding(call.deps.uow, call.caller, call.path["finding_id"], call.body, call.deps.now())
+    from common.api.messages import finding_in
+
+    return finding_in(findings.update_finding(call.deps.uow, call.caller, call.path["finding_id"], call.body, call.deps.now()), call.lang)
 
 
 def record(call: Call) -> Reply:

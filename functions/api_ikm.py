@@ -41,12 +41,14 @@ def _months(call: Call) -> tuple[str, list[str]]:
 
 def staff(call: Call) -> IkmReport:
     label, months = _months(call)
-    return ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights, call.deps.settings.survey_min_respondents)
+    return ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights, call.deps.settings.survey_min_respondents,
+                        call.deps.settings.survey_population_basis)
 
 
 def public(call: Call) -> Reply:
     label, months = _months(call)
-    report = ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights, call.deps.settings.survey_min_respondents)
+    report = ikm_report(call.deps.uow, call.path["unit_id"], label, months, call.query.weights, call.deps.settings.survey_min_respondents,
+                        call.deps.settings.survey_population_basis)
     return Reply(report, 200, {"Cache-Control": "public, max-age=300"})
 
 

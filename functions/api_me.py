@@ -64,13 +64,16 @@ def remove_device(call: Call) -> Reply:
 
 def trainings(call: Call) -> TrainingList:
     year = call.query.year or call.deps.now().astimezone(WIB).year
-    return my_trainings(call.deps.uow, call.caller, year, call.deps.settings.finding_rule.training_jp)
+    return my_trainings(call.deps.uow, call.caller, year, call.deps.settings.finding_rule)
 
 
 def performance(call: Call) -> PerformanceView:
     now = call.deps.now()
     year = call.query.year or now.astimezone(WIB).year
-    return my_performance(call.deps.uow, call.deps.settings, call.caller, year, now)
+    from common.api.messages import with_reasons
+
+    view = my_performance(call.deps.uow, call.deps.settings, call.caller, year, now)
+    return view.model_copy(update={"months": [with_reasons(m, call.lang) for m in view.months]})
 
 
 api = Api(
@@ -126,7 +129,9 @@ api = Api(
         Route(
             "GET", "/api/me/trainings", trainings, "My training records",
             operation_id="listMyTrainings", query=PerformanceQuery, response=TrainingList,
-            errors=(401, 403, 422), tags=("me",), description="The year's trainings and their JP against the 20 JP entitlement.",
+            errors=(401, 403, 422), tags=("me",),
+            description="The year's trainings and their JP against what applies to my status: a PNS is entitled to at least 20 JP "
+            "(PP 11/2017); a PPPK's development is at most 24 JP (PP 49/2018 art. 40), with no minimum.",
         ),
     ],
 )

@@ -25,5 +25,7 @@ deps = Deps()
 def score_unit(cloud_event) -> None:
     if (received := receive(cloud_event, deps, UnitRequested, BY_NAME["score_unit"].dead_letter)) is None:
         return
+    from common.api.messages import finding_texts
+
     data = received.command.data
-    score(deps.uow, deps.settings, data.run_id, data.period, data.unit_id, deps.now())
+    score(deps.uow, deps.settings, data.run_id, data.period, data.unit_id, deps.now(), finding_texts)

@@ -105,7 +105,9 @@ def scoring_demo(info: StackInfo, accounts: list[dict], by_nip: dict, asn: dict)
     say(f"the result of {unit} for {period}",
         f"predikat {result['predikat']} from {result['bands']}; on time {result['on_time_share']:.0%}, mean capaian {result['mean_capaian']:.0%}")
     if result["curve"] and result["curve"]["violations"]:
-        print(f"   curve check: {'; '.join(result['curve']['violations'])}")
+        from common.api.messages import curve_violation_text
+
+        print(f"   curve check: {'; '.join(curve_violation_text(v, 'en') for v in result['curve']['violations'])}")
     head = next(a for a in accounts if a["unit"] == unit and a["role"] == "kepala_unit")
     head_api = Api(info.api, sign_in(info.auth, head["email"], head["password"]))
     findings = check(head_api.get("/api/findings", params={"status": "open"}), 200)["findings"]

@@ -39,6 +39,7 @@ ASN = {"nip": "199107222015031002", "name": "Andi Pratama Nasution", "jabatan": 
 ASN2 = {"nip": "199304182019032004", "name": "Siti Rahmawati Harahap", "jabatan": "Pengelola Layanan Kependudukan"}
 ADMIN = {"nip": "198811302012121005", "name": "Fajar Ramadhan", "jabatan": "Analis SDM Aparatur, BKPSDM"}
 INSPECTOR = {"nip": "198509012010011006", "name": "Dewi Kartika Sari", "jabatan": "Auditor Inspektorat"}
+CAMAT = {"nip": "197601082000031007", "name": "Zulkifli Matondang", "jabatan": "Camat Medan Belawan"}
 
 
 class _Verifier:
@@ -137,7 +138,7 @@ class Recorder:
 
 def _role_of(who: dict | None) -> str:
     return {None: "anonymous", ADMIN["nip"]: "admin", INSPECTOR["nip"]: "inspektorat", LURAH["nip"]: "unit head and supervisor",
-            SEKLUR["nip"]: "supervisor"}.get(who["nip"] if who else None, "asn")
+            SEKLUR["nip"]: "supervisor", CAMAT["nip"]: "leader above (camat)"}.get(who["nip"] if who else None, "asn")
 
 
 def _plan(nip: str) -> dict[str, Any]:
@@ -156,6 +157,7 @@ def _survey(service: str, day: int, scores: list[int], key: str, feedback: dict 
 
 
 def story(r: Recorder) -> None:
+    from common.api.messages import finding_texts
     from common.domain.evidence import object_name as evidence_object
     from common.services.complaints import on_survey_submitted
     from common.services.evidence import check_object
@@ -179,9 +181,10 @@ def story(r: Recorder) -> None:
         {**asn2, "unit_id": UNIT, "email": "siti.harahap@belawanbahari.medan.go.id", "supervisor_nip": seklur["nip"], "status": "PPPK"},
         {**admin, "unit_id": "kec-medan-belawan", "email": "fajar.ramadhan@bkpsdm.medan.go.id", "role": "admin"},
         {**inspector, "unit_id": "kec-medan-belawan", "email": "dewi.sari@inspektorat.medan.go.id", "role": "inspektorat"},
+        {**CAMAT, "unit_id": "kec-medan-belawan", "email": "zulkifli.matondang@medanbelawan.medan.go.id"},
     ]
     r.call("PUT", "/api/admin/employees", admin, body={"employees": people})
-    r.call("PUT", "/api/admin/units", admin, body={"units": [{**unit, "head_nip": lurah["nip"]}]})
+    r.call("PUT", "/api/admin/units", admin, body={"units": [{**parent, "head_nip": CAMAT["nip"]}, {**unit, "head_nip": lurah["nip"]}]})
     r.call("PUT", "/api/admin/supervisors", admin, body={"links": [{"nip": asn["nip"], "supervisor_nip": seklur["nip"]},
                                                                    {"nip": asn2["nip"], "supervisor_nip": seklur["nip"]}]})
     r.call("PUT", "/api/admin/skp", admin, body={"plans": [_plan(p["nip"]) for p in (lurah, seklur, asn, asn2)]})
@@ -247,13 +250,24 @@ def story(r: Recorder) -> None:
     # BKPSDM scores October; each unit's message is delivered here by hand.
     run = r.call("POST", "/api/admin/scoring-runs", admin, body={"period": PERIOD})
     for event in [e for e in deps.publisher.published if e.type == "scoring.unit_requested"]:
-        score_unit(deps.uow, deps.settings, event.data["run_id"], event.data["period"], event.data["unit_id"], NOW)
+        score_unit(deps.uow, deps.settings, event.data["run_id"], event.data["period"], event.data["unit_id"], NOW, finding_texts)
     r.call("GET", "/api/admin/scoring-runs/{run_id}", admin, path={"run_id": run["id"]})
     r.call("GET", "/api/admin/scoring-runs", admin, query={"period": PERIOD})
     r.call("GET", "/api/team/results", seklur, query={"period": PERIOD})
     r.call("GET", "/api/team/results.csv", seklur, query={"period": PERIOD})
     r.call("GET", "/api/team/results.xlsx", seklur, query={"period": PERIOD})
     r.call("GET", "/api/units/{unit_id}/results", lurah, path={"unit_id": UNIT}, query={"period": PERIOD})
+    # The camat, leader above the kelurahan, sets its predikat from the performance agreement.
+    r.call("POST", "/api/units/{unit_id}/predikat", CAMAT, path={"unit_id": UNIT}, body={
+        "period": PERIOD, "predikat": "baik", "reason": "Perjanjian kinerja Oktober tercapai; dua layanan melewati standar waktu."})
+    # The year: BKPSDM prepares the proposals, the supervisor decides, the lurah and BKPSDM read the unit's year.
+    r.call("POST", "/api/admin/annual-runs", admin, body={"year": YEAR, "unit_id": UNIT})
+    r.call("GET", "/api/team/annual", seklur, query={"year": YEAR})
+    r.call("POST", "/api/team/annual/{nip}", seklur, path={"nip": asn["nip"]}, body={
+        "year": YEAR, "hasil_kerja": "di_atas_ekspektasi", "perilaku_kerja": "sesuai_ekspektasi",
+        "reason": "Surat keterangan selesai sebelum standar waktu hampir sepanjang tahun."})
+    r.call("GET", "/api/units/{unit_id}/annual", lurah, path={"unit_id": UNIT}, query={"year": YEAR})
+    r.call("GET", "/api/units/{unit_id}/annual.xlsx", admin, path={"unit_id": UNIT}, query={"year": YEAR})
     r.call("GET", "/api/units/{unit_id}/results.csv", admin, path={"unit_id": UNIT}, query={"period": PERIOD})
     r.call("GET", "/api/units/{unit_id}/results.xlsx", admin, path={"unit_id": UNIT}, query={"period": PERIOD})
     findings = r.call("GET", "/api/findings", lurah, query={"status": "open"})["findings"]

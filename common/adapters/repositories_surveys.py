@@ -49,6 +49,17 @@ class Surveys(Repository[SurveyResponse]):
         n = values.pop("n")
         return n, values
 
+    def blanks(self, unit_id: str, months: list[str], service_id: str | None = None) -> dict[str, int]:
+        """Blank unsur per code (what a paper form left empty), summed by the database. Every
+        response since blanks were allowed carries all nine marks (0 or 1), so each aggregation
+        query sees it; older responses have none and no blanks."""
+        values = dict.fromkeys(UNSUR_CODES, 0)
+        wanted: dict[str, Any] = {code: ("sum", f"blank.{code}") for code in UNSUR_CODES}
+        for query in self._scopes(unit_id, months, service_id):
+            for alias, value in self.store.aggregate(query, wanted).items():
+                values[alias] += int(value or 0)
+        return {code: v for code, v in values.items() if v}
+
     def count(self, unit_id: str, months: list[str], service_id: str | None = None) -> int:
         return sum(self.count_matching(q) for q in self._scopes(unit_id, months, service_id))
 

@@ -38,6 +38,7 @@ _REPOSITORIES = {  # attribute: (module, class); each module is imported when fi
     "runs": ("repositories_scoring", "Runs"), "trainings": ("repositories_scoring", "Trainings"),
     "audit": ("repositories_scoring", "Audit"),
     "notifications": ("repositories_notifications", "Notifications"),
+    "annual": ("repositories_annual", "Annual"),
 }
 
 
@@ -47,6 +48,7 @@ class Repositories:
 
     if TYPE_CHECKING:
         from .repositories import AccountRecords, Employees, EvidenceRecords, Idempotency, Outbox, Plans, Reports, Units
+        from .repositories_annual import Annual
         from .repositories_notifications import Notifications
         from .repositories_scoring import Audit, Findings, Results, Runs, Trainings
         from .repositories_surveys import Complainers, Investigations, RateLimits, SurveyKeys, Surveys
@@ -70,6 +72,7 @@ class Repositories:
         trainings: Trainings
         audit: Audit
         notifications: Notifications
+        annual: Annual
 
     def __init__(self, store: Store, now: Callable[[], datetime] = utcnow) -> None:
         self.store = store

@@ -193,6 +193,18 @@ ERRORS: dict[str, tuple[str, str]] = {
     "run_not_found": ("Proses penilaian tidak ditemukan.", "Scoring run not found."),
     "finding_not_found": ("Temuan tidak ditemukan.", "Finding not found."),
     "not_finding_owner": ("Hanya penanggung jawab temuan ini yang dapat mengubahnya.", "Only the owners of this finding can change it."),
+    "not_leader_above": (
+        "Hanya pimpinan unit di atasnya (camat untuk kelurahan; BKPSDM atas nama wali kota untuk kecamatan) yang dapat menetapkan predikat unit ini.",
+        "Only the leader of the unit above (the camat for a kelurahan; BKPSDM for the wali kota, for the kecamatan) can set this unit's predikat.",
+    ),
+    "unit_result_not_found": (
+        "Unit ini belum dinilai untuk periode tersebut: jalankan penilaian dulu, usulan predikat berasal darinya.",
+        "This unit has not been scored for that period: run the scoring first, the proposed predikat comes from it.",
+    ),
+    "annual_not_found": (
+        "Evaluasi tahunan belum disiapkan untuk tahun itu: BKPSDM menghitung usulannya dulu dari hasil bulanan.",
+        "The annual evaluation has not been prepared for that year: BKPSDM first computes the proposals from the monthly results.",
+    ),
     "not_unit_head": ("Hanya kepala unit, BKPSDM dan Inspektorat yang dapat melihat hasil unit ini.", "Only the unit head, BKPSDM and the inspectorate can see this unit's results."),
     "finding_transition": ("Status temuan tidak dapat diubah dari {current} ke {wanted}.", "The finding cannot move from {current} to {wanted}."),
     "resolution_note_required": ("Tuliskan catatan penyelesaian.", "Write a resolution note."),
@@ -310,6 +322,7 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
     "json_invalid": ("JSON tidak sah di baris {line}: {reason}", "invalid JSON on line {line}: {reason}"),
     "not_a_list": ("harus berupa daftar (JSON: [...] atau {{\"{key}\": [...]}})", "must be a list (JSON: [...] or {{\"{key}\": [...]}})"),
     "no_rows": ("tidak ada baris data", "no data rows"),
+    "column_empty": ("kolom tidak ada atau kosong di semua baris", "the column is missing or empty in every row"),
     "column_repeated": ("kolom {column} muncul lebih dari sekali di baris judul", "column {column} appears more than once in the header"),
     "cell_without_column": ("ada isian \"{value}\" di luar kolom yang berjudul", "there is a value \"{value}\" outside the titled columns"),
     "number_too_long": (
@@ -378,3 +391,190 @@ def field_message(code: str, lang: Language, params: dict[str, Any] | None = Non
 def file_message(code: str, lang: Language, params: dict[str, Any] | None = None) -> str:
     pair = FILE_PROBLEMS.get(code)
     return _format(_pick(pair, lang), params or {}) if pair else code
+
+
+# -- the words of the evaluation's codes (the domain keeps codes and numbers) -------------------
+
+PREDIKAT_LABELS: dict[str, tuple[str, str]] = {
+    "sangat_baik": ("Sangat Baik", "Very good"),
+    "baik": ("Baik", "Good"),
+    "butuh_perbaikan": ("Butuh Perbaikan", "Needs improvement"),
+    "kurang_misconduct": ("Kurang/Misconduct", "Poor/misconduct"),
+    "sangat_kurang": ("Sangat Kurang", "Very poor"),
+}
+UNIT_PREDIKAT_LABELS: dict[str, tuple[str, str]] = {
+    "istimewa": ("Istimewa", "Outstanding"),
+    "baik": ("Baik", "Good"),
+    "butuh_perbaikan": ("Butuh Perbaikan", "Needs improvement"),
+    "kurang": ("Kurang", "Poor"),
+    "sangat_kurang": ("Sangat Kurang", "Very poor"),
+}
+RATING_LABELS: dict[str, tuple[str, str]] = {
+    "di_atas_ekspektasi": ("Di Atas Ekspektasi", "Above expectations"),
+    "sesuai_ekspektasi": ("Sesuai Ekspektasi", "Meets expectations"),
+    "di_bawah_ekspektasi": ("Di Bawah Ekspektasi", "Below expectations"),
+}
+
+# One sentence per kind of curve bound (common/domain/curve.py): what the unit's curve asks.
+CURVE_RULES: dict[str, tuple[str, str]] = {
+    "largest": ("{predikat} harus menjadi kelompok terbesar", "{predikat} must be the largest group"),
+    "at_most": ("{predikat} paling banyak {percent}%", "{predikat} at most {percent}%"),
+    "at_least": ("{predikat} paling sedikit {percent}%", "{predikat} at least {percent}%"),
+    "present": ("harus ada pegawai {predikat}", "there must be employees rated {predikat}"),
+}
+# What the distribution shows instead, after the rule.
+CURVE_FINDINGS: dict[str, tuple[str, str]] = {
+    "largest": ("{predikat} {count} orang, tidak lebih banyak dari {rival} ({rival_count} orang)",
+                "{predikat} {count}, not more than {rival} ({rival_count})"),
+    "at_most": ("kini {share} ({count} orang)", "now {share} ({count})"),
+    "at_least": ("kini {share} ({count} orang)", "now {share} ({count})"),
+    "present": ("tidak ada", "there are none"),
+}
+_OR = ("dan/atau", "and/or")
+
+
+def _label_of(labels: dict[str, tuple[str, str]], code: str | None, lang: Language) -> str:
+    return _pick(labels[code], lang) if code in labels else str(code)
+
+
+def predikat_label(code: str | None, lang: Language) -> str:
+    return _label_of(PREDIKAT_LABELS, code, lang)
+
+
+def unit_predikat_label(code: str | None, lang: Language) -> str:
+    return _label_of(UNIT_PREDIKAT_LABELS, code, lang)
+
+
+def rating_label(code: str | None, lang: Language) -> str:
+    return _label_of(RATING_LABELS, code, lang)
+
+
+def _group(predikat: list[str] | tuple[str, ...], lang: Language) -> str:
+    return f" {_pick(_OR, lang)} ".join(predikat_label(p, lang) for p in predikat)
+
+
+def curve_rule_text(kind: str, predikat: list[str] | tuple[str, ...], percent: int | None, lang: Language) -> str:
+    """A bound of a unit's curve in words: "Baik paling banyak 70%"."""
+    return _format(_pick(CURVE_RULES[kind], lang), {"predikat": _group(predikat, lang), "percent": percent})
+
+
+def curve_violation_text(violation: dict[str, Any], lang: Language) -> str:
+    """A broken bound and what the distribution shows: "Baik paling banyak 70%: kini 80%"."""
+    kind = str(violation.get("kind"))
+    if kind not in CURVE_RULES:
+        return str(violation.get("note") or kind)
+    rule = curve_rule_text(kind, violation.get("predikat") or [], violation.get("percent"), lang)
+    share = violation.get("share") or 0
+    found = _format(_pick(CURVE_FINDINGS[kind], lang), {
+        "predikat": _group(violation.get("predikat") or [], lang), "count": violation.get("count"),
+        "share": f"{share * 100:.0f}%",
+        "rival": predikat_label(violation.get("rival"), lang), "rival_count": violation.get("rival_count"),
+    })
+    return f"{rule}: {found}"
+
+
+# -- why a monthly result is what it is (common/domain/scoring.py, Reason) -------------------------
+
+REASONS: dict[str, tuple[str, str]] = {
+    "no_skp": ("Belum ada SKP untuk tahun ini, sehingga capaian tidak dapat diukur.",
+               "There is no SKP for this year, so achievement cannot be measured."),
+    "no_report": ("Tidak ada laporan kinerja untuk periode ini.", "There is no performance report for this period."),
+    "awaiting_review": ("Laporan belum dinilai atasan: Hasil Kerja sementara dihitung dari capaian, "
+                        "Perilaku Kerja dan predikat menunggu penilaian atasan.",
+                        "The report has not been reviewed: Hasil Kerja is provisionally derived from achievement; "
+                        "Perilaku Kerja and the predikat wait for the supervisor's review."),
+    "matrix": ("Hasil Kerja {hasil_kerja} ({source}), Perilaku Kerja {perilaku_kerja}: predikat {predikat} menurut matriks PermenPANRB 6/2022.",
+               "Hasil Kerja {hasil_kerja} ({source}), Perilaku Kerja {perilaku_kerja}: predikat {predikat} by the PermenPANRB 6/2022 matrix."),
+    "mean_capaian": ("Rata-rata capaian indikator {capaian}.", "Mean achievement of the indicators {capaian}."),
+    "returned": ("Laporan dikembalikan untuk perbaikan; nilai dari penilaian terakhir atasan.",
+                 "The report was returned for revision; the ratings are from the supervisor's last review."),
+}
+_SOURCES: dict[str, tuple[str, str]] = {
+    "supervisor": ("penilaian atasan", "the supervisor's rating"),
+    "unit_predikat": ("mengikuti predikat kinerja unit {unit_predikat}, SE MenPANRB 3/2023",
+                      "following the unit's predikat {unit_predikat}, SE MenPANRB 3/2023"),
+}
+
+
+def percent_down(value: float) -> str:
+    """One decimal, rounded down: 89.995% reads 89.9%, never the 90.0% it did not reach."""
+    from decimal import ROUND_FLOOR, Decimal
+
+    return f"{(Decimal(repr(float(value))) * 100).quantize(Decimal('0.1'), rounding=ROUND_FLOOR)}%"
+
+
+def reason_text(code: str, params: dict[str, Any], lang: Language) -> str:
+    if code not in REASONS:
+        return code
+    values = dict(params)
+    if code == "matrix":
+        source = _SOURCES.get(str(params.get("source")), _SOURCES["supervisor"])
+        values = {**values, "hasil_kerja": rating_label(params.get("hasil_kerja"), lang),
+                  "perilaku_kerja": rating_label(params.get("perilaku_kerja"), lang), "predikat": predikat_label(params.get("predikat"), lang),
+                  "source": _format(_pick(source, lang), {"unit_predikat": unit_predikat_label(params.get("unit_predikat"), lang)})}
+    if code == "mean_capaian" and params.get("capaian") is not None:
+        values["capaian"] = percent_down(float(params["capaian"]))
+    return _format(_pick(REASONS[code], lang), values)
+
+
+def with_reasons(result, lang: Language):
+    """An AsnResult with its reasons in words; one stored before the codes keeps its sentences."""
+    if not result.why:
+        return result
+    return result.model_copy(update={"reasons": [reason_text(r.code, r.params, lang) for r in result.why]})
+
+
+# -- findings (common/domain/findings.py): the title and recommendation of each kind -------------
+
+FINDING_TITLES: dict[str, tuple[str, str]] = {
+    "time_management_training": ("{name}: target aspek waktu tidak tercapai 2 dari 3 periode terakhir",
+                                 "{name}: time targets missed in 2 of the last 3 periods"),
+    "missing_reports": ("{name}: tidak melapor tepat waktu dua periode berturut-turut", "{name}: no report on time two periods in a row"),
+    "training_hours": ("{name}: baru {jp} JP pelatihan tahun {year} (hak minimal {required} JP)",
+                       "{name}: only {jp} JP of training in {year} (entitled to at least {required} JP)"),
+    "workload_review": ("Tinjau beban kerja: {why}", "Review the workload: {why}"),
+    "distribution_curve": ("Distribusi predikat pegawai tidak sesuai kurva unit {unit_predikat}",
+                           "The employees' predikat do not follow the curve of the unit's {unit_predikat}"),
+}
+FINDING_RECOMMENDATIONS: dict[str, tuple[str, str]] = {
+    "time_management_training": ("Rekomendasikan pelatihan manajemen waktu dan bahas hambatan penyelesaian layanan.",
+                                 "Recommend time-management training and discuss what holds the services up."),
+    "missing_reports": ("Ajak bicara pegawai tentang kendala pelaporan dan pastikan laporan bulan depan masuk tepat waktu.",
+                        "Talk with the employee about what keeps them from reporting, and make sure next month's report is on time."),
+    "training_hours": ("Daftarkan pegawai pada pelatihan yang relevan sebelum akhir tahun.",
+                       "Enrol the employee in relevant training before the end of the year."),
+    "workload_review": ("Tinjau beban kerja dan alur layanan; pertimbangkan penambahan staf pada seksi yang tertinggal.",
+                        "Review the workload and the service flow; consider more staff where a section falls behind."),
+    "distribution_curve": ("Tinjau kembali penilaian pegawai bersama para atasan. Mengubah penilaian adalah keputusan atasan, bukan sistem.",
+                           "Review the ratings with the supervisors. Changing a rating is the supervisor's decision, not the system's."),
+}
+_WORKLOAD = {
+    "late": ("{share} pegawai tidak melapor tepat waktu", "{share} of staff did not report on time"),
+    "u3": ("unsur Waktu Penyelesaian (U3) bermutu {mutu}", "unsur Waktu Penyelesaian (U3) rated {mutu}"),
+}
+
+
+def finding_texts(kind: str, params: dict[str, Any], lang: Language) -> tuple[str, str]:
+    """A finding's title and recommendation in words, from its kind and params."""
+    values = dict(params)
+    if kind == "workload_review":
+        parts = []
+        if params.get("late_share") is not None:
+            parts.append(_format(_pick(_WORKLOAD["late"], lang), {"share": f"{float(params['late_share']) * 100:.0f}%"}))
+        if params.get("u3_mutu"):
+            parts.append(_format(_pick(_WORKLOAD["u3"], lang), {"mutu": params["u3_mutu"]}))
+        values["why"] = "; ".join(parts)
+    if kind == "distribution_curve":
+        values["unit_predikat"] = unit_predikat_label(params.get("unit_predikat"), lang) if params.get("unit_predikat") else ""
+    title = _format(_pick(FINDING_TITLES[kind], lang), values) if kind in FINDING_TITLES else kind
+    recommendation = _pick(FINDING_RECOMMENDATIONS[kind], lang) if kind in FINDING_RECOMMENDATIONS else ""
+    return title, recommendation
+
+
+def finding_in(finding, lang: Language):
+    """A finding with its title and recommendation in the caller's language; one stored before
+    params keeps its words."""
+    if not finding.params:
+        return finding
+    title, recommendation = finding_texts(finding.kind.value, finding.params, lang)
+    return finding.model_copy(update={"title": title, "recommendation": recommendation})

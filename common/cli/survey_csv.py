@@ -2,7 +2,8 @@
 and optional extras.
 
 Columns (header names are case-insensitive; Indonesian names also work):
-  U1 .. U9                          required, 1-4
+  U1 .. U9                          1-4; an empty cell is a blank unsur (the row counts for the others),
+                                    but every row blank on one unsur means the column is missing
   service_id (layanan)              a service of the unit's catalogue
   service_date (tanggal_layanan)    YYYY-MM-DD
   sex (jenis_kelamin)               L or P
@@ -58,6 +59,9 @@ def read_paper_csv(path: Path, lang: str = "id") -> list[tuple[str, PaperRespons
     records = read_records(path, "responses", lang)
     if not records:
         raise FileRejected([Problem("file", "", file_message("no_rows", lang))])
+    empty = [code for code in UNSUR_CODES if not any(_shape(r)["answers"].get(code) is not None for _, r in records)]
+    if empty:
+        raise FileRejected([Problem("file", code, file_message("column_empty", lang)) for code in empty])
     try:
         return parse([(where, _shape(r)) for where, r in records], PaperResponse, lang)
     except FileRejected as rejected:

@@ -9,12 +9,16 @@ working days, close 10 working days after the follow-up if the reporter is silen
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Container
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from .calendar import add_working_days
 from .errors import Conflict, Invalid
+
+__all__ = ["add_working_days"]  # kept importable from here, where the deadlines use it
 
 
 class SpikeRule(BaseModel):
@@ -142,17 +146,8 @@ class InvestigationSummary(BaseModel):
                    opened_at=investigation.opened_at, due=investigation.due)
 
 
-def add_working_days(start: date, days: int, holidays: frozenset[date]) -> date:
-    """Working days are Monday to Friday that are not public holidays."""
-    current, left = start, days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in holidays:
-            left -= 1
-    return current
-
-
-def due_dates(opened: date, holidays: frozenset[date]) -> DueDates:
+def due_dates(opened: date, holidays: Container[date]) -> DueDates:
+    """SP4N-LAPOR! deadlines in working days; ``holidays`` is a set of days off or a WorkingCalendar."""
     verify = add_working_days(opened, 3, holidays)
     follow = add_working_days(verify, 5, holidays)
     return DueDates(verify_by=verify, follow_up_by=follow, close_by=add_working_days(follow, 10, holidays))

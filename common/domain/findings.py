@@ -11,13 +11,14 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from .errors import Conflict, Invalid
+from .organisation import EmploymentStatus
 from .period import parse_period
 from .reports import Report
 from .scoring import AsnResult, UnitResult
-from .skp import Aspect, SkpPlan, capaian
+from .skp import Aspect, SkpPlan, capaian_exact
 
 BKPSDM = "role:admin"
 
@@ -41,9 +42,32 @@ class FindingRule(BaseModel):
 
     late_share: float = Field(default=0.30, description="a unit where at least this share did not report on time")
     u3_bad_mutu: tuple[str, ...] = ("C", "D")
-    training_jp: int = Field(default=20, description="JP a year every PNS is entitled to (PP 11/2017)")
+    training_min_jp: dict[EmploymentStatus, int | None] = Field(
+        default_factory=lambda: {EmploymentStatus.PNS: 20, EmploymentStatus.PPPK: None},
+        description="the least JP of training a year per employment status, below which a finding opens; none: no minimum. "
+        "PNS: 20 (PP 11/2017). PPPK: none, their development is capped, not owed (PP 49/2018 art. 40)")
+    training_max_jp: dict[EmploymentStatus, int | None] = Field(
+        default_factory=lambda: {EmploymentStatus.PNS: None, EmploymentStatus.PPPK: 24},
+        description="the most JP of development a year the rule provides for, shown beside the JP (PPPK: 24, PP 49/2018 art. 40)")
     training_check_month: int = Field(default=9, description="checked from the scoring of this month on (end of September)")
     due_days: int = Field(default=30, description="days an owner has to act on a finding")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_minimum_for_everyone(cls, data):
+        # The rule before PPPK were told apart had one number, the PNS minimum: it stays that.
+        if isinstance(data, dict) and "training_jp" in data:
+            data = dict(data)
+            data.setdefault("training_min_jp", {EmploymentStatus.PNS: data.pop("training_jp"), EmploymentStatus.PPPK: None})
+            data.pop("training_jp", None)
+        return data
+
+    def training_required(self, status: EmploymentStatus) -> int | None:
+        """The JP a year someone of this status must get, or None when the rule sets no minimum."""
+        return self.training_min_jp.get(status)
+
+    def training_cap(self, status: EmploymentStatus) -> int | None:
+        return self.training_max_jp.get(status)
 
 
 class FindingEvent(BaseModel):
@@ -60,8 +84,9 @@ class Finding(BaseModel):
     subject_id: str = Field(description="a NIP or a unit id")
     unit_id: str
     period: str = Field(description="the period whose scoring raised it")
-    title: str
+    title: str = Field(description="in Bahasa Indonesia, the record's language; the API renders it again from params in the caller's")
     recommendation: str
+    params: dict[str, Any] = Field(default_factory=dict, description="the names and numbers of the title (common/api/messages.py)")
     evidence: dict[str, Any]
     owners: list[str] = Field(description="NIPs of the people who must act, or role:admin for BKPSDM")
     due: date
@@ -103,7 +128,7 @@ def missed_waktu(plan: SkpPlan | None, report: Report | None) -> bool | None:
     for entry in report.content.realisasi:
         indicator = plan.indicator(entry.indicator_id)
         if indicator is not None and indicator.aspect is Aspect.WAKTU:
-            verdicts.append(capaian(indicator, entry.value) < 1.0)
+            verdicts.append(capaian_exact(indicator, entry.value) < 1)
     return any(verdicts) if verdicts else None
 
 
@@ -119,8 +144,7 @@ class Candidate(BaseModel):
     subject_type: str
     subject_id: str
     unit_id: str
-    title: str
-    recommendation: str
+    params: dict[str, Any] = Field(default_factory=dict, description="what the words need: names and numbers (the words are in messages.py)")
     evidence: dict[str, Any]
     owners: list[str]
     due: date
@@ -138,32 +162,32 @@ def asn_candidates(
     training_jp: int,
     rule: FindingRule,
     today: date,
+    status: EmploymentStatus = EmploymentStatus.PNS,
 ) -> list[Candidate]:
-    """``waktu_missed`` and ``deadlines_missed`` run oldest first and end with this period."""
+    """``waktu_missed`` and ``deadlines_missed`` run oldest first and end with this period;
+    ``training_jp`` is the JP of trainings that ended by the period's end."""
     owner = [result.supervisor_nip] if result.supervisor_nip else [BKPSDM]
     due = today + timedelta(days=rule.due_days)
     found = []
     if sum(1 for m in waktu_missed[-3:] if m) >= 2:
         found.append(Candidate(
             kind=FindingKind.TIME_MANAGEMENT_TRAINING, subject_type="asn", subject_id=result.nip, unit_id=result.unit_id,
-            title=f"{result.name}: target aspek waktu tidak tercapai 2 dari 3 periode terakhir",
-            recommendation="Rekomendasikan pelatihan manajemen waktu dan bahas hambatan penyelesaian layanan.",
+            params={"name": result.name},
             evidence={"waktu_missed": waktu_missed[-3:]}, owners=owner, due=due,
         ))
     if len(deadlines_missed) >= 2 and all(deadlines_missed[-2:]):
         found.append(Candidate(
             kind=FindingKind.MISSING_REPORTS, subject_type="asn", subject_id=result.nip, unit_id=result.unit_id,
-            title=f"{result.name}: tidak melapor tepat waktu dua periode berturut-turut",
-            recommendation="Ajak bicara pegawai tentang kendala pelaporan dan pastikan laporan bulan depan masuk tepat waktu.",
+            params={"name": result.name},
             evidence={"deadlines_missed": deadlines_missed[-2:]}, owners=owner, due=due,
         ))
     year, month = parse_period(result.period)
-    if month >= rule.training_check_month and training_jp < rule.training_jp:
+    required = rule.training_required(status)
+    if required is not None and month >= rule.training_check_month and training_jp < required:
         found.append(Candidate(
             kind=FindingKind.TRAINING_HOURS, subject_type="asn", subject_id=result.nip, unit_id=result.unit_id,
-            title=f"{result.name}: baru {training_jp} JP pelatihan tahun {year} (hak minimal {rule.training_jp} JP)",
-            recommendation="Daftarkan pegawai pada pelatihan yang relevan sebelum akhir tahun.",
-            evidence={"jp": training_jp, "required": rule.training_jp, "year": year},
+            params={"name": result.name, "jp": training_jp, "required": required, "year": year},
+            evidence={"jp": training_jp, "required": required, "year": year, "status": status.value},
             owners=sorted(set(owner) | {BKPSDM}), due=date(year, 12, 31), once_per_year=True,
         ))
     return found
@@ -176,24 +200,17 @@ def unit_candidates(unit: UnitResult, head_nip: str | None, u3_mutu: str | None,
     found = []
     late = unit.late_share is not None and unit.late_share >= rule.late_share
     if late or u3_mutu in rule.u3_bad_mutu:
-        reasons = []
-        if late:
-            reasons.append(f"{unit.late_share:.0%} pegawai tidak melapor tepat waktu")
-        if u3_mutu in rule.u3_bad_mutu:
-            reasons.append(f"unsur Waktu Penyelesaian (U3) bermutu {u3_mutu}")
         found.append(Candidate(
             kind=FindingKind.WORKLOAD_REVIEW, subject_type="unit", subject_id=unit.unit_id, unit_id=unit.unit_id,
-            title=f"Tinjau beban kerja: {'; '.join(reasons)}",
-            recommendation="Tinjau beban kerja dan alur layanan; pertimbangkan penambahan staf pada seksi yang tertinggal.",
+            params={"late_share": unit.late_share if late else None, "u3_mutu": u3_mutu if u3_mutu in rule.u3_bad_mutu else None},
             evidence={"late_share": unit.late_share, "u3_nrr": unit.ikm.nrr.get("U3") if unit.ikm and unit.ikm.nrr else None, "u3_mutu": u3_mutu},
             owners=sorted(set(head) | {BKPSDM}), due=due,
         ))
     if unit.curve is not None and unit.curve.violations:
         found.append(Candidate(
             kind=FindingKind.DISTRIBUTION_CURVE, subject_type="unit", subject_id=unit.unit_id, unit_id=unit.unit_id,
-            title=f"Distribusi predikat pegawai tidak sesuai kurva unit {unit.predikat.value if unit.predikat else ''}",
-            recommendation="Tinjau kembali penilaian pegawai bersama para atasan. Mengubah penilaian adalah keputusan atasan, bukan sistem.",
-            evidence={"violations": unit.curve.violations, "counts": {k.value: v for k, v in unit.curve.counts.items()}},
+            params={"unit_predikat": unit.predikat.value if unit.predikat else None},
+            evidence={"violations": [v.model_dump(mode="json") for v in unit.curve.violations], "counts": {k.value: v for k, v in unit.curve.counts.items()}},
             owners=head, due=due,
         ))
     return found

@@ -10,6 +10,7 @@ Mutu is classified on the converted value (IKM), never on the unconverted NRR.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -44,15 +45,36 @@ MUTU_LABEL = {Mutu.A: "Sangat Baik", Mutu.B: "Baik", Mutu.C: "Kurang Baik", Mutu
 MUTU_LABEL_EN = {Mutu.A: "Very good", Mutu.B: "Good", Mutu.C: "Poor", Mutu.D: "Bad"}
 
 
+class PopulationBasis(StrEnum):
+    PRO_RATA = "pro_rata"  # the period's share of the year's population: a month is 1/12 (the default)
+    ANNUAL = "annual"  # the year's population whatever the period (the older convention)
+
+
 class Sample(BaseModel):
-    population: int | None = Field(description="people served in a year, from the unit catalogue")
-    required: int | None = Field(description="Krejcie-Morgan sample size for that population")
+    population: int | None = Field(description="people served in the period evaluated (see basis)")
+    required: int | None = Field(description="Krejcie-Morgan sample size for that population, never more than it")
     reached: bool | None = Field(description="n >= required; a result below it is shown with a warning, not hidden")
+    annual_population: int | None = Field(default=None, description="people served in a year, from the unit catalogue")
+    basis: PopulationBasis | None = Field(default=None, description="how the period's population follows from the year's")
+
+
+def period_population(annual: int | None, months: int, basis: PopulationBasis = PopulationBasis.PRO_RATA) -> int | None:
+    """People served in a period of ``months`` months: the year's population pro rata (rounded up,
+    so a month of a small office still counts its last person), or the year's as it is."""
+    if annual is None:
+        return None
+    if basis is PopulationBasis.ANNUAL or months >= 12:
+        return annual
+    return max(1, math.ceil(Fraction(annual * months, 12)))
 
 
 class IkmResult(BaseModel):
     n: int = Field(description="respondents counted (months with 1 to k-1 respondents are left out: see withheld)")
-    nrr: dict[str, float] | None = Field(description="average answer per unsur, 1..4, to three decimals")
+    nrr: dict[str, float | None] | None = Field(
+        description="average answer per unsur, 1..4, to three decimals, over the answers given to it; null for an unsur with "
+        "too few answers to show")
+    answers: dict[str, int] | None = Field(default=None, description="answers per unsur: a paper form's blank unsur is not one")
+    incomplete: list[str] = Field(default_factory=list, description="unsur with too few answers: their NRR and the IKM are not shown")
     ikm: float | None = Field(description="25..100, two decimals")
     mutu: Mutu | None
     mutu_label: str | None
@@ -104,49 +126,65 @@ def krejcie_morgan_formula(population: int) -> int:
 
 
 def krejcie_morgan(population: int) -> int:
-    """The sample a unit needs for its population served.
+    """The sample a unit needs for its population N, never more than N.
 
-    The published table, read at the smallest tabulated population at or above
-    N (never a smaller sample than the table asks), which is what offices look
-    up: 100 -> 80, 550 -> 226, 1,000 -> 278, 100,000 -> 384. The formula rounded
-    up agrees within two respondents (550 -> 227, 100,000 -> 383); the table is
-    used so an office's published sample matches ours. Below 10 everyone is asked.
+    At a tabulated N, the published table (what offices look up: 100 -> 80, 550 -> 226,
+    1,000 -> 278). Between two rows, the formula rounded up, kept within the two rows'
+    samples (N = 11 -> 11, 31 -> 29, 100,000 -> 383): the formula never exceeds N, and
+    the bounds keep a larger office from needing fewer respondents where the table
+    rounds a row down. From the last row (1,000,000) on, 384. Below 10, everyone.
     """
     if population < 1:
         raise ValueError("population must be at least 1")
     if population < 10:
         return population
-    for tabulated, sample in KREJCIE_MORGAN_TABLE:
-        if population <= tabulated:
-            return sample
-    return KREJCIE_MORGAN_TABLE[-1][1]
+    last_population, last_sample = KREJCIE_MORGAN_TABLE[-1]
+    if population >= last_population:
+        return last_sample
+    index = bisect.bisect_left(_ROWS, population)
+    row, sample = KREJCIE_MORGAN_TABLE[index]
+    if row == population:
+        return sample
+    below = KREJCIE_MORGAN_TABLE[index - 1][1]  # population > 10, so there is a row below
+    return max(below, min(sample, krejcie_morgan_formula(population)))
 
 
-def ikm_from_sums(n: int, sums: dict[str, int], weights: Weights = Weights.EXACT, population: int | None = None) -> IkmResult:
-    """IKM from the number of respondents and the sum of answers per unsur."""
+_ROWS = [row for row, _ in KREJCIE_MORGAN_TABLE]
+
+
+def ikm_from_sums(n: int, sums: dict[str, int], weights: Weights = Weights.EXACT, population: int | None = None,
+                  answered: dict[str, int] | None = None, min_answers: int = 1, sample: Sample | None = None) -> IkmResult:
+    """IKM from the number of respondents, the sum of answers per unsur and, when some left
+    an unsur blank, the answers per unsur (``answered``; everyone answered when absent).
+
+    NRR per unsur is over that unsur's own answers (PermenPANRB 14/2017). An unsur with fewer
+    than ``min_answers`` answers has no NRR, and then there is no IKM: the nine unsur make it.
+    """
     required = krejcie_morgan(population) if population else None
-    sample = Sample(population=population, required=required, reached=(n >= required) if required else None)
+    sample = sample or Sample(population=population, required=required, reached=(n >= required) if required else None)
     if n == 0:
         return IkmResult(n=0, nrr=None, ikm=None, mutu=None, mutu_label=None, weakest=[], sample=sample)
     missing = [code for code in UNSUR_CODES if code not in sums]
     if missing:
         raise ValueError(f"sums missing for {missing}")
+    counts = {code: n for code in UNSUR_CODES} | dict(answered or {})
     for code in UNSUR_CODES:
-        if not n <= sums[code] <= 4 * n:
-            raise ValueError(f"sum of {code} ({sums[code]}) is impossible for {n} answers of 1-4")
-    nrr = {code: Fraction(sums[code], n) for code in UNSUR_CODES}
-    ikm = round2(sum(nrr.values(), Fraction(0)) * WEIGHT[weights] * 25)
-    lowest = min(nrr.values())
+        if not 0 <= counts[code] <= n:
+            raise ValueError(f"{code} has {counts[code]} answers from {n} respondents")
+        if not counts[code] <= sums[code] <= 4 * counts[code]:
+            raise ValueError(f"sum of {code} ({sums[code]}) is impossible for {counts[code]} answers of 1-4")
+    floor = max(1, min_answers)
+    known = {code: Fraction(sums[code], counts[code]) for code in UNSUR_CODES if counts[code] >= floor}
+    incomplete = [code for code in UNSUR_CODES if code not in known]
+    nrr = {code: round(float(Decimal(v.numerator) / Decimal(v.denominator)), 3) if v is not None else None
+           for code, v in ((c, known.get(c)) for c in UNSUR_CODES)}
+    lowest = min(known.values()) if known else None
+    base = dict(n=n, nrr=nrr, answers=counts, incomplete=incomplete, weakest=[c for c, v in known.items() if v == lowest], sample=sample)
+    if incomplete:
+        return IkmResult(**base, ikm=None, mutu=None, mutu_label=None)
+    ikm = round2(sum(known.values(), Fraction(0)) * WEIGHT[weights] * 25)
     mutu = mutu_of(ikm)
-    return IkmResult(
-        n=n,
-        nrr={code: float(Decimal(v.numerator) / Decimal(v.denominator)).__round__(3) for code, v in nrr.items()},
-        ikm=float(ikm),
-        mutu=mutu,
-        mutu_label=MUTU_LABEL[mutu],
-        weakest=[code for code, v in nrr.items() if v == lowest],
-        sample=sample,
-    )
+    return IkmResult(**base, ikm=float(ikm), mutu=mutu, mutu_label=MUTU_LABEL[mutu])
 
 
 def unsur_mutu(n: int, total: int) -> Mutu | None:
@@ -154,9 +192,11 @@ def unsur_mutu(n: int, total: int) -> Mutu | None:
     return mutu_of(round2(Fraction(total, n) * 25)) if n else None
 
 
-def ikm_from_answers(rows: list[dict[str, int]], weights: Weights = Weights.EXACT, population: int | None = None) -> IkmResult:
-    sums = {code: sum(row[code] for row in rows) for code in UNSUR_CODES}
-    return ikm_from_sums(len(rows), sums, weights, population)
+def ikm_from_answers(rows: list[dict[str, int | None]], weights: Weights = Weights.EXACT, population: int | None = None) -> IkmResult:
+    """IKM of answer rows; an unsur missing from a row (or None) is a blank, not an answer."""
+    sums = {code: sum(row.get(code) or 0 for row in rows) for code in UNSUR_CODES}
+    answered = {code: sum(1 for row in rows if row.get(code) is not None) for code in UNSUR_CODES}
+    return ikm_from_sums(len(rows), sums, weights, population, answered=answered)
 
 
 def unsur_name(code: str) -> str:

@@ -38,6 +38,19 @@ class EmploymentStatus(StrEnum):
     PPPK = "PPPK"
 
 
+class FunctionalLevel(StrEnum):
+    """Jenjang jabatan fungsional, with the annual angka kredit coefficient (PermenPANRB 1/2023)."""
+
+    PEMULA = "pemula"
+    TERAMPIL = "terampil"
+    MAHIR = "mahir"
+    PENYELIA = "penyelia"
+    AHLI_PERTAMA = "ahli_pertama"
+    AHLI_MUDA = "ahli_muda"
+    AHLI_MADYA = "ahli_madya"
+    AHLI_UTAMA = "ahli_utama"
+
+
 class ServiceType(BaseModel):
     """A service (jenis layanan) in a unit's catalogue."""
 
@@ -72,6 +85,8 @@ class Employee(BaseModel):
     supervisor_nip: Nip | None = None
     jabatan: str = Field(default="", max_length=200, description="position title")
     status: EmploymentStatus = EmploymentStatus.PNS
+    functional_level: FunctionalLevel | None = Field(
+        default=None, description="jenjang of a functional position (jabatan fungsional), for angka kredit; none for others")
     role: Role = Role.ASN
     language: Language = Language.ID
     active: bool = True

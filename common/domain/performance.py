@@ -12,10 +12,11 @@ from statistics import fmean
 
 from pydantic import BaseModel, Field
 
+from .annual import AnnualResult
 from .period import period_of, periods_of_year, report_deadline
 from .ratings import Predikat, Rating
 from .reports import Decision, Report
-from .scoring import AsnResult, Outcome
+from .scoring import AsnResult, Outcome, Reason
 from .skp import Indicator, SkpPlan, capaian, category
 
 
@@ -63,7 +64,8 @@ class MonthProgress(BaseModel):
     feedback: list[Feedback] = Field(default_factory=list)
     predikat: Predikat | None = Field(default=None, description="set once the monthly scoring has run")
     outcome: Outcome | None = Field(default=None, description="the scoring's outcome: scored, awaiting_review, no_report, no_skp")
-    reasons: list[str] = Field(default_factory=list, description="why this predikat, from the scoring")
+    why: list[Reason] = Field(default_factory=list, description="why this predikat, from the scoring, as codes")
+    reasons: list[str] = Field(default_factory=list, description="why this predikat, in the request's language")
 
 
 class PerformanceView(BaseModel):
@@ -77,7 +79,10 @@ class PerformanceView(BaseModel):
     capaian_to_date: float | None = Field(default=None, description="mean over indicators")
     months: list[MonthProgress]
     training_jp: int = Field(default=0, description="JP of training recorded this year")
-    training_required_jp: int = 20
+    training_required_jp: int | None = Field(
+        default=20, description="the least JP a year the rule asks of this person (PNS 20, PP 11/2017); null when none (PPPK)")
+    training_max_jp: int | None = Field(default=None, description="the most JP a year the rule provides for (PPPK 24, PP 49/2018 art. 40)")
+    annual: AnnualResult | None = Field(default=None, description="the year's evaluation once BKPSDM prepared it: proposal, decision, angka kredit")
 
 
 def build_view(
@@ -92,7 +97,8 @@ def build_view(
     now: datetime,
     deadline_day: int,
     training_jp: int = 0,
-    training_required_jp: int = 20,
+    training_required_jp: int | None = 20,
+    training_max_jp: int | None = None,
 ) -> PerformanceView:
     current = period_of(now)
     periods = [p for p in periods_of_year(year) if p <= current]
@@ -111,12 +117,13 @@ def build_view(
         months=months,
         training_jp=training_jp,
         training_required_jp=training_required_jp,
+        training_max_jp=training_max_jp,
     )
 
 
 def _month(period: str, report: Report | None, result: AsnResult | None, now: datetime, deadline_day: int) -> MonthProgress:
     deadline = report_deadline(period, deadline_day)
-    scored = {"predikat": result.predikat, "outcome": result.outcome, "reasons": result.reasons} if result else {}
+    scored = {"predikat": result.predikat, "outcome": result.outcome, "why": result.why, "reasons": result.reasons} if result else {}
     if report is None:
         state = MonthState.MISSING if now >= deadline else MonthState.OPEN
         return MonthProgress(period=period, state=state, deadline=deadline, **scored)

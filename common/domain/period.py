@@ -69,6 +69,12 @@ def is_future(period: str, now: datetime, tz: ZoneInfo = WIB) -> bool:
     return period > period_of(now, tz)
 
 
+def last_day(period: str) -> date:
+    """The period's last day (WIB): what happened by then counts for it."""
+    year, month = parse_period(period)
+    return (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+
+
 def periods_of_year(year: int) -> list[str]:
     return [f"{year:04d}-{month:02d}" for month in range(1, 13)]
 

@@ -8,15 +8,19 @@ open is decided here and documented in docs/rules.md.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
-from statistics import fmean
+from fractions import Fraction
 
 from pydantic import BaseModel, Field
 
+from .curve import HEAD_RATING, CurveCheck, UnitPredikat, check_curve
 from .ikm import IkmResult
 from .ratings import Predikat, Rating, predikat
 from .reports import Decision, Report
-from .skp import Aspect, SkpPlan, capaian, category, default_hasil_kerja
+from .skp import Aspect, SkpPlan, capaian, category, default_hasil_kerja, exact, mean_capaian
+
+__all__ = ["CurveCheck", "UnitPredikat", "check_curve"]  # the curve lives in .curve; these names stay importable from here
 
 
 class Outcome(StrEnum):
@@ -35,6 +39,17 @@ class IndicatorScore(BaseModel):
     category: Rating
 
 
+class Reason(BaseModel):
+    """One reason of a result: a code and its numbers; the words are in common/api/messages.py."""
+
+    code: str = Field(description="no_skp, no_report, awaiting_review, matrix, mean_capaian or returned")
+    params: dict[str, str | float | None] = Field(default_factory=dict)
+
+
+def _reason(code: str, **params) -> Reason:
+    return Reason(code=code, params={k: (v.value if isinstance(v, StrEnum) else v) for k, v in params.items()})
+
+
 class AsnResult(BaseModel):
     nip: str
     name: str
@@ -45,12 +60,15 @@ class AsnResult(BaseModel):
     report_id: str | None = None
     late: bool | None = None
     indicators: list[IndicatorScore] = Field(default_factory=list)
-    capaian: float | None = Field(default=None, description="mean capaian of the reported indicators")
+    capaian: float | None = Field(default=None, description="mean capaian of the reported indicators, not rounded")
     hasil_kerja: Rating | None = None
-    hasil_kerja_source: str | None = Field(default=None, description="supervisor, or default (derived from capaian)")
+    hasil_kerja_source: str | None = Field(
+        default=None, description="supervisor; default (derived from capaian); or unit_predikat (a unit head: the unit's predikat)")
+    unit_predikat: UnitPredikat | None = Field(default=None, description="for a unit head: the unit's predikat their Hasil Kerja follows")
     perilaku_kerja: Rating | None = None
     predikat: Predikat | None = None
-    reasons: list[str] = Field(default_factory=list, description="why, in Bahasa Indonesia, for the ASN")
+    why: list[Reason] = Field(default_factory=list, description="why this outcome and predikat, as codes and numbers")
+    reasons: list[str] = Field(default_factory=list, description="why, in the request's language (rendered from why by the API)")
 
 
 def score_asn(
@@ -58,9 +76,9 @@ def score_asn(
 ) -> AsnResult:
     base = {"nip": nip, "name": name, "unit_id": unit_id, "supervisor_nip": supervisor_nip, "period": period}
     if plan is None:
-        return AsnResult(**base, outcome=Outcome.NO_SKP, reasons=["Belum ada SKP untuk tahun ini, sehingga capaian tidak dapat diukur."])
+        return AsnResult(**base, outcome=Outcome.NO_SKP, why=[_reason("no_skp")])
     if report is None:
-        return AsnResult(**base, outcome=Outcome.NO_REPORT, reasons=["Tidak ada laporan kinerja untuk periode ini."])
+        return AsnResult(**base, outcome=Outcome.NO_REPORT, why=[_reason("no_report")])
 
     indicators = []
     for entry in report.content.realisasi:
@@ -72,7 +90,8 @@ def score_asn(
             IndicatorScore(indicator_id=indicator.id, aspect=indicator.aspect, target=indicator.target,
                            realisasi=entry.value, capaian=value, category=category(value))
         )
-    mean = round(fmean(i.capaian for i in indicators), 4) if indicators else None
+    exact_mean = mean_capaian([i.capaian for i in indicators])
+    mean = float(exact_mean) if exact_mean is not None else None
     reported = {**base, "report_id": report.id, "late": report.late, "indicators": indicators, "capaian": mean}
     review = _review_of_current_revision(report)
     if review is None:
@@ -82,22 +101,16 @@ def score_asn(
             outcome=Outcome.AWAITING_REVIEW,
             hasil_kerja=derived,
             hasil_kerja_source="default" if derived else None,
-            reasons=[
-                "Laporan belum dinilai atasan: Hasil Kerja sementara dihitung dari capaian, "
-                "Perilaku Kerja dan predikat menunggu penilaian atasan."
-            ],
+            why=[_reason("awaiting_review")],
         )
     result = predikat(review.hasil_kerja, review.perilaku_kerja)
-    reasons = [
-        f"Hasil Kerja {_label(review.hasil_kerja)} (penilaian atasan), Perilaku Kerja {_label(review.perilaku_kerja)}: "
-        f"predikat {_PREDIKAT_LABEL[result]} menurut matriks PermenPANRB 6/2022."
-    ]
+    why = [_reason("matrix", hasil_kerja=review.hasil_kerja, perilaku_kerja=review.perilaku_kerja, predikat=result, source="supervisor")]
     if mean is not None:
-        reasons.append(f"Rata-rata capaian indikator {mean * 100:.1f}%.")
+        why.append(_reason("mean_capaian", capaian=mean))
     if review.decision is Decision.RETURN:
-        reasons.append("Laporan dikembalikan untuk perbaikan; nilai dari penilaian terakhir atasan.")
+        why.append(_reason("returned"))
     return AsnResult(**reported, outcome=Outcome.SCORED, hasil_kerja=review.hasil_kerja, hasil_kerja_source="supervisor",
-                     perilaku_kerja=review.perilaku_kerja, predikat=result, reasons=reasons)
+                     perilaku_kerja=review.perilaku_kerja, predikat=result, why=why)
 
 
 def _review_of_current_revision(report: Report):
@@ -106,26 +119,24 @@ def _review_of_current_revision(report: Report):
     return latest if latest is not None and latest.revision == report.revision else None
 
 
-_RATING_LABEL = {Rating.DI_ATAS: "Di Atas Ekspektasi", Rating.SESUAI: "Sesuai Ekspektasi", Rating.DI_BAWAH: "Di Bawah Ekspektasi"}
-_PREDIKAT_LABEL = {
-    Predikat.SANGAT_BAIK: "Sangat Baik", Predikat.BAIK: "Baik", Predikat.BUTUH_PERBAIKAN: "Butuh Perbaikan",
-    Predikat.KURANG: "Kurang/Misconduct", Predikat.SANGAT_KURANG: "Sangat Kurang",
-}
-
-
-def _label(rating: Rating) -> str:
-    return _RATING_LABEL[rating]
+def as_unit_head(result: AsnResult, unit: UnitPredikat) -> AsnResult:
+    """A unit head's Hasil Kerja is the unit's predikat (SE MenPANRB 3/2023), mapped by
+    ``HEAD_RATING``; their Perilaku Kerja stays their supervisor's, the matrix gives the predikat."""
+    if result.outcome not in (Outcome.SCORED, Outcome.AWAITING_REVIEW):
+        return result
+    rating = HEAD_RATING[unit]
+    changes: dict = {"hasil_kerja": rating, "hasil_kerja_source": "unit_predikat", "unit_predikat": unit}
+    if result.outcome is Outcome.SCORED and result.perilaku_kerja is not None:
+        changes["predikat"] = predikat(rating, result.perilaku_kerja)
+        changes["why"] = [
+            _reason("matrix", hasil_kerja=rating, perilaku_kerja=result.perilaku_kerja, predikat=changes["predikat"],
+                    source="unit_predikat", unit_predikat=unit),
+            *[r for r in result.why if r.code != "matrix"],
+        ]
+    return result.model_copy(update=changes)
 
 
 # -- the unit ------------------------------------------------------------------
-
-class UnitPredikat(StrEnum):
-    ISTIMEWA = "istimewa"
-    BAIK = "baik"
-    BUTUH_PERBAIKAN = "butuh_perbaikan"
-    KURANG = "kurang"
-    SANGAT_KURANG = "sangat_kurang"
-
 
 _RANK = {UnitPredikat.SANGAT_KURANG: 1, UnitPredikat.KURANG: 2, UnitPredikat.BUTUH_PERBAIKAN: 3, UnitPredikat.BAIK: 4, UnitPredikat.ISTIMEWA: 5}
 _BY_RANK = {rank: p for p, rank in _RANK.items()}
@@ -147,14 +158,16 @@ class UnitRule(BaseModel):
     weights: dict[str, float] = Field(default_factory=lambda: {"ikm": 0.4, "on_time": 0.3, "capaian": 0.3})
 
 
-def band(value: float, thresholds: tuple[float, float, float, float]) -> UnitPredikat:
+def band(value: float | Fraction, thresholds: tuple[float, float, float, float]) -> UnitPredikat:
+    """The band of a measure, on its exact value (an on-time share of 94.996% is not 95%)."""
     for limit, result in zip(thresholds, (UnitPredikat.ISTIMEWA, UnitPredikat.BAIK, UnitPredikat.BUTUH_PERBAIKAN, UnitPredikat.KURANG)):
-        if value >= limit:
+        if exact(value) >= exact(limit):
             return result
     return UnitPredikat.SANGAT_KURANG
 
 
-def unit_predikat(rule: UnitRule, ikm: float | None, on_time: float | None, mean_capaian: float | None) -> tuple[UnitPredikat | None, dict[str, str]]:
+def unit_predikat(rule: UnitRule, ikm: float | None, on_time: float | Fraction | None,
+                  mean_capaian: float | Fraction | None) -> tuple[UnitPredikat | None, dict[str, str]]:
     measures = {
         "ikm": band(ikm, rule.ikm_bands) if ikm is not None else None,
         "on_time": band(on_time, rule.on_time_bands) if on_time is not None else None,
@@ -168,55 +181,17 @@ def unit_predikat(rule: UnitRule, ikm: float | None, on_time: float | None, mean
     return _BY_RANK[min(5, max(1, int(mean + 0.5)))], {k: v.value for k, v in known.items()}
 
 
-# -- the distribution curve (SE MenPANRB 3/2023) --------------------------------
+class PredikatDecision(BaseModel):
+    """The leader above's decision on a unit's predikat (SE MenPANRB 3/2023): who, when, why.
+    Kept with the unit's result, newest last in ``UnitResult.decisions``, so a later decision
+    (or an objection's, issue 17) adds to the record instead of replacing it."""
 
-class CurveCheck(BaseModel):
-    counts: dict[Predikat, int]
-    shares: dict[Predikat, float]
-    rated: int
-    violations: list[str] = Field(description="each rule of the curve that the distribution breaks, in Bahasa Indonesia")
-
-    @property
-    def ok(self) -> bool:
-        return not self.violations
-
-
-def check_curve(unit: UnitPredikat, results: list[Predikat]) -> CurveCheck:
-    counts = {p: sum(r is p for r in results) for p in Predikat}
-    rated = len(results)
-    shares = {p: round(counts[p] / rated, 4) if rated else 0.0 for p in Predikat}
-    sb, b, bp, k, sk = (shares[p] for p in (Predikat.SANGAT_BAIK, Predikat.BAIK, Predikat.BUTUH_PERBAIKAN, Predikat.KURANG, Predikat.SANGAT_KURANG))
-    v: list[str] = []
-    if rated == 0:
-        return CurveCheck(counts=counts, shares=shares, rated=0, violations=[])
-    if unit is UnitPredikat.ISTIMEWA:
-        if sb > 0.70:
-            v.append(f"Sangat Baik {sb:.0%}, melebihi batas 70% untuk unit Istimewa")
-    elif unit is UnitPredikat.BAIK:
-        if b > 0.70:
-            v.append(f"Baik {b:.0%}, melebihi batas 70% untuk unit Baik")
-        if counts[Predikat.BUTUH_PERBAIKAN] + counts[Predikat.KURANG] == 0:
-            v.append("unit Baik harus memiliki pegawai Butuh Perbaikan dan/atau Kurang/Misconduct")
-    elif unit is UnitPredikat.BUTUH_PERBAIKAN:
-        if bp < 0.60:
-            v.append(f"Butuh Perbaikan {bp:.0%}, kurang dari 60% untuk unit Butuh Perbaikan")
-        if sb > 0.10:
-            v.append(f"Sangat Baik {sb:.0%}, melebihi batas 10%")
-    elif unit is UnitPredikat.KURANG:
-        if k < 0.60:
-            v.append(f"Kurang/Misconduct {k:.0%}, kurang dari 60% untuk unit Kurang")
-        if bp < 0.10:
-            v.append(f"Butuh Perbaikan {bp:.0%}, kurang dari 10%")
-        if sb > 0.10:
-            v.append(f"Sangat Baik {sb:.0%}, melebihi batas 10%")
-    elif unit is UnitPredikat.SANGAT_KURANG:
-        if sk < 0.60:
-            v.append(f"Sangat Kurang {sk:.0%}, kurang dari 60% untuk unit Sangat Kurang")
-        if k + bp < 0.10:
-            v.append(f"Kurang dan/atau Butuh Perbaikan {k + bp:.0%}, kurang dari 10%")
-        if counts[Predikat.SANGAT_BAIK] > 0:
-            v.append("unit Sangat Kurang tidak boleh memiliki pegawai Sangat Baik")
-    return CurveCheck(counts=counts, shares=shares, rated=rated, violations=v)
+    predikat: UnitPredikat
+    proposed: UnitPredikat | None = Field(description="the computed proposal the leader above saw")
+    status: str = Field(description="confirmed (kept the proposal) or set (chose another)")
+    by: str = Field(description="the NIP (or account) of the leader above")
+    at: datetime
+    reason: str
 
 
 class UnitResult(BaseModel):
@@ -229,33 +204,79 @@ class UnitResult(BaseModel):
     late_share: float | None
     mean_capaian: float | None
     ikm: IkmResult | None
-    predikat: UnitPredikat | None
-    bands: dict[str, str] = Field(default_factory=dict, description="the band of each measure that fed the predikat")
+    predikat: UnitPredikat | None = Field(description="the unit's predikat: the leader above's decision, else the computed proposal")
+    proposed_predikat: UnitPredikat | None = Field(default=None, description="computed from the measures: the proposal")
+    predikat_status: str | None = Field(
+        default=None, description="proposed (no decision yet), confirmed (the leader above kept the proposal) or set (they chose another)")
+    bands: dict[str, str] = Field(default_factory=dict, description="the band of each measure that fed the proposal")
     outcomes: dict[Outcome, int]
     curve: CurveCheck | None
+    decisions: list[PredikatDecision] = Field(default_factory=list, description="the leader above's decisions, oldest first; the last holds")
+
+    @property
+    def decision(self) -> PredikatDecision | None:
+        return self.decisions[-1] if self.decisions else None
 
 
-def unit_result(unit_id: str, period: str, results: list[AsnResult], ikm: IkmResult | None, rule: UnitRule) -> UnitResult:
+def unit_result(unit_id: str, period: str, results: list[AsnResult], ikm: IkmResult | None, rule: UnitRule,
+                decided: UnitPredikat | None = None) -> UnitResult:
+    """The unit's measures, the proposed predikat, and the curve of the predikat that holds:
+    ``decided`` (the leader above's) when there is one."""
     expected = [r for r in results if r.outcome is not Outcome.NO_SKP]
     reported = [r for r in expected if r.outcome is not Outcome.NO_REPORT]
     on_time = [r for r in reported if not r.late]
     capaians = [r.capaian for r in reported if r.capaian is not None]
-    on_time_share = round(len(on_time) / len(expected), 4) if expected else None
-    mean_capaian = round(fmean(capaians), 4) if capaians else None
-    predikat_, bands = unit_predikat(rule, ikm.ikm if ikm and ikm.ikm is not None else None, on_time_share, mean_capaian)
-    rated = [r.predikat for r in results if r.predikat is not None]
-    return UnitResult(
+    exact_on_time = Fraction(len(on_time), len(expected)) if expected else None
+    exact_capaian = mean_capaian(capaians)
+    proposed, bands = unit_predikat(rule, ikm.ikm if ikm and ikm.ikm is not None else None, exact_on_time, exact_capaian)
+    effective = decided or proposed
+    status = None if effective is None else "proposed" if decided is None else "confirmed" if decided is proposed else "set"
+    unit = UnitResult(
         unit_id=unit_id,
         period=period,
         employees=len(results),
         reported=len(reported),
         on_time=len(on_time),
-        on_time_share=on_time_share,
-        late_share=round(1 - len(on_time) / len(expected), 4) if expected else None,
-        mean_capaian=mean_capaian,
+        on_time_share=round(float(exact_on_time), 4) if exact_on_time is not None else None,
+        late_share=round(float(1 - exact_on_time), 4) if exact_on_time is not None else None,
+        mean_capaian=round(float(exact_capaian), 4) if exact_capaian is not None else None,
         ikm=ikm,
-        predikat=predikat_,
+        predikat=effective,
+        proposed_predikat=proposed,
+        predikat_status=status,
         bands=bands,
         outcomes={o: sum(r.outcome is o for r in results) for o in Outcome},
-        curve=check_curve(predikat_, rated) if predikat_ else None,
+        curve=None,
     )
+    return with_curve(unit, results)
+
+
+def with_curve(unit: UnitResult, results: list[AsnResult]) -> UnitResult:
+    """The curve check of the unit's predikat over the employees who have a predikat."""
+    rated = [r.predikat for r in results if r.predikat is not None]
+    return unit.model_copy(update={"curve": check_curve(unit.predikat, rated) if unit.predikat else None})
+
+
+def with_head(unit: UnitResult, results: list[AsnResult], head_nip: str | None) -> tuple[UnitResult, list[AsnResult]]:
+    """The head takes the unit's predikat as their Hasil Kerja; the curve is checked again with them."""
+    if head_nip is None or unit.predikat is None or not any(r.nip == head_nip for r in results):
+        return unit, results
+    results = [as_unit_head(r, unit.predikat) if r.nip == head_nip else r for r in results]
+    return with_curve(unit, results), results
+
+
+def decide(unit: UnitResult, decided: UnitPredikat, results: list[AsnResult], head_nip: str | None,
+           by: str, at: datetime, reason: str) -> tuple[UnitResult, list[AsnResult]]:
+    """The leader above set or confirmed the unit's predikat after the scoring: the curve and the
+    head's Hasil Kerja follow the decision, which is added to the unit's record."""
+    status = "confirmed" if decided is unit.proposed_predikat else "set"
+    decision = PredikatDecision(predikat=decided, proposed=unit.proposed_predikat, status=status, by=by, at=at, reason=reason)
+    changed = unit.model_copy(update={"predikat": decided, "predikat_status": status, "decisions": [*unit.decisions, decision]})
+    return with_head(with_curve(changed, results), results, head_nip)
+
+
+def rescored(unit: UnitResult, previous: UnitResult | None) -> UnitResult:
+    """A re-scored unit keeps the decisions already taken on its predikat (a run never undoes one)."""
+    if previous is None or not previous.decisions:
+        return unit
+    return unit.model_copy(update={"decisions": previous.decisions})

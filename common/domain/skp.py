@@ -7,7 +7,9 @@ Targets are monthly, because evaluation here is monthly: an indicator
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,6 +20,12 @@ from .ratings import Rating, summarise
 CAPAIAN_CAP = 1.20
 ABOVE_FROM = 1.10
 MEETS_FROM = 0.90
+
+
+def exact(value: float | Fraction) -> Fraction:
+    """A number as the person wrote it (89.995 is 89995/1000, not the float nearest to it), so
+    comparisons with thresholds are exact. A float is taken at its shortest decimal form."""
+    return value if isinstance(value, Fraction) else Fraction(Decimal(repr(float(value))))
 
 
 class Aspect(StrEnum):
@@ -75,26 +83,39 @@ def plan_id(nip: str, year: int) -> str:
     return f"{nip}_{year}"
 
 
-def capaian(indicator: Indicator, realisasi: float) -> float:
-    """Achievement against target, direction-aware, capped at 120% (DOMAIN.md).
+def capaian_exact(indicator: Indicator, realisasi: float) -> Fraction:
+    """Achievement against target, direction-aware, capped at 120% (DOMAIN.md), exactly.
 
     Less-is-better indicators are inverted (target / realisasi); a realisasi of
     0 there is the best possible result and gets the cap.
     """
+    cap = exact(CAPAIAN_CAP)
     if indicator.direction is Direction.LOWER_IS_BETTER:
-        ratio = CAPAIAN_CAP if realisasi == 0 else indicator.target / realisasi
+        ratio = cap if realisasi == 0 else exact(indicator.target) / exact(realisasi)
     else:
-        ratio = realisasi / indicator.target
-    return round(min(ratio, CAPAIAN_CAP), 4)
+        ratio = exact(realisasi) / exact(indicator.target)
+    return min(ratio, cap)
 
 
-def category(capaian_value: float) -> Rating:
-    """Above at >= 110%, meets at 90-110%, below under 90%."""
-    if capaian_value >= ABOVE_FROM:
+def capaian(indicator: Indicator, realisasi: float) -> float:
+    """The capaian as a number to store and show; it is not rounded, so what is classified
+    (``category``) is what was achieved: 89.995% stays below 90%. Round only for display."""
+    return float(capaian_exact(indicator, realisasi))
+
+
+def category(capaian_value: float | Fraction) -> Rating:
+    """Above at >= 110%, meets at 90-110%, below under 90%, on the exact value."""
+    value = exact(capaian_value)
+    if value >= exact(ABOVE_FROM):
         return Rating.DI_ATAS
-    if capaian_value >= MEETS_FROM:
+    if value >= exact(MEETS_FROM):
         return Rating.SESUAI
     return Rating.DI_BAWAH
+
+
+def mean_capaian(values: list[float | Fraction]) -> Fraction | None:
+    """The mean of capaian values, exactly (a band or category is read from it)."""
+    return sum((exact(v) for v in values), Fraction(0)) / len(values) if values else None
 
 
 def default_hasil_kerja(capaian_values: list[float]) -> Rating:

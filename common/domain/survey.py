@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .organisation import UnitId
 
@@ -87,6 +87,39 @@ class Answers(BaseModel):
     def scores(self) -> dict[str, int]:
         return {code: getattr(self, code) for code in UNSUR_CODES}
 
+    def blanks(self) -> list[str]:
+        return []
+
+
+class PartialAnswers(BaseModel):
+    """The nine answers, where an unsur may be left blank: a paper form with an empty box, or a
+    kiosk whose form allows skipping (off by default). At least one unsur is answered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    U1: Score | None = None
+    U2: Score | None = None
+    U3: Score | None = None
+    U4: Score | None = None
+    U5: Score | None = None
+    U6: Score | None = None
+    U7: Score | None = None
+    U8: Score | None = None
+    U9: Score | None = None
+
+    @model_validator(mode="after")
+    def _something_answered(self) -> "PartialAnswers":
+        if not self.scores():
+            raise ValueError("at least one unsur must be answered")
+        return self
+
+    def scores(self) -> dict[str, int]:
+        """The unsur answered, with their answers."""
+        return {code: value for code in UNSUR_CODES if (value := getattr(self, code)) is not None}
+
+    def blanks(self) -> list[str]:
+        return [code for code in UNSUR_CODES if getattr(self, code) is None]
+
 
 class Sex(StrEnum):
     L = "L"  # laki-laki
@@ -151,7 +184,8 @@ class SurveySubmission(BaseModel):
     unit_id: UnitId
     service_id: str = Field(min_length=2, max_length=40)
     service_date: date
-    answers: Answers
+    answers: PartialAnswers = Field(
+        description="U1..U9, each 1-4; all nine unless the unit's form allows a blank (the form's blank_allowed, off by default)")
     profile: Profile | None = None
     feedback: SurveyFeedback | None = None
     served_by: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = Field(
@@ -173,12 +207,20 @@ class SurveyResponse(BaseModel):
     period: str
     submitted_at: datetime
     source: Source
-    answers: Answers
+    answers: PartialAnswers
     profile: Profile | None = None
     feedback: SurveyFeedback | None = None
     served_by: str | None = None
     complaint: bool = Field(description="a complaint (pengaduan): the respondent chose to complain and wrote it")
     lowest_score: int = Field(description="the lowest answer; 1 on any unsur is dissatisfaction, counted apart from complaints")
+    blank: dict[str, int] = Field(default_factory=dict, description="per unsur, 1 if left blank, else 0, so the "
+                                  "database can count the answers per unsur by summing")
+    blank_count: int = Field(default=0, description="unsur left blank; 0 on a full form (and on responses stored before blanks)")
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _any_answers(cls, value):
+        return value.model_dump() if isinstance(value, Answers) else value
 
 
 def is_complaint(feedback: SurveyFeedback | None) -> bool:
@@ -187,9 +229,17 @@ def is_complaint(feedback: SurveyFeedback | None) -> bool:
     return feedback is not None and feedback.kind is FeedbackKind.PENGADUAN and bool(feedback.text.strip())
 
 
-def is_dissatisfied(answers: Answers) -> bool:
+def is_dissatisfied(answers: Answers | PartialAnswers) -> bool:
     """Any unsur answered 1 (tidak sesuai, tidak mudah, ...)."""
     return min(answers.scores().values()) == 1
+
+
+def blank_marks(answers: Answers | PartialAnswers) -> dict[str, int]:
+    """What a stored response keeps of its blanks: 1 for each unsur left blank, 0 for the others.
+    All nine are written: a Firestore query with several aggregations counts only the documents
+    that have every field aggregated, so a missing 0 would drop the response from the sums."""
+    blank = set(answers.blanks())
+    return {code: int(code in blank) for code in UNSUR_CODES}
 
 
 def stored_moment(moment: datetime) -> datetime:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timedelta
+from collections.abc import Container
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
@@ -75,7 +76,7 @@ def complaint_picture(uow: UnitOfWork, unit_id: str, rule: SpikeRule, now: datet
     return evaluate(rule, picture)
 
 
-def on_survey_submitted(uow: UnitOfWork, rule: SpikeRule, holidays: frozenset, unit_id: str, now: datetime) -> Investigation | None:
+def on_survey_submitted(uow: UnitOfWork, rule: SpikeRule, holidays: Container[date], unit_id: str, now: datetime) -> Investigation | None:
     guard = uow.investigations.guard(unit_id) or {}
     since = guard.get("last_opened_at")
     picture = complaint_picture(uow, unit_id, rule, now, since)

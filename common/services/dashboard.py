@@ -11,14 +11,14 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from common.domain.complaints import Investigation, InvestigationStatus, InvestigationSummary
+from common.domain.curve import CURVE, CurveViolation, UnitPredikat, share_limits
 from common.domain.errors import Forbidden, NotFound
 from common.domain.findings import Finding, FindingStatus
-from common.domain.ikm import IkmResult, Weights, ikm_from_sums
+from common.domain.ikm import IkmResult, PopulationBasis, Weights
 from common.domain.organisation import OVERSIGHT
 from common.domain.period import parse_period, period_of, periods_of_year
 from common.domain.ratings import Predikat
 from common.domain.reports import report_id
-from common.domain.scoring import UnitPredikat
 from common.domain.skp import plan_id
 from common.domain.survey import UNSUR
 from common.settings import Settings
@@ -96,6 +96,7 @@ class UnsurNrr(BaseModel):
     code: str
     name: str
     nrr: float | None
+    answers: int = Field(default=0, description="answers given to the unsur this year so far (a blank on a paper form is not one)")
 
 
 class CurveBar(BaseModel):
@@ -104,6 +105,17 @@ class CurveBar(BaseModel):
     share: float
     min_share: float | None = Field(description="the least share the unit's curve asks for, if any")
     max_share: float | None = Field(description="the most share the unit's curve allows, if any")
+    largest: bool = Field(default=False, description="the curve asks this predikat to be the largest group")
+
+
+class CurveRule(BaseModel):
+    """One bound of the unit's curve (common/domain/curve.py), whether the distribution keeps it, in words."""
+
+    kind: str = Field(description="largest, at_most, at_least or present")
+    predikat: list[Predikat] = Field(description="one predikat, or several counted together")
+    percent: int | None
+    holds: bool
+    text: str = Field(default="", description="the bound in the request's language")
 
 
 class PersonLine(BaseModel):
@@ -122,8 +134,11 @@ class UnitDashboard(BaseModel):
     ikm_year: IkmResult | None
     unsur: list[UnsurNrr] = Field(description="NRR per unsur over the year so far")
     unit_predikat: UnitPredikat | None
+    unit_predikat_status: str | None = Field(default=None, description="proposed, confirmed or set by the leader above")
     curve: list[CurveBar] = Field(description="the employees' predikat against the curve of the unit predikat")
-    curve_violations: list[str]
+    curve_rules: list[CurveRule] = Field(default_factory=list, description="every bound of the unit predikat's curve and whether it holds")
+    curve_breaks: list[CurveViolation] = Field(default_factory=list, description="the broken bounds, as codes and numbers")
+    curve_violations: list[str] = Field(default_factory=list, description="the broken bounds, in the request's language")
     late: list[PersonLine]
     missing: list[PersonLine]
     on_time_share: float | None
@@ -131,17 +146,10 @@ class UnitDashboard(BaseModel):
     investigations: list[InvestigationSummary] = Field(description="id, status and due dates only: the rest is the inspectorate's")
 
 
-# The bounds of SE MenPANRB 3/2023 per unit predikat, for drawing: (min, max) share per employee predikat.
-CURVE_BOUNDS: dict[UnitPredikat, dict[Predikat, tuple[float | None, float | None]]] = {
-    UnitPredikat.ISTIMEWA: {Predikat.SANGAT_BAIK: (None, 0.70)},
-    UnitPredikat.BAIK: {Predikat.BAIK: (None, 0.70)},
-    UnitPredikat.BUTUH_PERBAIKAN: {Predikat.BUTUH_PERBAIKAN: (0.60, None), Predikat.SANGAT_BAIK: (None, 0.10)},
-    UnitPredikat.KURANG: {Predikat.KURANG: (0.60, None), Predikat.BUTUH_PERBAIKAN: (0.10, None), Predikat.SANGAT_BAIK: (None, 0.10)},
-    UnitPredikat.SANGAT_KURANG: {Predikat.SANGAT_KURANG: (0.60, None), Predikat.SANGAT_BAIK: (None, 0.0)},
-}
+def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str, min_respondents: int,
+                   basis: PopulationBasis = PopulationBasis.PRO_RATA) -> UnitDashboard:
+    """The unit's view; the HTTP layer puts the curve's codes into words (``curve_rules[].text``, ``curve_violations``)."""
 
-
-def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str, min_respondents: int) -> UnitDashboard:
     unit = uow.units.get(unit_id)
     if unit is None:
         raise NotFound("unit_not_found")
@@ -153,29 +161,37 @@ def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str, m
     by_month = []
     for month in months:
         totals, shown = figures.by_month[month], month in figures.months
-        result = ikm_from_sums(totals.n, totals.sums, Weights.EXACT) if totals.n and shown else None
+        result = totals.ikm(Weights.EXACT, min_respondents) if totals.n and shown else None
         by_month.append(MonthIkm(period=month, n=totals.n, ikm=result.ikm if result else None,
                                  mutu=result.mutu.value if result and result.mutu else None, withheld=not shown))
-    ikm_year = figures.result(Weights.EXACT, unit.population_served) if figures.unit.n else None
-    unsur = [UnsurNrr(code=u.code, name=u.name, nrr=ikm_year.nrr[u.code] if ikm_year and ikm_year.nrr else None) for u in UNSUR]
+    ikm_year = figures.result(Weights.EXACT, unit.population_served, basis) if figures.unit.n else None
+    unsur = [UnsurNrr(code=u.code, name=u.name, nrr=ikm_year.nrr[u.code] if ikm_year and ikm_year.nrr else None,
+                      answers=ikm_year.answers[u.code] if ikm_year and ikm_year.answers else 0) for u in UNSUR]
 
     unit_result = uow.results.get_unit(unit_id, period)
     people = uow.results.for_unit(unit_id, period)
     curve: list[CurveBar] = []
-    if unit_result and unit_result.curve:
-        bounds = CURVE_BOUNDS.get(unit_result.predikat, {}) if unit_result.predikat else {}
+    rules: list[CurveRule] = []
+    if unit_result and unit_result.curve and unit_result.predikat:
+        checked = unit_result.curve
+        bounds = share_limits(unit_result.predikat)  # the one definition the scoring checked against
+        largest = {b.predikat[0] for b in CURVE[unit_result.predikat] if b.kind.value == "largest"}
         curve = [
-            CurveBar(predikat=p, count=unit_result.curve.counts.get(p, 0), share=unit_result.curve.shares.get(p, 0.0),
-                     min_share=bounds.get(p, (None, None))[0], max_share=bounds.get(p, (None, None))[1])
+            CurveBar(predikat=p, count=checked.counts.get(p, 0), share=checked.shares.get(p, 0.0),
+                     min_share=bounds.get(p, (None, None))[0], max_share=bounds.get(p, (None, None))[1], largest=p in largest)
             for p in Predikat
         ]
+        rules = [CurveRule(kind=b.kind.value, predikat=list(b.predikat), percent=b.percent,
+                           holds=b.holds(checked.counts, checked.rated) or not checked.rated)
+                 for b in CURVE[unit_result.predikat]]
     line = lambda r: PersonLine(nip=r.nip, name=r.name, outcome=r.outcome.value, late=r.late, predikat=r.predikat.value if r.predikat else None)  # noqa: E731
     findings = sorted(uow.findings.unresolved_in_unit(unit_id), key=lambda f: (f.due, f.id))
     investigations = [InvestigationSummary.of(i) for i in uow.investigations.list(None, unit_id, 50)]
     return UnitDashboard(
         unit_id=unit.id, unit_name=unit.name, period=period, ikm_by_month=by_month, ikm_year=ikm_year, unsur=unsur,
-        unit_predikat=unit_result.predikat if unit_result else None, curve=curve,
-        curve_violations=unit_result.curve.violations if unit_result and unit_result.curve else [],
+        unit_predikat=unit_result.predikat if unit_result else None,
+        unit_predikat_status=unit_result.predikat_status if unit_result else None, curve=curve, curve_rules=rules,
+        curve_breaks=unit_result.curve.violations if unit_result and unit_result.curve else [],
         late=[line(r) for r in people if r.late], missing=[line(r) for r in people if r.outcome.value == "no_report"],
         on_time_share=unit_result.on_time_share if unit_result else None, findings=findings, investigations=investigations,
     )

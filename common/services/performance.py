@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from common.domain.annual import annual_id
 from common.domain.errors import Forbidden
 from common.domain.performance import PerformanceView, build_view
 from common.domain.period import periods_of_year
@@ -24,7 +25,7 @@ def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: in
     reports = {r.period: r for r in by_id.values()}
     results = {r.period: r for r in uow.results.get_many(f"{employee.nip}_{p}" for p in periods_of_year(year)).values()}
     trainings = uow.trainings.for_nip(employee.nip, year)
-    return build_view(
+    view = build_view(
         nip=employee.nip,
         name=employee.name,
         unit_id=employee.unit_id,
@@ -35,5 +36,7 @@ def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: in
         now=now,
         deadline_day=settings.report_deadline_day,
         training_jp=jp_in_year(trainings, year),
-        training_required_jp=settings.finding_rule.training_jp,
+        training_required_jp=settings.finding_rule.training_required(employee.status),
+        training_max_jp=settings.finding_rule.training_cap(employee.status),
     )
+    return view.model_copy(update={"annual": uow.annual.get(annual_id(employee.nip, year))})

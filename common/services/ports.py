@@ -21,6 +21,7 @@ from common.domain.organisation import Role
 
 if TYPE_CHECKING:  # annotations only: a function imports just the models it uses (cold start)
     from common.domain.accounts import Account, AuthRecord
+    from common.domain.annual import AnnualResult
     from common.domain.complaints import ComplaintPicture, Investigation
     from common.domain.evidence import Evidence
     from common.domain.findings import Finding
@@ -195,6 +196,7 @@ class Repositories(Protocol):
     audit: "AuditLog"
     notifications: "NotificationStore"
     evidence: "EvidenceRepository"
+    annual: "AnnualRepository"
 
     def emit(self, events: Iterable[Event]) -> None:
         """Inside a transaction: write the events to the outbox with its other writes; the unit
@@ -293,6 +295,10 @@ class SurveyRepository(Repository["SurveyResponse"], Protocol):
 
     def count(self, unit_id: str, months: list[str], service_id: str | None = None) -> int:
         """Respondents of the unit (and service) in those months, counted by the database."""
+        ...
+
+    def blanks(self, unit_id: str, months: list[str], service_id: str | None = None) -> dict[str, int]:
+        """Unsur left blank, per code (only those with blanks), summed by the database."""
         ...
 
     def count_since(self, unit_id: str, start: datetime, end: datetime, which: str | None = None) -> int:
@@ -428,6 +434,13 @@ class NotificationStore(Protocol):
         """Delivery records of a scoring run's notifications, counted by the database."""
         ...
     def run_deliveries(self, run_id: str, status: "DeliveryStatus", limit: int) -> list["Delivery"]: ...
+
+
+class AnnualRepository(Repository["AnnualResult"], Protocol):
+    """The annual evaluation records, one per ASN and year (``get``, ``get_many``, ``put_many`` from Repository)."""
+
+    def for_unit(self, unit_id: str, year: int) -> "list[AnnualResult]": ...
+    def for_supervisor(self, supervisor_nip: str, year: int) -> "list[AnnualResult]": ...
 
 
 class EvidenceRepository(Repository["Evidence"], Protocol):

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel, Field
@@ -26,11 +27,11 @@ from common.domain.disclosure import small
 from common.domain.errors import NotFound
 from common.domain.events import Event
 from common.domain.findings import Finding, asn_candidates, missed_deadline, missed_waktu, unit_candidates
-from common.domain.ikm import ikm_from_sums, unsur_mutu
+from common.domain.ikm import Weights, unsur_mutu
 from common.domain.notifications import DeliveryTotals
-from common.domain.period import parse_period, period_of, previous_period
+from common.domain.period import last_day, parse_period, period_of, previous_period
 from common.domain.reports import report_id
-from common.domain.scoring import AsnResult, score_asn, unit_result
+from common.domain.scoring import AsnResult, rescored, score_asn, unit_result, with_head
 from common.domain.skp import plan_id
 from common.domain.training import jp_in_year
 from common.settings import Settings
@@ -38,6 +39,7 @@ from common.settings import Settings
 from .notifications import run_deliveries
 from .paging import NEXT_CURSOR, Keyset
 from .ports import AuditEntry, Repositories, ScoringRun, UnitOfWork, UnitStatus
+from .survey_figures import Totals, read_totals, sample_for
 
 log = logging.getLogger(__name__)
 SCHEDULER = "scheduler"
@@ -112,17 +114,27 @@ def recent_runs(uow: UnitOfWork, period: str, limit: int = 5, cursor: str | None
     return RunList(runs=[run_view(uow, r.id) for r in page], next_cursor=next_cursor)
 
 
-def score_unit(uow: UnitOfWork, settings: Settings, run_id: str, period: str, unit_id: str, now: datetime) -> UnitStatus:
+FindingWords = Callable[[str, dict, str], tuple[str, str]]
+
+
+def _codes(kind: str, params: dict, lang: str) -> tuple[str, str]:
+    return kind, ""  # without the words (a test), a finding's title is its kind; the API renders params anyway
+
+
+def score_unit(uow: UnitOfWork, settings: Settings, run_id: str, period: str, unit_id: str, now: datetime,
+               words: FindingWords = _codes) -> UnitStatus:
+    """``words`` gives a new finding its stored title and recommendation in Bahasa Indonesia
+    (common.api.messages.finding_texts, passed by the function: the service holds no sentences)."""
     done = uow.runs.unit_status(run_id, unit_id)
     if done is not None:
         return done  # a redelivered message: the unit was scored (or given up on) already
     with uow.meter() as meter:  # counts the unit's database operations, for the audit and the benchmark
-        status = _score(uow, settings, run_id, period, unit_id, now, meter)
+        status = _score(uow, settings, run_id, period, unit_id, now, meter, words)
     complete_if_finished(uow, run_id, now)
     return status
 
 
-def _score(uow, settings, run_id, period, unit_id, now, meter) -> UnitStatus:
+def _score(uow, settings, run_id, period, unit_id, now, meter, words=_codes) -> UnitStatus:
     unit = uow.units.get(unit_id)
     employees = sorted((e for e in uow.employees.in_unit(unit_id) if e.active), key=lambda e: e.nip) if unit else []
     periods = [previous_period(previous_period(period)), previous_period(period), period]
@@ -131,10 +143,13 @@ def _score(uow, settings, run_id, period, unit_id, now, meter) -> UnitStatus:
     plans = uow.plans.get_many(plan_id(e.nip, y) for e in employees for y in years)
     reports = uow.reports.get_many(report_id(e.nip, p) for e in employees for p in periods)
     trainings = uow.trainings.for_nips([e.nip for e in employees], year) if employees else []
-    n, sums = uow.surveys.totals(unit_id, [period]) if unit and unit.services else (0, {})
-    if small(n, settings.survey_min_respondents):
-        n, sums = 0, {}  # too few respondents to show the IKM to anyone: the unit's predikat goes without it
-    ikm = ikm_from_sums(n, sums, population=unit.population_served) if n else None
+    k = settings.survey_min_respondents
+    totals = read_totals(uow, unit_id, [period]) if unit and unit.services else Totals(0, {})
+    if small(totals.n, k):
+        totals = Totals(0, {})  # too few respondents to show the IKM to anyone: the unit's predikat goes without it
+    n, sums = totals.n, totals.sums
+    # A month's IKM is held against a month's sample (the yearly population pro rata, by default).
+    ikm = totals.ikm(Weights.EXACT, k, sample_for(unit.population_served, 1, n, settings.survey_population_basis)) if n else None
 
     results: list[AsnResult] = []
     candidates = []
@@ -147,7 +162,8 @@ def _score(uow, settings, run_id, period, unit_id, now, meter) -> UnitStatus:
         results.append(result)
         if result.outcome.value == "no_skp":
             continue
-        jp = jp_in_year([t for t in trainings if t.nip == e.nip], year)
+        # Only trainings that ended by the period's end: re-scoring September in December sees September's JP.
+        jp = jp_in_year([t for t in trainings if t.nip == e.nip], year, until=last_day(period))
         candidates += asn_candidates(
             result,
             waktu_missed=[missed_waktu(plan_of(p), report_of(p)) for p in periods],
@@ -155,30 +171,48 @@ def _score(uow, settings, run_id, period, unit_id, now, meter) -> UnitStatus:
             training_jp=jp,
             rule=settings.finding_rule,
             today=today,
+            status=e.status,
         )
-    unit_res = unit_result(unit_id, period, results, ikm, settings.unit_rule)
+    scored = list(results)
+
+    def settle(previous):
+        """The unit's result under the leader above's decision, if any, and the head's Hasil Kerja from it."""
+        decided = previous.decision.predikat if previous and previous.decision else None
+        unit_res = rescored(unit_result(unit_id, period, scored, ikm, settings.unit_rule, decided=decided), previous)
+        return with_head(unit_res, scored, unit.head_nip if unit else None)
+
+    previous = uow.results.get_unit(unit_id, period)
+    unit_res, results = settle(previous)
     if unit is not None:
-        u3 = unsur_mutu(n, sums["U3"]) if n else None
+        u3_answers = totals.answered()["U3"] if n else 0
+        u3 = unsur_mutu(u3_answers, sums["U3"]) if u3_answers >= max(1, k) else None
         candidates += unit_candidates(unit_res, unit.head_nip, u3.value if u3 else None, settings.finding_rule, today)
     already = {(f.kind, f.subject_id) for f in uow.findings.unresolved_in_unit(unit_id)}
     wanted = {c.finding_id(period): c for c in candidates if (c.kind, c.subject_id) not in already}
+    # The record keeps its words in Bahasa Indonesia (the notification templates quote them); the API
+    # renders them again from params in the caller's language.
+    texts = {fid: words(c.kind.value, c.params, "id") for fid, c in wanted.items()}
     inputs = {
         "period": period,
         "employees": len(employees),
         "reports": sum(1 for e in employees if report_id(e.nip, period) in reports),
         "survey_responses": n,
         "trainings": len(trainings),
-        "digest": _digest(employees, plans, reports, sums, trainings),
+        "digest": _digest(employees, plans, reports, {**sums, **{f"blank.{c}": v for c, v in totals.blank.items()}}, trainings),
     }
 
     def work(tx: Repositories) -> UnitStatus:
         current = tx.runs.unit_status(run_id, unit_id)
         if current is not None:
             return current
+        nonlocal unit_res, results
+        latest = tx.results.get_unit(unit_id, period)
+        if (latest.decisions if latest else []) != (previous.decisions if previous else []):
+            unit_res, results = settle(latest)  # the leader above decided while this unit was being scored
         existing = tx.findings.get_many(wanted)
         new = [
             Finding(id=fid, kind=c.kind, subject_type=c.subject_type, subject_id=c.subject_id, unit_id=c.unit_id, period=period,
-                    title=c.title, recommendation=c.recommendation, evidence=c.evidence, owners=c.owners, due=c.due, opened_at=now,
+                    title=texts[fid][0], recommendation=texts[fid][1], params=c.params, evidence=c.evidence, owners=c.owners, due=c.due, opened_at=now,
                     run_id=run_id)
             for fid, c in wanted.items()
             if fid not in existing

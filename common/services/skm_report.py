@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from common.domain.disclosure import bands_to_publish
 from common.domain.errors import NotFound
-from common.domain.ikm import IkmResult, Weights, unsur_mutu
+from common.domain.ikm import IkmResult, PopulationBasis, Weights, unsur_mutu
 from common.domain.survey import UNSUR, Education, Occupation
 
 from .ports import UnitOfWork
@@ -42,6 +42,7 @@ class Count(BaseModel):
 class UnsurRow(BaseModel):
     code: str
     name: str
+    answers: int = Field(default=0, description="answers given to this unsur (a blank on a paper form is not one)")
     nrr: float | None
     weighted: float | None = Field(description="NRR x weight (1/9)")
     converted: float | None = Field(description="NRR x 25")
@@ -71,21 +72,23 @@ class SkmReport(BaseModel):
     plan: list[PlanRow]
 
 
-def skm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], now: datetime, min_respondents: int) -> SkmReport:
+def skm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], now: datetime, min_respondents: int,
+               basis: PopulationBasis = PopulationBasis.PRO_RATA) -> SkmReport:
     unit = uow.units.get(unit_id)
     if unit is None:
         raise NotFound("unit_not_found")
     figures = unit_figures(uow, unit, months, min_respondents, per_service=True)
-    ikm = report_of(unit, label, months, Weights.EXACT, min_respondents, figures)
-    n, sums = figures.unit.n, figures.unit.sums
+    ikm = report_of(unit, label, months, Weights.EXACT, min_respondents, figures, basis)
+    n, sums, answered = figures.unit.n, figures.unit.sums, figures.unit.answered()
     rows = []
     for u in UNSUR:
-        if n:
-            nrr = Fraction(sums[u.code], n)
-            rows.append(UnsurRow(code=u.code, name=u.name, nrr=round(float(nrr), 3), weighted=round(float(nrr / 9), 3),
-                                 converted=round(float(nrr * 25), 2), mutu=unsur_mutu(n, sums[u.code]).value))
+        # Each unsur over its own answers (a blank box is not one); too few answers to show: no figure.
+        if n and answered[u.code] >= max(1, min_respondents):
+            nrr = Fraction(sums[u.code], answered[u.code])
+            rows.append(UnsurRow(code=u.code, name=u.name, answers=answered[u.code], nrr=round(float(nrr), 3), weighted=round(float(nrr / 9), 3),
+                                 converted=round(float(nrr * 25), 2), mutu=unsur_mutu(answered[u.code], sums[u.code]).value))
         else:
-            rows.append(UnsurRow(code=u.code, name=u.name, nrr=None, weighted=None, converted=None, mutu=None))
+            rows.append(UnsurRow(code=u.code, name=u.name, answers=answered[u.code] if n else 0, nrr=None, weighted=None, converted=None, mutu=None))
     counts = _respondents(uow, unit_id, figures.months, n, min_respondents) if n else {}
     weakest = sorted((r for r in rows if r.nrr is not None), key=lambda r: (r.nrr, r.code))[:3]
     plan = [PlanRow(code=r.code, name=r.name, nrr=r.nrr, action=ACTIONS[r.code]) for r in weakest]

@@ -20,19 +20,20 @@ from common.domain.clock import WIB
 from common.domain.disclosure import Withheld
 from common.domain.errors import Invalid, NotFound, RateLimited
 from common.domain.events import Event
-from common.domain.ikm import IkmResult, Weights, ikm_from_sums, months_of
+from common.domain.ikm import IkmResult, PopulationBasis, Weights, months_of
 from common.domain.organisation import ServiceType, Unit
 from common.domain.period import period_of
 from common.domain.survey import (
     UNSUR,
-    Answers,
     Education,
     Occupation,
+    PartialAnswers,
     Profile,
     Source,
     SurveyFeedback,
     SurveyResponse,
     SurveySubmission,
+    blank_marks,
     is_complaint,
     stored_moment,
 )
@@ -92,6 +93,7 @@ class SurveyForm(BaseModel):
     feedback_max_length: int = 2000
     served_by_max_length: int = 100
     service_date_max_age_days: int = MAX_SERVICE_AGE_DAYS
+    blank_allowed: bool = Field(default=False, description="an unsur may be left blank (PANTAU_SURVEY_ALLOW_BLANK); off by default: all nine")
     human_check: HumanCheckInfo
 
 
@@ -117,6 +119,7 @@ def survey_form(uow: UnitOfWork, settings: Settings, unit_id: str) -> SurveyForm
         ),
         unit=UnitRef(id=unit.id, name=unit.name),
         services=unit.services,
+        blank_allowed=settings.survey_allow_blank,
         unsur=[UnsurForm(code=u.code, name=u.name, question=u.question, labels=list(u.labels)) for u in UNSUR],
         profile=ProfileOptions(
             sex=[Option(value="L", label="Laki-laki"), Option(value="P", label="Perempuan")],
@@ -164,10 +167,10 @@ def new_receipt() -> str:
     return f"SKM-{code[:4]}-{code[4:]}"
 
 
-def _check_service(unit: Unit | None, submission: SurveySubmission, today: date) -> None:
+def _check_service(unit: Unit | None, submission: SurveySubmission, today: date, allow_blank: bool = False) -> None:
     if unit is None:
         raise NotFound("unit_not_found")
-    problems = []
+    problems = [] if allow_blank else [{"field": f"answers.{code}", "code": "missing"} for code in submission.answers.blanks()]
     if not any(s.id == submission.service_id for s in unit.services):
         problems.append({"field": "service_id", "code": "service_unknown", "value": submission.service_id})
     if submission.service_date > today:
@@ -221,7 +224,7 @@ def submit_survey(
         if key_id and (first := _first(tx.survey_keys.get(key_id), fingerprint)) is not None:
             return first
         unit = tx.units.get(submission.unit_id)
-        _check_service(unit, submission, today)
+        _check_service(unit, submission, today, settings.survey_allow_blank)
         response = SurveyResponse(
             receipt=new_receipt(),
             unit_id=submission.unit_id,
@@ -236,6 +239,8 @@ def submit_survey(
             served_by=submission.served_by or None,
             complaint=complaint,
             lowest_score=min(submission.answers.scores().values()),
+            blank=blank_marks(submission.answers),
+            blank_count=len(submission.answers.blanks()),
         )
         receipt = Receipt(receipt=response.receipt, unit_id=response.unit_id, period=response.period, submitted_at=stored_at)
         tx.surveys.create(response)
@@ -281,9 +286,10 @@ def _submitted_event(response: SurveyResponse) -> Event:
 # -- paper surveys ------------------------------------------------------------
 
 class PaperResponse(BaseModel):
-    """One row of a paper-survey CSV, already validated."""
+    """One row of a paper-survey CSV, already validated. An empty box is a blank unsur: the
+    row still counts for the unsur answered (PermenPANRB 14/2017)."""
 
-    answers: Answers
+    answers: PartialAnswers
     service_id: str | None = None
     service_date: date | None = None
     profile: Profile | None = None
@@ -325,6 +331,8 @@ def import_paper(uow: UnitOfWork, unit_id: str, period: str, rows: list[PaperRes
             feedback=row.feedback,
             complaint=is_complaint(row.feedback),
             lowest_score=min(row.answers.scores().values()),
+            blank=blank_marks(row.answers),
+            blank_count=len(row.answers.blanks()),
         )
         for row in rows
     ]
@@ -382,28 +390,30 @@ def months_for(period: str) -> list[str]:
         raise Invalid("ikm_period_invalid") from None
 
 
-def ikm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], weights: Weights, min_respondents: int) -> IkmReport:
+def ikm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], weights: Weights, min_respondents: int,
+               basis: PopulationBasis = PopulationBasis.PRO_RATA) -> IkmReport:
     """IKM for a unit over some months, overall and per service, from server-side sums,
     with every figure that could reveal one respondent withheld (common/domain/disclosure.py)."""
     unit = uow.units.get(unit_id)
     if unit is None:
         raise NotFound("unit_not_found")
-    return report_of(unit, label, months, weights, min_respondents, unit_figures(uow, unit, months, min_respondents, per_service=True))
+    return report_of(unit, label, months, weights, min_respondents, unit_figures(uow, unit, months, min_respondents, per_service=True), basis)
 
 
-def report_of(unit: Unit, label: str, months: list[str], weights: Weights, min_respondents: int, figures: Figures) -> IkmReport:
+def report_of(unit: Unit, label: str, months: list[str], weights: Weights, min_respondents: int, figures: Figures,
+              basis: PopulationBasis = PopulationBasis.PRO_RATA) -> IkmReport:
     services = []
     for service in unit.services:
         totals, withheld = figures.services.get(service.id, (Totals(0, {}), Withheld()))
         # Per service the sample size of the whole unit does not apply.
-        result = with_withheld(ikm_from_sums(totals.n, totals.sums, weights), withheld)
+        result = with_withheld(totals.ikm(weights, min_respondents), withheld)
         services.append(ServiceIkm(service_id=service.id, name=service.name, result=result))
     return IkmReport(
         unit=UnitRef(id=unit.id, name=unit.name),
         period=PeriodRef(label=label, months=months),
         weights=weights,
         min_respondents=min_respondents,
-        result=figures.result(weights, unit.population_served),
+        result=figures.result(weights, unit.population_served, basis),
         unsur=[UnsurRef(code=u.code, name=u.name) for u in UNSUR],
         services=services,
     )

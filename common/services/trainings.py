@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from common.domain.clock import WIB
 from common.domain.errors import Forbidden, Invalid
-from common.domain.organisation import Role
+from common.domain.findings import FindingRule
+from common.domain.organisation import EmploymentStatus, Role
 from common.domain.training import Training, TrainingInput, jp_in_year
 
 from .ports import Caller, UnitOfWork
@@ -18,7 +19,8 @@ from .ports import Caller, UnitOfWork
 class TrainingList(BaseModel):
     year: int
     jp: int
-    required_jp: int
+    required_jp: int | None = Field(description="the least JP a year the rule asks of me (PNS 20); null when it sets none (PPPK)")
+    max_jp: int | None = Field(default=None, description="the most JP a year the rule provides for (PPPK 24)")
     trainings: list[Training]
 
 
@@ -51,8 +53,13 @@ def record_training(uow: UnitOfWork, caller: Caller, given: TrainingInput, now: 
     return training
 
 
-def my_trainings(uow: UnitOfWork, caller: Caller, year: int, required_jp: int = 20) -> TrainingList:
+def my_trainings(uow: UnitOfWork, caller: Caller, year: int, rule: FindingRule | None = None) -> TrainingList:
+    """My trainings of the year, against what the rule for my employment status says (PNS or PPPK)."""
     if caller.nip is None:
         raise Forbidden("not_an_employee")
+    rule = rule or FindingRule()
+    employee = uow.employees.get(caller.nip)
+    status = employee.status if employee else EmploymentStatus.PNS
     trainings = uow.trainings.for_nip(caller.nip, year)
-    return TrainingList(year=year, jp=jp_in_year(trainings, year), required_jp=required_jp, trainings=trainings)
+    return TrainingList(year=year, jp=jp_in_year(trainings, year), required_jp=rule.training_required(status),
+                        max_jp=rule.training_cap(status), trainings=trainings)

@@ -177,7 +177,8 @@ def test_ikm_online_matches_the_offline_csv_calculation(stack, unit, tmp_path):
     assert online["result"]["nrr"] == expected["nrr"]
     assert online["result"]["mutu"] == expected["mutu"] == "B"
     assert online["result"]["weakest"] == ["U3"]
-    assert online["result"]["sample"] == {"population": 100, "required": 80, "reached": False}
+    # The unit serves 100 a year: a month is held against 9 (pro rata), all of whom are the sample.
+    assert online["result"]["sample"] == {"population": 9, "required": 9, "reached": False, "annual_population": 100, "basis": "pro_rata"}
     assert online["services"][0]["result"]["n"] == 5 and online["services"][1]["result"]["n"] == 0
     rounded = requests.get(f"{stack.api}/api/public/units/{unit.id}/ikm", params={"weights": "rounded"}, timeout=10).json()
     assert rounded["result"]["ikm"] == 82.7

@@ -38,9 +38,27 @@ def test_semicolons_bom_and_indonesian_columns(tmp_path):
 
 def test_every_bad_row_is_reported_with_its_line(tmp_path):
     csv = tmp_path / "salah.csv"
-    csv.write_text(f"{HEADER}\n3,3,3,3,3,3,3,3,3\n3,3,0,3,3,3,3,3,3\n3,3,3,3,3,3,3,3\n3,3,3,3,3,3,3,3,a\n")
+    csv.write_text(f"{HEADER}\n3,3,3,3,3,3,3,3,3\n3,3,0,3,3,3,3,3,3\n,,,,,,,,\n3,3,3,3,3,3,3,3,a\n")
     out = run("--lang", "en", "ikm", "--csv", str(csv))
     assert out.returncode == 1 and out.stdout == ""
     assert "line 3: U3: must be at least 1" in out.stderr
-    assert "line 4: U9: is required" in out.stderr
+    assert "line 4" not in out.stderr  # every cell empty: a blank line of the sheet, skipped as Excel leaves them
     assert "line 5: U9: must be a whole number" in out.stderr
+
+
+def test_a_blank_unsur_keeps_the_form(tmp_path):
+    # PermenPANRB 14/2017 averages each unsur over its own answers: a form with U9 left empty still counts for U1..U8.
+    csv = tmp_path / "kosong.csv"
+    csv.write_text(f"{HEADER}\n4,4,4,4,4,4,4,4,4\n4,4,4,4,4,4,4,4,\n4,4,4,4,4,4,4,4,2\n")
+    out = run("ikm", "--csv", str(csv))
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["n"] == 3 and result["answers"]["U9"] == 2 and result["answers"]["U1"] == 3
+    assert result["nrr"]["U9"] == 3.0 and result["nrr"]["U1"] == 4.0
+
+
+def test_a_column_nobody_filled_is_a_missing_column(tmp_path):
+    csv = tmp_path / "tanpa-u8.csv"
+    csv.write_text("U1,U2,U3,U4,U5,U6,U7,U9\n4,4,4,4,4,4,4,4\n")
+    out = run("--lang", "en", "ikm", "--csv", str(csv))
+    assert out.returncode == 1 and "U8: the column is missing or empty in every row" in out.stderr

@@ -70,7 +70,7 @@ def test_an_asn_without_supervisor_goes_to_bkpsdm():
     assert finding.owners == [BKPSDM]
 
 
-def unit(late_share: float | None, violations: list[str] | None = None) -> UnitResult:
+def unit(late_share: float | None, violations: list | None = None) -> UnitResult:
     from common.domain.scoring import CurveCheck, UnitPredikat
 
     curve = CurveCheck(counts={}, shares={}, rated=10, violations=violations or [])
@@ -88,9 +88,18 @@ def test_workload_review(late_share, u3, raised):
 
 
 def test_a_curve_violation_goes_to_the_unit_head_only():
-    (finding,) = unit_candidates(unit(0.1, ["Baik 80%, melebihi batas 70% untuk unit Baik"]), "198001012005011001", None, RULE, TODAY)
+    from common.domain.curve import BoundKind, CurveViolation
+    from common.domain.ratings import Predikat
+
+    broken = CurveViolation(kind=BoundKind.AT_MOST, predikat=[Predikat.BAIK], percent=70, count=8, share=0.8)
+    (finding,) = unit_candidates(unit(0.1, [broken]), "198001012005011001", None, RULE, TODAY)
     assert finding.kind is FindingKind.DISTRIBUTION_CURVE and finding.owners == ["198001012005011001"]
-    assert "keputusan atasan" in finding.recommendation
+    from common.api.messages import finding_texts
+
+    title, recommendation = finding_texts(finding.kind.value, finding.params, "id")
+    assert "keputusan atasan" in recommendation and title.endswith("kurva unit Baik")
+    assert "not the system's" in finding_texts(finding.kind.value, finding.params, "en")[1]
+    assert finding.evidence["violations"] == [broken.model_dump(mode="json")]
 
 
 def test_lifecycle():
@@ -106,3 +115,15 @@ def test_lifecycle():
     assert resolved.status is FindingStatus.RESOLVED and resolved.resolution_note.startswith("Laporan")
     with pytest.raises(Conflict):
         move(resolved, FindingStatus.OPEN, "n", now, None)
+
+
+def test_the_words_of_a_finding_come_from_its_params_in_either_language():
+    from common.api.messages import finding_texts
+
+    (workload,) = [c for c in unit_candidates(unit(0.30), "198001012005011001", "C", RULE, TODAY) if c.kind is FindingKind.WORKLOAD_REVIEW]
+    assert workload.params == {"late_share": 0.30, "u3_mutu": "C"}
+    assert finding_texts("workload_review", workload.params, "id")[0] == (
+        "Tinjau beban kerja: 30% pegawai tidak melapor tepat waktu; unsur Waktu Penyelesaian (U3) bermutu C")
+    september = asn_candidates(result("2026-09"), [None] * 3, [False] * 3, 12, RULE, TODAY)
+    (training,) = [c for c in september if c.kind is FindingKind.TRAINING_HOURS]
+    assert finding_texts("training_hours", training.params, "en")[0] == "Siti Lubis: only 12 JP of training in 2026 (entitled to at least 20 JP)"

@@ -10,6 +10,7 @@ import pytest
 from common.domain.ikm import (
     KREJCIE_MORGAN_TABLE,
     Mutu,
+    PopulationBasis,
     Weights,
     ikm_from_answers,
     ikm_from_sums,
@@ -18,6 +19,7 @@ from common.domain.ikm import (
     months_between,
     months_of,
     mutu_of,
+    period_population,
 )
 from common.domain.survey import UNSUR_CODES
 
@@ -86,7 +88,7 @@ def test_nrr_weakest_and_sample():
     assert result.n == 2
     assert result.nrr["U3"] == 1.5 and result.nrr["U1"] == 4.0
     assert result.weakest == ["U3", "U8"]
-    assert result.sample.model_dump() == {"population": 100, "required": 80, "reached": False}
+    assert result.sample.model_dump(include={"population", "required", "reached"}) == {"population": 100, "required": 80, "reached": False}
 
 
 def test_no_respondents_is_not_an_error():
@@ -99,14 +101,65 @@ def test_impossible_sums_are_refused():
         ikm_from_sums(2, {**sums_for(2, 54), "U1": 9})
 
 
-@pytest.mark.parametrize("population, sample", [(100, 80), (550, 226), (1000, 278), (100000, 384), (5, 5), (10, 10), (2000000, 384)])
-def test_krejcie_morgan_as_domain_md_gives_it(population, sample):
+@pytest.mark.parametrize("population, sample", [(100, 80), (550, 226), (1000, 278), (5, 5), (10, 10), (1000000, 384), (2000000, 384)])
+def test_krejcie_morgan_reads_the_table_at_its_rows(population, sample):
     assert krejcie_morgan(population) == sample
+
+
+@pytest.mark.parametrize("population, sample", [(11, 11), (31, 29), (12, 12), (99, 79), (560, 229), (100000, 383)])
+def test_between_rows_the_formula_gives_the_sample(population, sample):
+    # The next row up asked 14 of 11 people and 32 of 31; the formula never asks more than N.
+    assert krejcie_morgan(population) == sample == krejcie_morgan_formula(population)
+
+
+def test_between_rows_the_formula_stays_within_the_rows_around_it():
+    # The table rounds 550 down to 226 where the formula gives 227: 549 people need no more than 550.
+    assert krejcie_morgan_formula(549) == 227 and krejcie_morgan(549) == 226 == krejcie_morgan(550)
+
+
+def test_the_sample_is_never_more_than_the_population():
+    assert all(krejcie_morgan(n) <= n for n in range(1, 3000))
+    assert all(krejcie_morgan(n) <= krejcie_morgan(n + 1) for n in range(1, 80000)), "a larger office never needs fewer"
 
 
 def test_the_table_and_the_formula_agree_within_one_respondent_at_every_row():
     assert all(abs(krejcie_morgan(n) - krejcie_morgan_formula(n)) <= 1 for n, _ in KREJCIE_MORGAN_TABLE)
-    assert krejcie_morgan(560) == 234  # between rows: the next row up, never smaller
+
+
+@pytest.mark.parametrize("months, population, sample", [(1, 200, 132), (3, 600, 234), (6, 1200, 291), (12, 2400, 331)])
+def test_a_period_is_held_against_its_own_population(months, population, sample):
+    # Bagan Deli serves 2,400 a year: a month needs 132 respondents, not the year's 331.
+    assert period_population(2400, months) == population
+    assert krejcie_morgan(period_population(2400, months)) == sample
+
+
+def test_the_yearly_population_can_still_be_used_and_small_offices_round_up():
+    assert period_population(2400, 1, PopulationBasis.ANNUAL) == 2400
+    assert period_population(7, 1) == 1 and period_population(13, 1) == 2  # 13/12 people a month: 2, never 0
+    assert period_population(None, 1) is None
+
+
+def test_a_blank_unsur_counts_only_the_answers_given():
+    full = {f"U{i}": 4 for i in range(1, 10)}
+    rows = [full, {**full, "U3": None}, {**full, "U3": 1}]
+    result = ikm_from_answers(rows)
+    assert result.n == 3
+    assert result.answers["U3"] == 2 and result.answers["U1"] == 3
+    assert result.nrr["U3"] == 2.5  # (4 + 1) / 2, not (4 + 1) / 3
+    # IKM = (8 x 4 + 2.5) / 9 x 25 = 95.83
+    assert result.ikm == 95.83 and result.incomplete == []
+
+
+def test_an_unsur_with_too_few_answers_shows_no_nrr_and_no_ikm():
+    sums = {f"U{i}": 12 for i in range(1, 10)} | {"U8": 3}
+    result = ikm_from_sums(3, sums, answered={"U8": 1}, min_answers=2)
+    assert result.nrr["U8"] is None and result.nrr["U1"] == 4.0
+    assert result.ikm is None and result.mutu is None and result.incomplete == ["U8"]
+    assert "U8" not in result.weakest
+    with pytest.raises(ValueError):
+        ikm_from_sums(3, sums, answered={"U8": 4})  # more answers than respondents
+    with pytest.raises(ValueError):
+        ikm_from_sums(3, {**sums, "U8": 8}, answered={"U8": 1})  # one answer cannot sum to 8
 
 
 @pytest.mark.parametrize(

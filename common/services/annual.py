@@ -1,0 +1,144 @@
+"""The annual evaluation: BKPSDM computes the year's proposals from the monthly results, each
+supervisor decides their team's year, the unit sees its curve and BKPSDM its angka kredit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from common.domain.annual import AnnualResult, annual_id, decide, propose
+from common.domain.curve import CurveCheck, UnitPredikat, check_curve
+from common.domain.errors import Forbidden, NotFound
+from common.domain.ratings import Rating
+from common.domain.reports import report_id
+
+from .ports import AuditEntry, Caller, Repositories, UnitOfWork
+from .positions import is_supervisor_of, may_see_unit, team_of
+
+Year = Annotated[int, Field(ge=2020, le=2100)]
+
+
+class AnnualRunInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: Year
+    unit_id: str | None = Field(default=None, max_length=60, description="one unit; every unit when omitted")
+
+
+class AnnualRun(BaseModel):
+    year: int
+    units: int
+    records: int = Field(description="annual records written (proposals; decisions already taken are kept)")
+
+
+class AnnualDecisionInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hasil_kerja: Rating
+    perilaku_kerja: Rating
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = Field(
+        default=None, description="why, when the year's ratings differ from the proposal; kept in the audit log")
+
+
+class UnitAnnual(BaseModel):
+    unit_id: str
+    year: int
+    unit_predikat: UnitPredikat | None = Field(description="the organisation's predikat for the year: December's, as the leader above left it")
+    curve: CurveCheck | None = Field(description="the decided annual predikat against that predikat's curve")
+    decided: int
+    proposed: int
+    records: list[AnnualResult]
+
+
+class TeamAnnual(BaseModel):
+    year: int
+    records: list[AnnualResult]
+
+
+def run_year(uow: UnitOfWork, year: int, unit_id: str | None, actor: str, now: datetime) -> AnnualRun:
+    """Proposals for every active employee of the unit(s), from their twelve months. Running it again
+    (after a late review) refreshes the proposals and keeps the decisions."""
+    units = [uow.units.get(unit_id)] if unit_id else uow.units.all()
+    if unit_id and units[0] is None:
+        raise NotFound("unit_not_found")
+    written = 0
+    for unit in units:
+        written += _propose_unit(uow, unit.id, year, actor, now)
+    return AnnualRun(year=year, units=len(units), records=written)
+
+
+def _propose_unit(uow: UnitOfWork, unit_id: str, year: int, actor: str, now: datetime) -> int:
+    employees = sorted((e for e in uow.employees.in_unit(unit_id) if e.active), key=lambda e: e.nip)
+    periods = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
+    monthly = uow.results.get_many(report_id(e.nip, p) for e in employees for p in periods)
+
+    def work(tx: Repositories) -> int:
+        previous = tx.annual.get_many(annual_id(e.nip, year) for e in employees)
+        records = [
+            propose(year, e.nip, e.name, e.unit_id, e.supervisor_nip, [monthly[k] for p in periods if (k := report_id(e.nip, p)) in monthly],
+                    e.functional_level, previous.get(annual_id(e.nip, year)))
+            for e in employees
+        ]
+        if records:
+            tx.annual.put_many(records)
+        tx.audit.append(AuditEntry(id=f"annual.proposed:{unit_id}:{year}:{now.isoformat()}", at=now, actor=actor, action="annual.proposed",
+                                   subject=f"{unit_id}/{year}", inputs={"employees": len(employees), "monthly_results": len(monthly)},
+                                   outputs={"proposed": {r.nip: r.proposed_predikat.value if r.proposed_predikat else None for r in records}}))
+        return len(records)
+
+    return uow.transaction(work)
+
+
+def decide_year(uow: UnitOfWork, caller: Caller, nip: str, year: int, given: AnnualDecisionInput, now: datetime) -> AnnualResult:
+    """The supervisor's annual ratings for one of their team; the matrix gives the predikat."""
+    employee = uow.employees.get(nip)
+    if employee is None:
+        raise NotFound("employee_not_found", nip=nip)
+    if not is_supervisor_of(uow, caller, employee):
+        raise Forbidden("not_supervisor")
+
+    def work(tx: Repositories) -> AnnualResult:
+        record = tx.annual.get(annual_id(nip, year))
+        if record is None:
+            raise NotFound("annual_not_found")  # BKPSDM computes the year's proposals first
+        decided = decide(record, given.hasil_kerja, given.perilaku_kerja, caller.nip, now, given.reason)
+        tx.annual.put_many([decided])
+        tx.audit.append(AuditEntry(
+            id=f"annual.decided:{nip}:{year}:{len(decided.decisions)}", at=now, actor=caller.nip, action="annual.decided",
+            subject=f"{nip}/{year}", nip=nip, reason=given.reason,
+            inputs={"proposed": record.proposed_predikat.value if record.proposed_predikat else None, "months_rated": record.months_rated},
+            outputs={"hasil_kerja": given.hasil_kerja.value, "perilaku_kerja": given.perilaku_kerja.value, "predikat": decided.predikat.value,
+                     "angka_kredit": decided.angka_kredit},
+        ))
+        return decided
+
+    return uow.transaction(work)
+
+
+def team_year(uow: UnitOfWork, caller: Caller, year: int) -> TeamAnnual:
+    team = {e.nip for e in team_of(uow, caller)}
+    if not team:
+        raise Forbidden("not_supervisor")
+    return TeamAnnual(year=year, records=[r for r in uow.annual.for_supervisor(caller.nip, year) if r.nip in team])
+
+
+def unit_year(uow: UnitOfWork, caller: Caller, unit_id: str, year: int) -> UnitAnnual:
+    """The unit's year: every record, and the curve of the decided annual predikat."""
+    unit = uow.units.get(unit_id)
+    if unit is None:
+        raise NotFound("unit_not_found")
+    if not may_see_unit(caller, unit):
+        raise Forbidden("not_unit_head")
+    records = uow.annual.for_unit(unit_id, year)
+    december = uow.results.get_unit(unit_id, f"{year:04d}-12")
+    organisation = december.predikat if december else None
+    decided = [r.predikat for r in records if r.predikat is not None]
+    curve = check_curve(organisation, decided) if organisation else None
+    return UnitAnnual(unit_id=unit_id, year=year, unit_predikat=organisation, curve=curve, decided=len(decided),
+                      proposed=len(records) - len(decided), records=records)
+
+
+def my_year(uow: UnitOfWork, nip: str, year: int) -> AnnualResult | None:
+    return uow.annual.get(annual_id(nip, year))
