@@ -8,15 +8,18 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test up down seed status openapi infra plan deps prerequisites chromium lock bench fuzz clean
+.PHONY: demo test lint up down seed status openapi infra plan deps prerequisites chromium lock bench fuzz clean
 
 demo: seed
 	@$(PY) -m tools.demo
 
-test: deps prerequisites chromium
+test: deps prerequisites chromium lint
 	@$(PY) -m tools.openapi --check
 	@infra/check.sh
 	@$(PY) -m pytest
+
+lint: $(PY_STAMP)
+	@$(VENV)/bin/ruff check .
 
 up: deps prerequisites
 	@$(PY) -m tools.stack up
@@ -78,23 +81,34 @@ chromium:
 	    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
 	  else echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
 
-$(PY_STAMP): requirements.txt requirements-dev.txt
+$(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@[ -n "$(PYTHON)" ] || { echo "Python 3.11 is required: apt-get install python3.11 python3.11-venv (or pyenv install 3.11)"; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required (found $$($(PYTHON) --version)); set PYTHON=/path/to/python3.11"; exit 1; }
 	@echo "installing Python dependencies into $(VENV)"
 	@$(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	@# the project itself, editable, for the `pantau` command; its dependencies are all in the lock above
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "Node.js 18+ and npm are required for the Firebase Auth emulator: https://nodejs.org"; exit 1; }
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are required for the Firebase Auth emulator: https://nodejs.org"; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' || { echo "Node.js 20+ is required (found $$(node --version)): firebase-tools 15 needs it; https://nodejs.org"; exit 1; }
 	@echo "installing firebase-tools (Auth emulator) with npm"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Re-pin requirements*.txt from the direct dependencies in requirements*.in.
+# Re-pin requirements*.txt, with hashes, from the direct dependencies in requirements*.in. uv resolves
+# for the deployment's target (CPython 3.11 on x86_64 Linux, as Cloud Functions runs it) whatever
+# machine runs this, and keeps the pins already in the files unless a .in file asks for another
+# version (UPGRADE=1 moves everything to the newest allowed). requirements-dev.txt is the whole
+# development environment, with the runtime pins exactly as in requirements.txt.
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 lock: $(PY_STAMP)
-	@$(PY) -m tools.lock
+	@$(UV_COMPILE) requirements.in -o requirements.txt
+	@$(UV_COMPILE) requirements.in requirements-dev.in -c requirements.txt -o requirements-dev.txt
+	@echo "pinned $$(grep -c '^[a-z]' requirements.txt) runtime and $$(grep -c '^[a-z]' requirements-dev.txt) development packages, with hashes"
 
 clean: down
 	rm -rf $(VENV) node_modules .local web/dist

@@ -75,9 +75,9 @@ def main() -> int:
             build.append(float(seconds))
             pubsub = int(loaded)
             libs.append(float(run(LIBRARIES.format(imports="\n".join(f"import {m}" for m in needs(function))))[0]))
-        b, l = statistics.median(build), statistics.median(libs)
-        rows.append((function.name, b, l, b / l, pubsub, ", ".join(needs(function)[3:])))
-        print(f"{function.name:26} build {b * 1000:7.1f} ms   libraries {l * 1000:7.1f} ms   ratio {b / l:4.2f}", flush=True)
+        b, lib = statistics.median(build), statistics.median(libs)
+        rows.append((function.name, b, lib, b / lib, pubsub, ", ".join(needs(function)[3:])))
+        print(f"{function.name:26} build {b * 1000:7.1f} ms   libraries {lib * 1000:7.1f} ms   ratio {b / lib:4.2f}", flush=True)
 
     lines = [
         f"## Cold start ({_today()})",
@@ -87,7 +87,7 @@ def main() -> int:
         "",
         "| function | import module + create_app | import the libraries it needs | ratio | Pub/Sub client loaded at start | besides functions-framework, Flask, pydantic, Firestore |",
         "|---|---|---|---|---|---|",
-        *(f"| {n} | {b * 1000:.1f} ms | {l * 1000:.1f} ms | {r:.2f} | {'yes' if p else 'no'} | {extra or '-'} |" for n, b, l, r, p, extra in rows),
+        *(f"| {n} | {b * 1000:.1f} ms | {lib * 1000:.1f} ms | {r:.2f} | {'yes' if p else 'no'} | {extra or '-'} |" for n, b, lib, r, p, extra in rows),
         "",
         "Building the app imports only the function's own module (main.py resolves entry points lazily) and the "
         "clients are created, and their libraries imported, on first use: no function loads the Pub/Sub client at "

@@ -102,10 +102,10 @@ def main() -> int:
     try:
         from common.adapters.firestore import FirestoreUnitOfWork, get_client
         from common.adapters.pubsub import PubSubPublisher
-        from common.settings import Settings
         from common.domain.clock import WIB, utcnow
         from common.domain.organisation import ServiceType, Unit
         from common.services import administration
+        from common.settings import Settings
         from tests import factories as f
         from tools.client import sign_in
         from tools.enrol import enrol

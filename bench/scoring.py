@@ -19,8 +19,8 @@ import platform
 import random
 import sys
 import time
-from datetime import date, datetime, time as clock_time, timedelta
-
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +33,10 @@ def seed(uow, units: int, per_unit: int, surveys: int, period: str, rng: random.
     from common.domain.clock import WIB
     from common.domain.organisation import Employee, ServiceType, Unit
     from common.domain.period import next_period
-    from common.domain.reports import RealisasiEntry, ReportContent, ReviewInput
     from common.domain.ratings import BerAkhlak, Rating
+    from common.domain.reports import RealisasiEntry, ReportContent, ReviewInput
     from common.domain.survey import Answers, Source, SurveyResponse, is_complaint
-    from tools.demo_data import _plan, Person  # the demo's SKP templates
+    from tools.demo_data import Person, _plan  # the demo's SKP templates
 
     client = uow.client
     writes: list[tuple[object, dict]] = []
@@ -116,7 +116,7 @@ def plain_read(client, units: list[str], period: str) -> tuple[float, int]:
 
     started = time.perf_counter()
     docs = 0
-    for name, query in (
+    for _name, query in (
         ("employees", client.collection("employees")),
         ("skp_plans", client.collection("skp_plans")),
         ("reports", client.collection("reports").where(filter=FieldFilter("period", "==", period))),

@@ -10,12 +10,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from common.api.http import Api, Call, Reply, Route
 from common.domain.errors import Conflict, Invalid
 from common.domain.nip import Nip
-from common.domain.notifications import Delivery
 from common.domain.organisation import OVERSIGHT, Employee, Role, Unit, UnitId
 from common.domain.skp import SkpPlan
-from common.services import accounts, administration
+from common.services import accounts, admin_lists, administration
 from common.services.accounts import AuditPage, InvitationResult
+from common.services.admin_lists import DeliveryList, EmployeeList, UnitList
 from common.services.administration import LoadResult, SupervisorLink
+from common.services.paging import CursorParam
 
 ADMIN = frozenset({Role.ADMIN})
 LOAD_ERRORS = (400, 401, 403, 413, 415, 422)
@@ -43,7 +44,7 @@ class AuditQuery(BaseModel):
     nip: Nip | None = Field(default=None, description="entries about this person only")
     since: AwareDatetime | None = Field(default=None, description="from this moment on (ISO 8601 with its zone)")
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=200, description="next_cursor of the previous page")
+    cursor: CursorParam = None
 
 
 class SupervisorsBody(BaseModel):
@@ -59,14 +60,14 @@ class PlansBody(BaseModel):
 class EmployeesQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     unit_id: UnitId
+    limit: int = Field(default=200, ge=1, le=500)
+    cursor: CursorParam = None
 
 
-class UnitList(BaseModel):
-    units: list[Unit]
-
-
-class EmployeeList(BaseModel):
-    employees: list[Employee]
+class UnitsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=200, ge=1, le=500)
+    cursor: CursorParam = None
 
 
 def _within(key: str, work: Callable[[], LoadResult]) -> LoadResult:
@@ -84,21 +85,16 @@ class DeliveryQuery(BaseModel):
     notification_id: str | None = Field(default=None, max_length=300)
     nip: str | None = Field(default=None, max_length=18)
     limit: int = Field(default=100, ge=1, le=500)
-
-
-class DeliveryList(BaseModel):
-    deliveries: list[Delivery]
+    cursor: CursorParam = None
 
 
 def list_deliveries(call: Call) -> DeliveryList:
     q = call.query
-    if not (q.notification_id or q.nip):
-        raise Invalid("delivery_filter_required", details=[{"field": "notification_id", "code": "missing"}])
-    return DeliveryList(deliveries=call.deps.uow.notifications.deliveries(notification_id=q.notification_id, nip=q.nip, limit=q.limit))
+    return admin_lists.deliveries(call.deps.uow, q.notification_id, q.nip, q.limit, q.cursor)
 
 
 def list_units(call: Call) -> UnitList:
-    return UnitList(units=call.deps.uow.units.all())
+    return admin_lists.units(call.deps.uow, call.query.limit, call.query.cursor)
 
 
 def put_units(call: Call) -> LoadResult:
@@ -106,8 +102,8 @@ def put_units(call: Call) -> LoadResult:
 
 
 def list_employees(call: Call) -> EmployeeList:
-    employees = call.deps.uow.employees.in_unit(call.query.unit_id)
-    return EmployeeList(employees=sorted(employees, key=lambda e: e.name))
+    q = call.query
+    return admin_lists.employees(call.deps.uow, q.unit_id, q.limit, q.cursor)
 
 
 def put_employees(call: Call) -> LoadResult:
@@ -139,22 +135,25 @@ def put_plans(call: Call) -> LoadResult:
     return _within("plans", lambda: administration.load_plans(call.deps.uow, call.body.plans))
 
 
+_PAGED = "A page at a time: limit, then the next_cursor of each page as cursor, until it is null."
 _LOAD_NOTE = " The whole body is checked first: any bad row refuses all of it (422, every problem listed). Upserts: safe to repeat."
 
 api = Api(
     "api_admin",
     [
-        Route("GET", "/api/admin/units", list_units, "List units", response=UnitList, roles=ADMIN, errors=(401, 403), tags=("admin",)),
+        Route("GET", "/api/admin/units", list_units, "List units",
+              operation_id="listUnits", query=UnitsQuery, response=UnitList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
+              description=_PAGED),
         Route(
-            "PUT", "/api/admin/units", put_units, "Create or update units", body=UnitsBody, response=LoadResult,
+            "PUT", "/api/admin/units", put_units, "Create or update units", operation_id="putUnits", body=UnitsBody, response=LoadResult,
             roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",), description="Up to 500 units." + _LOAD_NOTE,
         ),
         Route(
-            "GET", "/api/admin/employees", list_employees, "List a unit's employees", query=EmployeesQuery,
-            response=EmployeeList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
+            "GET", "/api/admin/employees", list_employees, "List a unit's employees", operation_id="listEmployees", query=EmployeesQuery,
+            response=EmployeeList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",), description=_PAGED,
         ),
         Route(
-            "PUT", "/api/admin/employees", put_employees, "Create or update employees and their accounts",
+            "PUT", "/api/admin/employees", put_employees, "Create or update employees and their accounts", operation_id="putEmployees",
             body=EmployeesBody, response=LoadResult, roles=ADMIN, errors=(*LOAD_ERRORS, 409), tags=("admin",),
             description="Up to 500 employees. NIPs are validated; units and supervisors must exist; supervisor "
             "chains may not loop. Each employee with an e-mail gets an account the system creates, without a "
@@ -163,16 +162,18 @@ api = Api(
             "revokes its sessions; active: false disables it. Every change is in the audit log." + _LOAD_NOTE,
         ),
         Route(
-            "PUT", "/api/admin/supervisors", put_supervisors, "Set supervisor links", body=SupervisorsBody,
+            "PUT", "/api/admin/supervisors", put_supervisors, "Set supervisor links", operation_id="putSupervisors", body=SupervisorsBody,
             response=LoadResult, roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",), description=_LOAD_NOTE.strip(),
         ),
         Route(
-            "PUT", "/api/admin/skp", put_plans, "Create or replace SKP plans", body=PlansBody, response=LoadResult,
+            "PUT", "/api/admin/skp", put_plans, "Create or replace SKP plans",
+            operation_id="putSkpPlans", body=PlansBody, response=LoadResult,
             roles=ADMIN, errors=LOAD_ERRORS, tags=("admin",),
             description="One plan per NIP and year; indicators have an aspect, a monthly target, a unit and a direction." + _LOAD_NOTE,
         ),
         Route(
             "POST", "/api/admin/employees/{nip}/invitation", resend_invitation, "Send an employee a new invitation",
+            operation_id="resendInvitation",
             body=InvitationBody, response=InvitationResult, status=202, roles=ADMIN,
             errors=(400, 401, 403, 404, 409, 413, 415, 422), tags=("admin",),
             description="A new one-time link to set the password, e-mailed in the person's language (the last one stops "
@@ -180,14 +181,17 @@ api = Api(
         ),
         Route(
             "GET", "/api/admin/audit", read_audit, "The audit log: every grant and decision about a person",
+            operation_id="listAuditEntries",
             query=AuditQuery, response=AuditPage, roles=frozenset(OVERSIGHT), errors=(401, 403, 422), tags=("admin",),
             description="Newest first: accounts created, invited, role or unit changed, deactivated, re-activated, sessions "
-            "revoked, and every scoring step, with actor, time, reason, before and after. For BKPSDM and the inspectorate.",
+            "revoked, and every scoring step, with actor, time, reason, before and after. For BKPSDM and the inspectorate. " + _PAGED,
         ),
         Route(
-            "GET", "/api/admin/deliveries", list_deliveries, "Delivery records of notifications", query=DeliveryQuery,
+            "GET", "/api/admin/deliveries", list_deliveries, "Delivery records of notifications",
+            operation_id="listDeliveries", query=DeliveryQuery,
             response=DeliveryList, roles=ADMIN, errors=(401, 403, 422), tags=("admin",),
-            description="Per person, notification and channel: status, reason and every attempt. Filter by notification_id or nip.",
+            description="Per person, notification and channel: status, reason and every attempt. Filter by notification_id or nip. "
+            + _PAGED,
         ),
     ],
 )

@@ -68,21 +68,25 @@ def investigations(call: Call) -> InvestigationDashboard:
 api = Api(
     "api_dashboard",
     [
-        Route("GET", "/api/dashboard/me", me, "Who I am and which dashboard views I may open", response=Me, errors=(401,), tags=("dashboard",)),
+        Route("GET", "/api/dashboard/me", me, "Who I am and which dashboard views I may open",
+              operation_id="getDashboardMe", response=Me, errors=(401,), tags=("dashboard",)),
         Route(
-            "GET", "/api/dashboard/team", team, "The supervisor's view", query=PeriodQuery, response=TeamDashboard,
+            "GET", "/api/dashboard/team", team, "The supervisor's view",
+            operation_id="getTeamDashboard", query=PeriodQuery, response=TeamDashboard,
             errors=(401, 403, 422), tags=("dashboard",),
             description="The team's reports this period (submitted, late, missing, waiting for review), each person's capaian "
             "per month this year, and my open recommendations.",
         ),
         Route(
-            "GET", "/api/dashboard/units/{unit_id}", unit, "A unit's view", query=PeriodQuery, response=UnitDashboard,
+            "GET", "/api/dashboard/units/{unit_id}", unit, "A unit's view",
+            operation_id="getUnitDashboard", query=PeriodQuery, response=UnitDashboard,
             errors=(401, 403, 404, 422), tags=("dashboard",),
             description="IKM per month and per unsur, the predikat distribution against the allowed curve, late and missing "
             "reports, findings and investigations with their due dates. For the unit head, BKPSDM and the inspectorate.",
         ),
         Route(
-            "GET", "/api/dashboard/investigations", investigations, "The inspectorate's view", response=InvestigationDashboard,
+            "GET", "/api/dashboard/investigations", investigations, "The inspectorate's view",
+            operation_id="getInvestigationDashboard", response=InvestigationDashboard,
             errors=(401, 403), tags=("dashboard",), description="Investigations with the complaints behind them, per unit, and which are overdue.",
         ),
     ],

@@ -26,7 +26,8 @@ def openapi(call: Call) -> Reply:
 
 api = Api(
     "api_docs",
-    [Route("GET", "/api/openapi.json", openapi, "This API's OpenAPI 3.1 document", auth=False, tags=("docs",))],
+    [Route("GET", "/api/openapi.json", openapi, "This API's OpenAPI 3.1 document",
+    operation_id="getOpenApiDocument", auth=False, tags=("docs",))],
 )
 
 

@@ -10,6 +10,7 @@ from common.domain.findings import Finding, FindingStatus
 from common.domain.training import Training, TrainingInput
 from common.services import findings, trainings
 from common.services.findings import FindingList, FindingUpdate
+from common.services.paging import CursorParam
 
 
 class FindingQuery(BaseModel):
@@ -17,10 +18,11 @@ class FindingQuery(BaseModel):
 
     status: FindingStatus | None = None
     limit: int = Field(default=100, ge=1, le=500)
+    cursor: CursorParam = None
 
 
 def mine(call: Call) -> FindingList:
-    return findings.my_findings(call.deps.uow, call.caller, call.query.status, call.query.limit)
+    return findings.my_findings(call.deps.uow, call.caller, call.query.status, call.query.limit, call.query.cursor)
 
 
 def update(call: Call) -> Finding:
@@ -36,18 +38,20 @@ api = Api(
     "api_findings",
     [
         Route(
-            "GET", "/api/findings", mine, "Findings I own", query=FindingQuery, response=FindingList,
+            "GET", "/api/findings", mine, "Findings I own", operation_id="listMyFindings", query=FindingQuery, response=FindingList,
             errors=(401, 422), tags=("findings",),
             description="Findings and recommendations whose owners include me (BKPSDM admins also see those owned by BKPSDM); "
-            "unresolved first, by due date.",
+            "unresolved first, by due date; a page at a time (limit, then next_cursor as cursor).",
         ),
         Route(
-            "PATCH", "/api/findings/{finding_id}", update, "Work a finding", body=FindingUpdate, response=Finding,
+            "PATCH", "/api/findings/{finding_id}", update, "Work a finding",
+            operation_id="updateFinding", body=FindingUpdate, response=Finding,
             errors=(400, 401, 403, 404, 409, 413, 415, 422), tags=("findings",),
             description="open -> in_progress -> resolved; resolving needs a note. Only the finding's owners.",
         ),
         Route(
-            "POST", "/api/trainings", record, "Record a training", body=TrainingInput, response=Training, status=201,
+            "POST", "/api/trainings", record, "Record a training",
+            operation_id="recordTraining", body=TrainingInput, response=Training, status=201,
             errors=(400, 401, 403, 413, 415, 422), tags=("trainings",),
             description="An ASN records their own training; BKPSDM admins anyone's (give nip). Recording the same training "
             "twice keeps one record.",

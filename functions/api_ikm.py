@@ -61,11 +61,12 @@ api = Api(
     "api_ikm",
     [
         Route(
-            "GET", "/api/units/{unit_id}/ikm", staff, "IKM of a unit (staff)", query=IkmQuery, response=IkmReport,
+            "GET", "/api/units/{unit_id}/ikm", staff, "IKM of a unit (staff)",
+            operation_id="getUnitIkm", query=IkmQuery, response=IkmReport,
             errors=(401, 404, 422), tags=("ikm",), description=_DESCRIPTION,
         ),
         Route(
-            "GET", "/api/public/units/{unit_id}/ikm", public, "Published IKM of a unit", query=IkmQuery,
+            "GET", "/api/public/units/{unit_id}/ikm", public, "Published IKM of a unit", operation_id="getPublishedUnitIkm", query=IkmQuery,
             response=IkmReport, auth=False, errors=(404, 422), tags=("ikm",), description=_DESCRIPTION,
         ),
     ],

@@ -9,6 +9,7 @@ from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
 from common.domain.performance import PerformanceView
 from common.services import inbox
+from common.services.paging import CursorParam
 from common.services.performance import my_performance
 from common.services.trainings import TrainingList, my_trainings
 
@@ -23,7 +24,7 @@ class InboxQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=200)
+    cursor: CursorParam = None
 
 
 class ReadAll(BaseModel):
@@ -76,48 +77,55 @@ api = Api(
     "api_me",
     [
         Route(
-            "GET", "/api/me/performance", performance, "My e-performance view",
+            "GET", "/api/me/performance", performance, "My e-performance view", operation_id="getMyPerformance", etag=True,
             query=PerformanceQuery, response=PerformanceView, errors=(401, 403, 422), tags=("me",),
             description="SKP indicators with capaian per month and to date, each month's report state, "
             "the feedback received, the predikat and its reasons once the monthly scoring has run, and the JP "
             "of training this year.",
         ),
         Route(
-            "GET", "/api/me/notifications", notifications, "My notifications", query=InboxQuery, response=inbox.InboxPage,
+            "GET", "/api/me/notifications", notifications, "My notifications",
+            operation_id="listMyNotifications", etag=True, query=InboxQuery, response=inbox.InboxPage,
             errors=(401, 403, 422), tags=("me",), description="Newest first, a page at a time, with the unread count.",
         ),
         Route(
             "POST", "/api/me/notifications/{notification_id}/read", read_one, "Mark a notification read",
+            operation_id="markNotificationRead",
             response=inbox.ReadResult, errors=(401, 403, 404), tags=("me",),
         ),
         Route(
-            "POST", "/api/me/notifications/read", read_many, "Mark notifications read", body=ReadAll, response=inbox.ReadResult,
+            "POST", "/api/me/notifications/read", read_many, "Mark notifications read",
+            operation_id="markNotificationsRead", body=ReadAll, response=inbox.ReadResult,
             errors=(400, 401, 403, 413, 415, 422), tags=("me",), description="The given ids, or every unread one.",
         ),
         Route(
-            "GET", "/api/me/preferences", get_preferences, "My notification preferences", response=inbox.PreferencesView,
+            "GET", "/api/me/preferences", get_preferences, "My notification preferences",
+            operation_id="getMyPreferences", response=inbox.PreferencesView,
             errors=(401, 403), tags=("me",),
             description="Language, opted-out channels, and per kind whether push and e-mail come at once or in a daily "
             "digest, with my role's defaults. E-mails link here (List-Unsubscribe).",
         ),
         Route(
-            "PUT", "/api/me/preferences", put_preferences, "Set my notification preferences", body=inbox.Preferences,
+            "PUT", "/api/me/preferences", put_preferences, "Set my notification preferences",
+            operation_id="setMyPreferences", body=inbox.Preferences,
             response=inbox.PreferencesView, errors=(400, 401, 403, 413, 415, 422), tags=("me",),
             description="Language, the channels (push, email) to opt out of, and per kind immediate or daily (modes; "
             "empty follows the role's default). Mandatory notifications still arrive; the inbox cannot be turned off; "
             "investigations always come at once.",
         ),
         Route(
-            "POST", "/api/me/devices", add_device, "Register this app install for push", body=inbox.DeviceRegistration,
+            "POST", "/api/me/devices", add_device, "Register this app install for push",
+            operation_id="registerDevice", body=inbox.DeviceRegistration,
             response=inbox.Device, status=201, errors=(400, 401, 403, 413, 415, 422), tags=("me",),
             description="Registering the same token again updates it. Tokens FCM reports as invalid are removed.",
         ),
         Route(
-            "DELETE", "/api/me/devices/{device_id}", remove_device, "Stop push to an app install",
+            "DELETE", "/api/me/devices/{device_id}", remove_device, "Stop push to an app install", operation_id="unregisterDevice",
             status=204, errors=(401, 403, 404), tags=("me",),
         ),
         Route(
-            "GET", "/api/me/trainings", trainings, "My training records", query=PerformanceQuery, response=TrainingList,
+            "GET", "/api/me/trainings", trainings, "My training records",
+            operation_id="listMyTrainings", query=PerformanceQuery, response=TrainingList,
             errors=(401, 403, 422), tags=("me",), description="The year's trainings and their JP against the 20 JP entitlement.",
         ),
     ],

@@ -6,8 +6,8 @@ import functions_framework
 from pydantic import BaseModel, ConfigDict
 
 from common.api.http import Api, Call, Reply, Route
-from common.domain.period import Period
 from common.domain.evidence import UploadRequest
+from common.domain.period import Period
 from common.domain.reports import Report, ReportContent, ReviewInput
 from common.services import evidence, reporting
 from common.services.evidence import DownloadLink, UploadGrant, UploadStatus
@@ -74,6 +74,7 @@ api = Api(
     [
         Route(
             "POST", "/api/reports", submit, "Submit or resubmit my monthly report",
+            operation_id="submitReport", headers=("Idempotent-Replayed",),
             body=SubmitReportBody, response=SubmitResult, status=201, idempotent=True,
             errors=(400, 401, 403, 409, 413, 415, 422), tags=("reports",),
             description="One report per ASN per period. 201 when created; 200 when resubmitted, or unchanged "
@@ -83,6 +84,7 @@ api = Api(
         ),
         Route(
             "POST", "/api/reports/evidence-uploads", request_upload, "Get an upload target for one evidence file",
+            operation_id="requestEvidenceUpload",
             body=UploadRequest, response=UploadGrant, status=201, idempotent=True,
             errors=(400, 401, 403, 409, 413, 415, 422), tags=("reports",),
             description="For a file of my report for a period: a JPEG, PNG or PDF of at most 10 MiB (configurable), at most "
@@ -94,30 +96,33 @@ api = Api(
         ),
         Route(
             "GET", "/api/reports/evidence-uploads/{upload_id}", upload_status, "Follow one of my evidence uploads",
+            operation_id="getEvidenceUpload",
             response=UploadStatus, errors=(401, 403, 404), tags=("reports",),
             description="pending until the file arrived and was checked; then verified, or rejected with the reason "
             "(the file was deleted). Only the ASN who asked for it sees it (404 for anyone else).",
         ),
         Route(
-            "GET", "/api/reports/{report_id}", read, "Read one report",
+            "GET", "/api/reports/{report_id}", read, "Read one report", operation_id="getReport",
             response=Report, errors=(401, 404), tags=("reports",),
             description="The ASN themself, their direct supervisor and BKPSDM admins may read a report.",
         ),
         Route(
             "GET", "/api/reports/{report_id}/evidence/{evidence_id}", download, "Download one evidence file of a report",
+            operation_id="downloadEvidence",
             response=DownloadLink, errors=(401, 404), tags=("reports",),
             description="A short-lived signed URL (5 minutes by default) that downloads the file. For the ASN, their "
             "supervisor and BKPSDM, as for reading the report; 404 for anyone else.",
         ),
         Route(
             "POST", "/api/reports/{report_id}/review", review, "Review a subordinate's report",
+            operation_id="reviewReport", headers=("Idempotent-Replayed",),
             body=ReviewInput, response=ReviewResult, idempotent=True,
             errors=(400, 401, 403, 404, 409, 413, 415, 422), tags=("reports",),
             description="Hasil Kerja, Perilaku Kerja per BerAKHLAK value, feedback (required when any rating "
             "is Di Bawah Ekspektasi or the report is returned) and a decision. Only the direct supervisor (403 otherwise).",
         ),
         Route(
-            "GET", "/api/team/reports", team, "My team's reports for a period",
+            "GET", "/api/team/reports", team, "My team's reports for a period", operation_id="listTeamReports", etag=True,
             query=TeamQuery, response=TeamReports, errors=(401, 403, 422), tags=("team",),
             description="Direct subordinates with their report state, waiting-for-review first, and who has not reported.",
         ),

@@ -4,12 +4,13 @@ BKPSDM read the results."""
 from __future__ import annotations
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.organisation import Role
 from common.domain.period import Period
 from common.services import results, scoring
+from common.services.paging import CursorParam
 from common.services.ports import ScoringRun
 from common.services.results import TeamResults, UnitResults
 
@@ -28,6 +29,11 @@ class PeriodQuery(BaseModel):
     period: Period
 
 
+class RunsQuery(PeriodQuery):
+    limit: int = Field(default=5, ge=1, le=20, description="runs per page; each carries its progress and delivery totals")
+    cursor: CursorParam = None
+
+
 def start(call: Call) -> Reply:
     run = scoring.start_run(call.deps.uow, call.body.period, call.caller.nip or call.caller.uid, call.deps.now())
     return Reply(run, 202, {"Location": f"/api/admin/scoring-runs/{run.id}"})
@@ -38,7 +44,8 @@ def progress(call: Call) -> scoring.RunView:
 
 
 def runs(call: Call) -> scoring.RunList:
-    return scoring.recent_runs(call.deps.uow, call.query.period)
+    q = call.query
+    return scoring.recent_runs(call.deps.uow, q.period, q.limit, q.cursor)
 
 
 def team(call: Call) -> TeamResults:
@@ -53,30 +60,36 @@ api = Api(
     "api_scoring",
     [
         Route(
-            "POST", "/api/admin/scoring-runs", start, "Start a scoring run for a period", body=RunRequest, response=ScoringRun,
+            "POST", "/api/admin/scoring-runs", start, "Start a scoring run for a period",
+            operation_id="startScoringRun", headers=("Location",), body=RunRequest, response=ScoringRun,
             status=202, roles=ADMIN, errors=(400, 401, 403, 413, 415, 422), tags=("scoring",),
             description="Publishes one message per unit; units are scored in parallel. Follow the run at the Location returned. "
             "Re-running a period gives the same results and opens no duplicate findings.",
         ),
         Route(
-            "GET", "/api/admin/scoring-runs", runs, "The scoring runs of a period", query=PeriodQuery, response=scoring.RunList,
+            "GET", "/api/admin/scoring-runs", runs, "The scoring runs of a period",
+            operation_id="listScoringRuns", query=RunsQuery, response=scoring.RunList,
             roles=ADMIN, errors=(401, 403, 422), tags=("scoring",),
-            description="The latest five runs of the period, newest first, each with its progress and delivery totals.",
+            description="The runs of the period, newest first (the latest five unless limit says otherwise), each with its progress "
+            "and delivery totals; older ones a page at a time, with next_cursor as cursor.",
         ),
         Route(
-            "GET", "/api/admin/scoring-runs/{run_id}", progress, "Follow a scoring run", response=scoring.RunView,
+            "GET", "/api/admin/scoring-runs/{run_id}", progress, "Follow a scoring run",
+            operation_id="getScoringRun", response=scoring.RunView,
             roles=ADMIN, errors=(401, 403, 404), tags=("scoring",),
             description="Units total, done and failed; status running, completed or completed_with_failures; and the messages "
             "the run sent per channel (sent, failed, skipped, pending) with why some failed or were skipped. "
             "Each delivery's record is at /api/admin/deliveries.",
         ),
         Route(
-            "GET", "/api/team/results", team, "My team's results for a period", query=PeriodQuery, response=TeamResults,
+            "GET", "/api/team/results", team, "My team's results for a period",
+            operation_id="getTeamResults", query=PeriodQuery, response=TeamResults,
             errors=(401, 403, 422), tags=("scoring",),
             description="Each direct subordinate's outcome, ratings, predikat and the reasons.",
         ),
         Route(
-            "GET", "/api/units/{unit_id}/results", unit, "A unit's results for a period", query=PeriodQuery, response=UnitResults,
+            "GET", "/api/units/{unit_id}/results", unit, "A unit's results for a period",
+            operation_id="getUnitResults", query=PeriodQuery, response=UnitResults,
             errors=(401, 403, 404, 422), tags=("scoring",),
             description="The unit's predikat and measures, the curve check, and each employee's result. "
             "For BKPSDM, the inspectorate and the unit head.",

@@ -54,6 +54,7 @@ api = Api(
     [
         Route(
             "POST", "/api/surveys", submit, "Submit a satisfaction survey response (anonymous)",
+            operation_id="submitSurvey", headers=("Idempotent-Replayed",),
             body=SurveySubmission, response=Receipt, status=201, auth=False, max_body_bytes=SURVEY_BODY_LIMIT,
             errors=(400, 403, 404, 413, 415, 422, 429), tags=("survey",),
             description="Nine unsur U1-U9 scored 1-4, an optional profile and feedback; no name, NIK, phone or e-mail is "
@@ -63,7 +64,7 @@ api = Api(
             "(X-Firebase-AppCheck) token is required when the setting is on. Bodies over 16 KiB are refused.",
         ),
         Route(
-            "GET", "/api/public/units/{unit_id}/survey", form, "What the survey form of a unit shows",
+            "GET", "/api/public/units/{unit_id}/survey", form, "What the survey form of a unit shows", operation_id="getSurveyForm",
             response=SurveyForm, auth=False, errors=(404,), tags=("survey",),
             description="The unit, its catalogue of services, the official questions and answer labels per unsur, "
             "and the profile options, in one request for a slow phone.",

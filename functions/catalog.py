@@ -115,7 +115,7 @@ FUNCTIONS: tuple[Function, ...] = (
     ),
     Function("api_findings", "functions.api_findings", "http", description="findings for their owners; training records"),
     Function("api_dashboard", "functions.api_dashboard", "http", description="the dashboard's data per role"),
-    Function("api_exports", "functions.api_exports", "http", description="the SKM report (JSON, PDF) and results as XLSX and CSV"),
+    Function("api_exports", "functions.api_exports", "http", description="the SKM report (JSON, PDF), the QR posters (PDF, SVG) and results as XLSX and CSV"),
     Function(
         "scoring_start",
         "functions.scoring_start",

@@ -14,8 +14,8 @@ import functions_framework
 from common.api.commands import NotificationRequested
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.notifications import deliver
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.deliver_notifications")
 

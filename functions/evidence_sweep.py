@@ -13,8 +13,8 @@ import functions_framework
 from common.api.commands import Tick
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.evidence import sweep
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.evidence_sweep")
 deps = Deps()

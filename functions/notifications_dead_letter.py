@@ -9,8 +9,8 @@ import functions_framework
 from common.api.commands import NotificationRequested
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.notifications import give_up
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.notifications_dead_letter")
 deps = Deps()

@@ -14,8 +14,8 @@ import functions_framework
 from common.api.commands import NotifiableEvent
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.notifications import plan_for_event, queue
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.notify_events")
 deps = Deps()

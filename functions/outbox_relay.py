@@ -13,8 +13,8 @@ import functions_framework
 from common.api.commands import Tick
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.events import relay_outbox
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.outbox_relay")
 deps = Deps()

@@ -14,8 +14,8 @@ import functions_framework
 from common.api.commands import UnitRequested
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.scoring import score_unit as score
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.score_unit")
 deps = Deps()

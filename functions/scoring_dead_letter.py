@@ -9,8 +9,8 @@ import functions_framework
 from common.api.commands import UnitRequested
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.scoring import mark_unit_failed
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.scoring_dead_letter")
 deps = Deps()

@@ -14,8 +14,8 @@ import functions_framework
 from common.api.commands import ScoringRequested
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.scoring import scheduled_period, start_run
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.scoring_start")
 deps = Deps()

@@ -14,8 +14,8 @@ import functions_framework
 from common.api.commands import Tick
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.notifications import send_digests as send
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.send_digests")
 deps = Deps()

@@ -15,8 +15,8 @@ import functions_framework
 from common.api.commands import AccountInvited
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.accounts import send_invitation
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.send_invitations")
 

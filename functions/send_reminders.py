@@ -10,8 +10,8 @@ import functions_framework
 from common.api.commands import Tick
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.notifications import plan_reminders, publish_notifications
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.send_reminders")
 deps = Deps()

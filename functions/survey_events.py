@@ -14,8 +14,8 @@ import functions_framework
 from common.api.commands import SurveySubmitted
 from common.api.deps import Deps
 from common.api.push import receive
-from functions.catalog import BY_NAME
 from common.services.complaints import on_survey_submitted
+from functions.catalog import BY_NAME
 
 log = logging.getLogger("pantau.survey_events")
 deps = Deps()

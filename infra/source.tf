@@ -13,8 +13,8 @@ data "archive_file" "source" {
     ".build", ".ci", ".git", ".hypothesis", ".local", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".venv", ".venv-checkov",
     "bench", "infra", "node_modules", "tests", "tools", "web", # development only
     "package.json", "package-lock.json", "requirements.in", "requirements-dev.in", "requirements-dev.txt", "Makefile",
-    # Deployed by other means (Firebase CLI, Terraform); pyproject.toml holds tool settings only,
-    # and without it the buildpack installs requirements.txt and nothing else.
+    # Deployed by other means (Firebase CLI, Terraform); pyproject.toml is for developers
+    # (`pip install -e .`), and without it the buildpack installs requirements.txt and nothing else.
     "firebase.json", "firestore.rules", "firestore.indexes.json", "pyproject.toml", ".gitignore",
     "__pycache__", "**/__pycache__", "**/*.pyc", "*.log",
     # Prose: editing the docs must not redeploy the functions (docs/openapi.json is served, so it stays).

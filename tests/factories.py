@@ -7,8 +7,8 @@ import random
 from datetime import datetime, timezone
 
 from common.domain.organisation import Employee, Role, Unit
-from common.domain.reports import RealisasiEntry, ReportContent, ReviewInput
 from common.domain.ratings import BerAkhlak, Rating
+from common.domain.reports import RealisasiEntry, ReportContent, ReviewInput
 from common.domain.skp import Aspect, Direction, Indicator, SkpPlan
 
 _sequence = itertools.count(1)

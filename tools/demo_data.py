@@ -24,7 +24,6 @@ from common.domain.period import period_of, period_start, previous_period, repor
 from common.domain.ratings import BerAkhlak, Rating
 from common.domain.reports import RealisasiEntry, Report, ReportContent, ReviewInput
 from common.domain.skp import Aspect, Direction, Indicator, SkpPlan, capaian, default_hasil_kerja
-from common.domain.training import Training
 from common.domain.survey import (
     UNSUR_CODES,
     Answers,
@@ -37,6 +36,7 @@ from common.domain.survey import (
     SurveyResponse,
     is_complaint,
 )
+from common.domain.training import Training
 
 DEMO_PASSWORD = "Belawan-Demo-2026"
 EMAIL_DOMAIN = "belawan.example"

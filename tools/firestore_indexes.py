@@ -68,9 +68,10 @@ INDEXES: tuple[Index, ...] = (
     Index("surveys", (("unit_id", ASC), ("complaint", ASC), ("submitted_at", DESC)), "an investigation's complaints, newest first"),
     Index("surveys", (("unit_id", ASC), ("lowest_score", ASC), ("submitted_at", ASC)), "complaint picture: dissatisfied responses in a window"),
     Index("complainers", (("unit_id", ASC), ("hour", ASC)), "complaint picture: the people who complained about a unit, by the hour"),
-    Index("investigations", (("status", ASC), ("opened_at", DESC)), "investigations by status, newest first"),
-    Index("investigations", (("unit_id", ASC), ("opened_at", DESC)), "a unit's investigations, newest first"),
-    Index("investigations", (("status", ASC), ("unit_id", ASC), ("opened_at", DESC)), "a unit's investigations by status"),
+    Index("investigations", (("opened_at", DESC), ("id", DESC)), "investigations, newest first, paged by (opened_at, id)"),
+    Index("investigations", (("status", ASC), ("opened_at", DESC), ("id", DESC)), "investigations by status, newest first, paged"),
+    Index("investigations", (("unit_id", ASC), ("opened_at", DESC), ("id", DESC)), "a unit's investigations, newest first, paged"),
+    Index("investigations", (("status", ASC), ("unit_id", ASC), ("opened_at", DESC), ("id", DESC)), "a unit's investigations by status, paged"),
     # -- sum() of each unsur: the database adds from an index that holds the filter fields
     #    and the summed field, so the sums are read from the matching range only ------------
     *(
@@ -90,19 +91,22 @@ INDEXES: tuple[Index, ...] = (
     Index("results", (("unit_id", ASC), ("period", ASC)), "a unit's results for a period"),
     Index("results", (("supervisor_nip", ASC), ("period", ASC)), "a supervisor's team results for a period"),
     Index("findings", (("unit_id", ASC), ("status", ASC)), "a unit's unresolved findings: status in [open, in_progress]"),
-    Index("findings", (("owners", CONTAINS), ("opened_at", DESC)), "my findings: owners array-contains me, newest first"),
-    Index("findings", (("owners", CONTAINS), ("status", ASC), ("opened_at", DESC)), "my findings with a status, newest first"),
+    Index("findings", (("owners", CONTAINS), ("status", ASC), ("due", ASC), ("id", ASC)),
+          "my findings: owners array-contains me, status in [open, in_progress] (or one status), by due date, paged by (due, id)"),
     Index("trainings", (("nip", ASC), ("year", ASC)), "trainings of a person (or nip in [30 NIPs]) in a year"),
     # -- notifications ---------------------------------------------------------------------------
-    Index("deliveries", (("notification_id", ASC), ("nip", ASC)), "delivery records of one notification for one person"),
+    Index("deliveries", (("notification_id", ASC), ("id", ASC)), "delivery records of one notification, paged by id"),
+    Index("deliveries", (("nip", ASC), ("id", ASC)), "a person's delivery records, paged by id"),
+    Index("deliveries", (("notification_id", ASC), ("nip", ASC), ("id", ASC)), "delivery records of one notification for one person, paged"),
     Index("deliveries", (("run_id", ASC), ("channel", ASC), ("status", ASC)), "a scoring run's deliveries: count per channel and status"),
     Index("deliveries", (("run_id", ASC), ("status", ASC), ("reason", ASC)), "a scoring run's deliveries: failed ones, skipped per reason"),
-    Index("scoring_runs", (("period", ASC), ("requested_at", DESC)), "the runs of a period, newest first"),
+    Index("scoring_runs", (("period", ASC), ("requested_at", DESC), ("id", DESC)), "the runs of a period, newest first, paged by (requested_at, id)"),
     Index("items", (("created_at", DESC), ("id", DESC)), "inbox/{nip}/items: newest first, paged by (created_at, id)"),
     # -- evidence files --------------------------------------------------------------------------
     Index("evidence", (("nip", ASC), ("period", ASC)), "an ASN's uploads for a period (the 20-file limit)"),
     Index("evidence", (("open", ASC), ("open_until", ASC)), "the sweep: open == true, open_until <= now, order by open_until"),
     # -- accounts ----------------------------------------------------------------------------------
+    Index("employees", (("unit_id", ASC), ("name", ASC), ("nip", ASC)), "a unit's employees by name, paged by (name, nip)"),
     Index("audit", (("at", DESC), ("id", DESC)), "the audit log: newest first, paged by (at, id), from a time on"),
     Index("audit", (("nip", ASC), ("at", DESC), ("id", DESC)), "one person's audit entries: newest first, from a time on"),
 )

@@ -248,9 +248,8 @@ def cron_matches(expression: str, moment: datetime) -> bool:
 def run_scheduler(project: str, stop: threading.Event) -> None:
     from google.cloud import pubsub_v1
 
-    from functions.catalog import FUNCTIONS
-
     from common.domain.clock import utcnow
+    from functions.catalog import FUNCTIONS
 
     jobs = [f for f in FUNCTIONS if f.schedule and f.topic]
     publisher = pubsub_v1.PublisherClient()

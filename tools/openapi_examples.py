@@ -30,6 +30,7 @@ EXAMPLES = ROOT / "docs" / "openapi-examples.json"
 NOW = datetime(2026, 11, 3, 2, 30, tzinfo=timezone.utc)  # 09:30 WIB, before the 5th: October's reports are on time
 PERIOD, YEAR = "2026-10", 2026
 UNIT = "kel-belawan-bahari"
+CONTRACT_HEADERS = ("X-Request-Id", "Retry-After", "Idempotent-Replayed", "ETag", "Location")
 
 # People of the story. NIP: birth date, TMT (start of service), gender, sequence.
 LURAH = {"nip": "197805142003121001", "name": "Rahmat Hidayat Siregar", "jabatan": "Lurah Belawan Bahari"}
@@ -48,8 +49,7 @@ class _Verifier:
         self.state = state
 
     def verify(self, token: str):
-        from common.services.ports import TokenRejected
-        from common.services.ports import TokenIdentity
+        from common.services.ports import TokenIdentity, TokenRejected
 
         employee, account = self.state.employees.get(token), self.state.accounts.get(token)
         if employee is None or account is None:
@@ -99,6 +99,7 @@ class Recorder:
         self.app.add_url_rule("/<path:path>", "run", self._dispatch, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
         self.client = self.app.test_client()
         self.examples: dict[str, dict[str, Any]] = {}
+        self.headers: dict[tuple[str, int], set[str]] = {}  # the contract's response headers seen, per operation and status
 
     def _dispatch(self, path: str):
         import flask
@@ -116,6 +117,7 @@ class Recorder:
         response = self.client.open(url, method=method, query_string=query, json=body, headers=headers)
         assert response.status_code < 300, f"{method} {url}: {response.status_code} {response.get_data(as_text=True)}"
         key = f"{method} {template}"
+        self.headers.setdefault((key, response.status_code), set()).update(h for h in CONTRACT_HEADERS if h in response.headers)
         media = response.mimetype
         if response.status_code == 204:
             recorded: Any = None
@@ -184,7 +186,9 @@ def story(r: Recorder) -> None:
                                                                    {"nip": asn2["nip"], "supervisor_nip": seklur["nip"]}]})
     r.call("PUT", "/api/admin/skp", admin, body={"plans": [_plan(p["nip"]) for p in (lurah, seklur, asn, asn2)]})
     r.call("GET", "/api/admin/units", admin)
-    r.call("GET", "/api/admin/employees", admin, query={"unit_id": UNIT})
+    # Lists come a page at a time: the next page starts after the last row of this one.
+    staff = r.call("GET", "/api/admin/employees", admin, query={"unit_id": UNIT, "limit": 3})
+    r.call("GET", "/api/admin/employees", admin, query={"unit_id": UNIT, "limit": 3, "cursor": staff["next_cursor"]})
 
     # The ASN reports October; the supervisor returns it, the ASN resubmits, the supervisor accepts.
     report = {"period": PERIOD, "narrative": "Menerbitkan 44 surat keterangan domisili dan memverifikasi 61 berkas pengantar KTP-el/KK.",
@@ -200,6 +204,8 @@ def story(r: Recorder) -> None:
     r.call("GET", "/api/reports/evidence-uploads/{upload_id}", asn, path={"upload_id": grant["upload_id"]})
     submitted = r.call("POST", "/api/reports", asn, body={**report, "files": [grant["upload_id"]]}, headers={"Idempotency-Key": "0c6f3a52-5d0e-4bd4-9a57-2f1f6b7e1c11"})
     report_id = submitted["report"]["id"]
+    # The answer was lost on a weak signal; the phone sends the same request with the same key, and gets the first result.
+    r.call("POST", "/api/reports", asn, body={**report, "files": [grant["upload_id"]]}, headers={"Idempotency-Key": "0c6f3a52-5d0e-4bd4-9a57-2f1f6b7e1c11"})
     other = {**report, "realisasi": [{"indicator_id": "IKI-1", "value": 30}, {"indicator_id": "IKI-2", "value": 88}, {"indicator_id": "IKI-3", "value": 3}]}
     r.call("POST", "/api/reports", asn2, body={**other, "narrative": "Melayani 30 permohonan domisili; dua hari sakit."})
     r.call("GET", "/api/team/reports", seklur, query={"period": PERIOD})
@@ -230,6 +236,8 @@ def story(r: Recorder) -> None:
     r.call("GET", "/api/units/{unit_id}/ikm", lurah, path={"unit_id": UNIT}, query={"from": "2026-01", "to": "2026-11", "weights": "exact"})
     r.call("GET", "/api/public/units/{unit_id}/skm", None, path={"unit_id": UNIT}, query={"period": "2026-11"})
     r.call("GET", "/api/public/units/{unit_id}/skm.pdf", None, path={"unit_id": UNIT}, query={"period": "2026-11"})
+    r.call("GET", "/api/public/units/{unit_id}/poster.pdf", None, path={"unit_id": UNIT})
+    r.call("GET", "/api/public/units/{unit_id}/poster.svg", None, path={"unit_id": UNIT}, query={"kiosk": True})
     r.call("GET", "/api/investigations", inspector, query={"status": "open"})
     r.call("GET", "/api/investigations/{investigation_id}", inspector, path={"investigation_id": opened.id})
     r.call("PATCH", "/api/investigations/{investigation_id}", inspector, path={"investigation_id": opened.id},
@@ -276,7 +284,9 @@ def story(r: Recorder) -> None:
     # Siti's invitation link expired before she opened it; BKPSDM sends another, and the audit log says so.
     r.call("POST", "/api/admin/employees/{nip}/invitation", admin, path={"nip": asn2["nip"]},
            body={"reason": "Tautan undangan pertama kedaluwarsa sebelum dibuka."})
-    r.call("GET", "/api/admin/audit", inspector, query={"nip": asn2["nip"], "limit": 20})
+    audit = r.call("GET", "/api/admin/audit", inspector, query={"nip": asn2["nip"], "limit": 2})
+    while audit["next_cursor"]:
+        audit = r.call("GET", "/api/admin/audit", inspector, query={"nip": asn2["nip"], "limit": 2, "cursor": audit["next_cursor"]})
     r.call("GET", "/api/openapi.json", None)
 
 
@@ -296,6 +306,15 @@ def _deliver_review_notification(deps: _Deps) -> None:
 
 
 def record() -> dict[str, dict[str, Any]]:
+    """The examples of the story, in a stable order."""
+    examples = play().examples
+    document = examples.get("GET /api/openapi.json")
+    if document:  # the document's own example is its head, not itself
+        document["response"] = {key: document["response"][key] for key in ("openapi", "info")}
+    return dict(sorted(examples.items()))
+
+
+def play() -> Recorder:
     """Play the story on a fixed day with fixed random ids, so the examples change only when the API does."""
     from common.domain import clock
 
@@ -308,11 +327,7 @@ def record() -> dict[str, dict[str, Any]]:
         stack.enter_context(mock.patch("secrets.token_hex", lambda n=32: ids.randbytes(n).hex()))
         recorder = Recorder()
         story(recorder)
-    examples = recorder.examples
-    document = examples.get("GET /api/openapi.json")
-    if document:  # the document's own example is its head, not itself
-        document["response"] = {key: document["response"][key] for key in ("openapi", "info")}
-    return dict(sorted(examples.items()))
+    return recorder
 
 
 def render(examples: dict[str, Any]) -> str:

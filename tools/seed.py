@@ -23,9 +23,9 @@ from tools.stack import DEFAULT_STATE, StackInfo
 def seed(info: StackInfo, state: Path) -> dict:
     os.environ.update(info.env())
     from common.adapters.firestore import FirestoreUnitOfWork, get_client
+    from common.adapters.pubsub import PubSubPublisher
     from common.domain import clock
     from common.services import administration
-    from common.adapters.pubsub import PubSubPublisher
     from common.settings import Settings
     from tools import demo_data
     from tools.enrol import enrol

@@ -160,6 +160,17 @@ class StackInfo:
 
 # -- prerequisites -----------------------------------------------------------
 
+NODE_MAJOR = 20  # firebase-tools 15 refuses older Node; package.json's "engines" says the same
+
+
+def _node_major(node: str) -> int | None:
+    out = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()  # "v20.20.2"
+    try:
+        return int(out.lstrip("v").split(".")[0])
+    except ValueError:
+        return None
+
+
 def check_prerequisites() -> None:
     problems = []
     if not shutil.which("gcloud"):
@@ -175,8 +186,11 @@ def check_prerequisites() -> None:
                 problems.append(f"The {component} is missing: apt-get install {package} (or gcloud components install {component}).")
     if not shutil.which("java"):
         problems.append("Java not found: the emulators need a JRE 11 or newer (apt-get install openjdk-17-jre-headless).")
-    if not shutil.which("node"):
-        problems.append("Node.js not found: the Auth emulator needs Node 18 or newer (https://nodejs.org).")
+    node = shutil.which("node")
+    if not node:
+        problems.append(f"Node.js not found: the Auth emulator needs Node {NODE_MAJOR} or newer (https://nodejs.org).")
+    elif (found := _node_major(node)) is not None and found < NODE_MAJOR:
+        problems.append(f"Node.js {found} is too old: firebase-tools 15 needs Node {NODE_MAJOR} or newer (https://nodejs.org).")
     if not (ROOT / "node_modules" / ".bin" / "firebase").exists():
         problems.append("firebase-tools is not installed: run `npm ci` (make does this for you).")
     try:

@@ -35,6 +35,11 @@ class Units(Repository[Unit]):
     def all(self) -> list[Unit]:
         return sorted(self.find(self.query()), key=lambda u: u.id)
 
+    def page(self, limit: int, after: str | None) -> list[Unit]:
+        """By id, after an id."""
+        query = self.query().order_by("id")
+        return self.find((query.start_after(after) if after is not None else query).take(limit))
+
 
 class Employees(Repository[Employee]):
     collection, model, key = "employees", Employee, "nip"
@@ -44,6 +49,11 @@ class Employees(Repository[Employee]):
 
     def in_unit(self, unit_id: str) -> list[Employee]:
         return self.find(self.where("unit_id", "==", unit_id))
+
+    def in_unit_by_name(self, unit_id: str, limit: int, after: tuple[str, str] | None) -> list[Employee]:
+        """A unit's employees by name then NIP, after a (name, nip)."""
+        query = self.where("unit_id", "==", unit_id).order_by("name").order_by("nip")
+        return self.find((query.start_after(*after) if after is not None else query).take(limit))
 
     def with_role(self, role: Role) -> list[Employee]:
         return [e for e in self.find(self.where("role", "==", role.value)) if e.active]

@@ -57,13 +57,16 @@ class Notifications:
     def put_delivery(self, delivery: Delivery) -> None:
         self._deliveries.put(delivery)
 
-    def deliveries(self, *, notification_id: str | None = None, nip: str | None = None, limit: int = 100) -> list[Delivery]:
+    def deliveries(self, *, notification_id: str | None = None, nip: str | None = None, limit: int = 100,
+                   after: str | None = None) -> list[Delivery]:
+        """By id (notification, person, channel), after an id."""
         query = self._deliveries.query()
         if notification_id:
             query = query.where("notification_id", "==", notification_id)
         if nip:
             query = query.where("nip", "==", nip)
-        return sorted(self._deliveries.find(query.take(limit)), key=lambda d: d.id)
+        query = query.order_by("id")
+        return self._deliveries.find((query.start_after(after) if after is not None else query).take(limit))
 
     # -- the inbox ----------------------------------------------------------------
     @staticmethod

@@ -12,7 +12,7 @@ Collections:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Iterable
 
 from common.domain.findings import Finding, FindingStatus
@@ -69,11 +69,14 @@ class Findings(Repository[Finding]):
         open_ = [FindingStatus.OPEN.value, FindingStatus.IN_PROGRESS.value]
         return self.find(self.where("unit_id", "==", unit_id).where("status", "in", open_))
 
-    def for_owner(self, owner: str, status: str | None, limit: int) -> list[Finding]:
+    def for_owner(self, owner: str, statuses: list[str], limit: int, after: tuple[date, str] | None = None) -> list[Finding]:
+        """An owner's findings with one of the statuses, by due date then id, after a (due, id)."""
         query = self.where("owners", "array_contains", owner)
-        if status:
-            query = query.where("status", "==", status)
-        return self.find(query.order_by("opened_at", descending=True).take(limit))
+        query = query.where("status", "in", statuses) if len(statuses) > 1 else query.where("status", "==", statuses[0])
+        query = query.order_by("due").order_by("id")
+        if after is not None:
+            query = query.start_after(after[0].isoformat(), after[1])  # dates are stored as YYYY-MM-DD
+        return self.find(query.take(limit))
 
     def opened_by_run(self, run_id: str) -> list[Finding]:
         return self.find(self.where("run_id", "==", run_id))
@@ -106,9 +109,10 @@ class Runs(Repository[ScoringRun]):
         units = self._units(run_id)
         return {status: units.count_matching(units.where("status", "==", status)) for status in ("done", "failed")}
 
-    def for_period(self, period: str, limit: int) -> list[ScoringRun]:
-        """Runs of a period, newest first."""
-        return self.find(self.where("period", "==", period).order_by("requested_at", descending=True).take(limit))
+    def for_period(self, period: str, limit: int, after: tuple[datetime, str] | None = None) -> list[ScoringRun]:
+        """Runs of a period, newest first, ties by id; after a (requested_at, id)."""
+        query = self.where("period", "==", period).order_by("requested_at", descending=True).order_by("id", descending=True)
+        return self.find((query.start_after(*after) if after is not None else query).take(limit))
 
 
 class Trainings(Repository[Training]):

@@ -151,13 +151,15 @@ class Investigations(Repository[Investigation]):
         super().__init__(store, collection)
         self.pictures = Pictures(store)
 
-    def list(self, status: str | None, unit_id: str | None, limit: int) -> list[Investigation]:
+    def list(self, status: str | None, unit_id: str | None, limit: int, after: tuple[datetime, str] | None = None) -> list[Investigation]:
+        """Newest first, ties by id; after an (opened_at, id)."""
         query = self.query()
         if status:
             query = query.where("status", "==", status)
         if unit_id:
             query = query.where("unit_id", "==", unit_id)
-        return self.find(query.order_by("opened_at", descending=True).take(limit))
+        query = query.order_by("opened_at", descending=True).order_by("id", descending=True)
+        return self.find((query.start_after(*after) if after is not None else query).take(limit))
 
     def guard(self, unit_id: str) -> dict[str, Any] | None:
         """The unit's investigation guard: the open investigation and when it was opened."""

@@ -21,7 +21,7 @@ class Deps:
         """The process's one clock (tests may pass their own)."""
         if self._now is not None:
             return self._now()
-        self.settings  # loading the settings installs the clock they configure
+        _ = self.settings  # loading the settings installs the clock they configure
         return utcnow()
 
     @cached_property

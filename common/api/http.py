@@ -11,6 +11,8 @@ Every error body is ``{"error": {"code", "message", "details", "request_id"}}``.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import logging
 import re
@@ -86,6 +88,7 @@ class Route:
     path: str
     handler: Callable[[Call], Any]
     summary: str
+    operation_id: str = ""  # the OpenAPI operationId, camelCase (submitReport): generated clients name their calls by it
     response: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
@@ -98,6 +101,8 @@ class Route:
     description: str = ""
     max_body_bytes: int | None = None
     produces: str = "application/json"  # for OpenAPI: what a successful response contains
+    headers: tuple[str, ...] = ()  # for OpenAPI: headers a successful response may carry (Location, Idempotent-Replayed)
+    etag: bool = False  # a view the app polls: a weak ETag of what this caller sees, and 304 to If-None-Match
 
     def __post_init__(self) -> None:
         parts = re.split(r"(\{\w+\})", self.path)
@@ -278,7 +283,8 @@ class Api:
             raise ApiError(400, "invalid_header", header="Idempotency-Key", reason="8-128 visible ASCII characters")
         call = Call(self.deps, caller, body, query, path, lang, request_id, raw, key, request)
         result = route.handler(call)
-        return result if isinstance(result, Reply) else Reply(result, route.status)
+        reply = result if isinstance(result, Reply) else Reply(result, route.status)
+        return _conditional(request, reply, caller, lang) if route.etag else reply
 
     @staticmethod
     def _parse_json(request: Any, raw: bytes) -> Any:
@@ -312,6 +318,25 @@ class Api:
             }
         }
         return Reply(body, status, headers)
+
+
+def _conditional(request: Any, reply: Reply, caller: Caller | None, lang: str) -> Reply:
+    """A view the app polls: tag it, and answer 304 with no body when the caller holds it already.
+
+    The tag is a digest of who asks, in which language, and the JSON they would get, so it changes
+    with anything they see and two people never share one (nor their cached views). It is weak
+    (W/"..."): it promises the same view, not the same bytes, which a proxy that compresses keeps
+    true. The view is still computed: what this saves is the phone's download, not the server's work.
+    """
+    if reply.status != 200 or isinstance(reply.body, bytes) or request.method not in ("GET", "HEAD"):
+        return reply
+    who = caller.uid if caller else ""
+    digest = hashlib.sha256(f"{who}\n{lang}\n{_dump(reply.body)}".encode()).digest()
+    tag = base64.urlsafe_b64encode(digest[:18]).decode()
+    headers = {**reply.headers, "ETag": f'W/"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Authorization, Accept-Language"}
+    if request.if_none_match.contains_weak(tag):  # werkzeug parses the list, weak tags and *
+        return Reply(None, 304, headers)
+    return Reply(reply.body, reply.status, headers, reply.mimetype)
 
 
 def json_depth(raw: bytes) -> int:

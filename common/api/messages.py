@@ -148,6 +148,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Unit layanan tidak ditemukan. Periksa alamat atau kode QR yang Anda pindai.",
         "Service unit not found. Check the address or the QR code you scanned.",
     ),
+    "poster_unconfigured": (
+        "Poster belum dapat dibuat karena alamat situs (PANTAU_BASE_URL) belum diatur. Hubungi admin sistem.",
+        "The poster cannot be made because the site address (PANTAU_BASE_URL) is not set. Contact the system administrator.",
+    ),
     "survey_not_available": (
         "Unit ini belum membuka survei kepuasan karena belum memiliki daftar jenis layanan. Tanyakan kepada petugas.",
         "This office has no survey yet because it has no list of services. Ask the staff.",
@@ -291,6 +295,30 @@ FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
     "date_type": ("tanggal harus YYYY-MM-DD", "the date must be YYYY-MM-DD"),
 }
 
+# Problems with an admin file as a whole or with one cell (the command line's loaders, common/cli/files.py).
+FILE_PROBLEMS: dict[str, tuple[str, str]] = {
+    "file_missing": ("berkas {path} tidak ditemukan", "file {path} not found"),
+    "workbook_format": (
+        "format {suffix} tidak dapat dibaca; di Excel pilih Simpan Sebagai > Buku Kerja Excel (.xlsx) atau CSV UTF-8",
+        "the {suffix} format cannot be read; in Excel choose Save As > Excel Workbook (.xlsx) or CSV UTF-8",
+    ),
+    "workbook_renamed": (
+        "berkas ini sebenarnya buku kerja Excel; beri akhiran .xlsx, atau simpan sebagai CSV",
+        "this file is really an Excel workbook; name it .xlsx, or save it as CSV",
+    ),
+    "workbook_unreadable": ("buku kerja Excel ini rusak atau terkunci kata sandi", "this Excel workbook is damaged or password-protected"),
+    "json_invalid": ("JSON tidak sah di baris {line}: {reason}", "invalid JSON on line {line}: {reason}"),
+    "not_a_list": ("harus berupa daftar (JSON: [...] atau {{\"{key}\": [...]}})", "must be a list (JSON: [...] or {{\"{key}\": [...]}})"),
+    "no_rows": ("tidak ada baris data", "no data rows"),
+    "column_repeated": ("kolom {column} muncul lebih dari sekali di baris judul", "column {column} appears more than once in the header"),
+    "cell_without_column": ("ada isian \"{value}\" di luar kolom yang berjudul", "there is a value \"{value}\" outside the titled columns"),
+    "number_too_long": (
+        "angka terlalu panjang untuk Excel (lebih dari 15 digit hilang ujungnya); format kolom {column} sebagai Teks lalu ketik ulang",
+        "the number is too long for Excel (digits past the 15th are lost); format column {column} as Text and type it again",
+    ),
+    "unit_unknown_file": ("unit {unit} tidak dikenal; muat unitnya terlebih dahulu", "unit {unit} is unknown; load the unit first"),
+}
+
 NIP_REASONS: dict[str, tuple[str, str]] = {
     "format": ("harus 18 digit angka", "must be 18 digits"),
     "birth_date": ("tanggal lahir (digit 1-8) tidak ada di kalender", "the birth date (digits 1-8) does not exist"),
@@ -345,3 +373,8 @@ def field_message(code: str, lang: Language, params: dict[str, Any] | None = Non
     if pair is None:
         return fallback or code
     return _format(_pick(pair, lang), params)
+
+
+def file_message(code: str, lang: Language, params: dict[str, Any] | None = None) -> str:
+    pair = FILE_PROBLEMS.get(code)
+    return _format(_pick(pair, lang), params or {}) if pair else code

@@ -35,6 +35,29 @@ STATUS_TEXT = {
 }
 
 
+# The response headers the API sends, described once and referred to from each response.
+HEADERS: dict[str, dict[str, Any]] = {
+    "X-Request-Id": {
+        "description": "this request's id: the X-Request-Id sent (8-64 of A-Z a-z 0-9 . _ -), else the trace id or a new one; "
+        "in every log line of the request and in an error body's request_id",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "integer", "minimum": 1}},
+    "Idempotent-Replayed": {
+        "description": "true when this is the first result of an earlier request with the same key (Idempotency-Key, or a "
+        "survey's client_key) sent again; nothing new was written. Absent otherwise.",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+    "ETag": {
+        "description": "a weak validator of this caller's view in this language; send it back in If-None-Match and get 304 "
+        "with no body while the view is unchanged. It differs between callers.",
+        "schema": {"type": "string", "pattern": '^W/"[A-Za-z0-9_-]+"$'},
+    },
+    "Location": {"description": "where to follow what was started", "schema": {"type": "string", "format": "uri-reference"}},
+}
+CONDITIONAL = "304"
+
+
 class ErrorDetail(BaseModel):
     field: str = Field(description="dotted path of the bad field, e.g. realisasi.0.value; '' when not about one field")
     code: str = Field(description="machine-readable reason")
@@ -74,6 +97,10 @@ def build(apis: list[Api]) -> dict[str, Any]:
             schemas.pop(_name(ref[(model, mode)]), None)
 
     examples = json.loads(EXAMPLES.read_text(encoding="utf-8")) if EXAMPLES.exists() else {}
+    missing = [f"{r.method} {r.path}" for r in routes if not r.operation_id]
+    repeated = sorted({r.operation_id for r in routes if [q.operation_id for q in routes].count(r.operation_id) > 1} - {""})
+    if missing or repeated:
+        raise ValueError(f"every route needs its own operation_id: missing for {missing}, repeated {repeated}")
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(routes, key=lambda r: (r.path, r.method)):
         operation = _operation(route, ref, query_fields.get(route.query))
@@ -98,6 +125,7 @@ def build(apis: list[Api]) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": schemas,
+            "headers": HEADERS,
             "securitySchemes": {
                 "firebase": {
                     "type": "http",
@@ -133,6 +161,16 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
                 "schema": {"type": "string", "minLength": 8, "maxLength": 128, "pattern": "^[\\x21-\\x7e]+$"},
             }
         )
+    if route.etag:
+        parameters.append(
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "the ETag of the view you hold: 304 with no body when it is still current",
+                "schema": {"type": "string"},
+            }
+        )
     parameters.append(
         {
             "name": "Accept-Language",
@@ -154,9 +192,12 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
         success["content"] = {"application/json": {"schema": ref[(route.response, "serialization")]}}
     else:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    success["headers"] = _headers(["X-Request-Id", *route.headers, *(["ETag"] if route.etag else [])])
     responses: dict[str, Any] = {str(route.status): success}
     if route.status == 201:
         responses["200"] = {**success, "description": "resubmitted, unchanged, or a replay of a keyed request"}
+    if route.etag:
+        responses[CONDITIONAL] = {"description": "Not modified: the view matches If-None-Match", "headers": _headers(["X-Request-Id", "ETag"])}
     statuses = set(route.errors) | {405, 500, 503}
     if route.auth:
         statuses |= {401}
@@ -167,9 +208,11 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
     if route.query:
         statuses |= {422}
     for status in sorted(statuses):
-        responses[str(status)] = {"description": STATUS_TEXT[status], "content": {"application/json": {"schema": error}}}
+        names = ["X-Request-Id", *(["Retry-After"] if status in (429, 503) else [])]
+        responses[str(status)] = {"description": STATUS_TEXT[status], "headers": _headers(names),
+                                  "content": {"application/json": {"schema": error}}}
     operation: dict[str, Any] = {
-        "operationId": f"{route.method.lower()}_{route.path.strip('/').replace('/', '_').replace('{', '').replace('}', '').replace('.', '_')}",
+        "operationId": route.operation_id,
         "summary": route.summary,
         "tags": list(route.tags),
         "parameters": parameters,
@@ -186,6 +229,13 @@ def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, st
     if route.roles:
         operation["x-roles"] = sorted(r.value for r in route.roles)
     return operation
+
+
+def _headers(names: list[str]) -> dict[str, Any]:
+    unknown = set(names) - set(HEADERS)
+    if unknown:
+        raise ValueError(f"undescribed response headers {sorted(unknown)}: add them to HEADERS")
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in dict.fromkeys(names)}
 
 
 def problems_of(document: dict[str, Any]) -> list[str]:

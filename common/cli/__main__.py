@@ -1,6 +1,6 @@
 """Admin command line of Pantau Kinerja Belawan.
 
-    python -m common.cli [--stack .local/stack.json] load units FILE
+    python -m common.cli [--stack .local/stack.json] load units FILE   (or: pantau ..., after pip install -e .)
     python -m common.cli [--stack ...] load employees FILE
     python -m common.cli [--stack ...] load supervisors FILE
     python -m common.cli [--stack ...] load skp FILE
@@ -12,9 +12,12 @@
 `ikm` needs no server: it computes IKM from a paper-survey CSV on this machine
 and prints JSON.
 
-FILE is CSV (header row; comma or semicolon) or JSON. Each file is checked as
-a whole first: any bad record refuses the file, with every problem listed by
-line, and nothing is written. Loading employees also creates their Firebase
+FILE is an Excel workbook (.xlsx, its first sheet), CSV (header row; `;` as
+Indonesian Excel saves it, or `,`; UTF-8 with or without a BOM) or JSON. Column
+names may be Indonesian (nama, unit_kerja, nip_atasan, tahun, satuan...) and
+numbers may have decimal commas (40,5). Each file is checked as a whole first:
+any bad record refuses the file, with every problem listed by line, and nothing
+is written. Loading employees also creates their Firebase
 accounts and sets the custom claims (role, NIP, unit). Without --stack the
 command talks to the Google Cloud project in GOOGLE_CLOUD_PROJECT with
 application default credentials.
@@ -65,12 +68,15 @@ TEXT = {
     "rejected_ikm": ("{file}: IKM tidak dihitung; perbaiki baris berikut:", "{file}: IKM not computed; fix these rows:"),
     "rejected": ("{file}: tidak ada yang dimuat; perbaiki hal berikut lalu muat ulang seluruh berkas:",
                  "{file}: nothing was loaded; fix these and load the whole file again:"),
-    "loaded": ("{n} {kind} dimuat", "loaded {n} {kind}"),
+    "loaded": ("{n} {kind_id} dimuat", "loaded {n} {kind}"),
     "accounts": ("; akun: {created} dibuat dan diundang, {changed} diubah", "; accounts: {created} created and invited, {changed} changed"),
     "score_timeout": ("run {run} masih berjalan setelah {seconds} detik; pantau di /api/admin/scoring-runs/{run}",
                       "run {run} still running after {seconds}s; follow it at /api/admin/scoring-runs/{run}"),
     "imported": ("{n} respons survei kertas diimpor ke {unit} periode {period}", "imported {n} paper responses into {unit} for {period}"),
 }
+
+
+KINDS_ID = {"units": "unit", "employees": "pegawai", "supervisors": "hubungan atasan", "skp": "rencana SKP", "services": "unit (katalog layanan)"}
 
 
 def say(key: str, lang: str, **params: Any) -> str:
@@ -97,7 +103,7 @@ def load(kind: str, path: Path, lang: str = "id", reason: str | None = None) -> 
         "supervisors": (administration.SupervisorLink, "links"),
         "skp": (SkpPlan, "plans"),
     }[kind]
-    records = read_records(path, key)
+    records = read_records(path, key, lang)
     if kind == "skp":
         records = _skp_plans(records)
     if kind == "supervisors":
@@ -143,6 +149,7 @@ def load_services(path: Path, lang: str) -> dict[str, Any]:
     from pydantic import BaseModel
 
     from common.adapters.firestore import FirestoreUnitOfWork, get_client
+    from common.api.messages import file_message
     from common.domain.organisation import ServiceType, UnitId
     from common.services import administration
     from common.settings import get_settings
@@ -151,10 +158,10 @@ def load_services(path: Path, lang: str) -> dict[str, Any]:
         unit_id: UnitId
         services: list[ServiceType]
 
-    rows = parse(_services(read_records(path, "catalogues")), Catalogue, lang=lang)
+    rows = parse(_services(read_records(path, "catalogues", lang)), Catalogue, lang=lang)
     uow = FirestoreUnitOfWork(get_client(get_settings().project_id))
     units = uow.units.get_many({c.unit_id for _, c in rows})
-    problems = [Problem(where, "unit_id", f"unit {c.unit_id} unknown") for where, c in rows if c.unit_id not in units]
+    problems = [Problem(where, "unit_id", file_message("unit_unknown_file", lang, {"unit": c.unit_id})) for where, c in rows if c.unit_id not in units]
     if problems:
         raise FileRejected(problems)
     updated = [units[c.unit_id].model_copy(update={"services": c.services}) for _, c in rows]
@@ -240,8 +247,8 @@ def _bar(done: int, failed: int, total: int, width: int = 40) -> None:
     sys.stderr.flush()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m common.cli", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None, prog: str = "python -m common.cli") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", type=Path, help="use the local stack described by this stack.json")
     parser.add_argument("--lang", choices=["id", "en"], default="id", help="language of messages (default id)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -249,12 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     load_parser.add_argument("kind", choices=["units", "employees", "supervisors", "skp", "services"])
     load_parser.add_argument("file", type=Path)
     load_parser.add_argument("--reason", help="why, for the audit log (default: the file's name)")
-    import_parser = commands.add_parser("import-surveys", help="import paper surveys (CSV) into a unit and period")
+    import_parser = commands.add_parser("import-surveys", help="import paper surveys (.xlsx or CSV) into a unit and period")
     import_parser.add_argument("--unit", required=True)
     import_parser.add_argument("--period", required=True, help="YYYY-MM")
     import_parser.add_argument("file", type=Path)
-    ikm_parser = commands.add_parser("ikm", help="compute IKM from a paper-survey CSV, offline")
-    ikm_parser.add_argument("--csv", type=Path, required=True, dest="file")
+    ikm_parser = commands.add_parser("ikm", help="compute IKM from a paper-survey file (.xlsx, CSV), offline")
+    ikm_parser.add_argument("--file", "--csv", type=Path, required=True, dest="file", help="the paper-survey file: .xlsx, CSV or JSON")
     ikm_parser.add_argument("--weights", choices=["exact", "rounded", "rounded2"], default="exact",
                             help="exact 1/9 (default), rounded 0.111, rounded2 0.11")
     ikm_parser.add_argument("--population", type=int, help="population served, to check the Krejcie-Morgan sample")
@@ -264,6 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.stack:
         _use_stack(args.stack)
+    if getattr(args, "period", None) is not None:
+        from common.api.messages import field_message
+        from common.domain.period import parse_period
+
+        try:
+            parse_period(args.period)
+        except ValueError:
+            print(f"--period {args.period}: {field_message('period_invalid', args.lang)}", file=sys.stderr)
+            return 2
     try:
         if args.command == "score":
             return score(args.period, args.timeout, args.lang)
@@ -281,19 +297,24 @@ def main(argv: list[str] | None = None) -> int:
     except FileRejected as rejected:
         print(say("rejected_ikm" if args.command == "ikm" else "rejected", args.lang, file=args.file), file=sys.stderr)
         for problem in rejected.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {problem.describe(args.lang)}", file=sys.stderr)
         return 1
-    except (OSError, ValueError) as error:
-        print(f"{args.file}: {error}", file=sys.stderr)
+    except OSError as error:  # unreadable, a folder, no permission: the system's own words, with the file's name
+        print(f"{args.file}: {error.strerror or error}", file=sys.stderr)
         return 1
     accounts = result.get("accounts", [])
-    summary = say("loaded", args.lang, n=result["written"], kind=args.kind)
+    summary = say("loaded", args.lang, n=result["written"], kind=args.kind, kind_id=KINDS_ID[args.kind])
     if accounts:
         created = sum("account.created" in a["actions"] for a in accounts)
         changed = sum(bool(a["actions"]) and "account.created" not in a["actions"] for a in accounts)
         summary += say("accounts", args.lang, created=created, changed=changed)
     print(summary)
     return 0
+
+
+def console() -> int:
+    """The `pantau` command that `pip install .` puts on the PATH (pyproject.toml's project.scripts)."""
+    return main(prog="pantau")
 
 
 if __name__ == "__main__":

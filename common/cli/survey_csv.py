@@ -1,4 +1,5 @@
-"""Paper-survey CSV files: one row per respondent, columns U1..U9 and optional extras.
+"""Paper-survey files (.xlsx, CSV or JSON, read by files.py): one row per respondent, columns U1..U9
+and optional extras.
 
 Columns (header names are case-insensitive; Indonesian names also work):
   U1 .. U9                          required, 1-4
@@ -17,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from common.api.messages import file_message
 from common.domain.survey import UNSUR_CODES
 from common.services.surveys import PaperResponse
 
@@ -53,9 +55,9 @@ def _shape(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_paper_csv(path: Path, lang: str = "id") -> list[tuple[str, PaperResponse]]:
-    records = read_records(path, "responses")
+    records = read_records(path, "responses", lang)
     if not records:
-        raise FileRejected([Problem("file", "", "tidak ada baris data" if lang == "id" else "no data rows")])
+        raise FileRejected([Problem("file", "", file_message("no_rows", lang))])
     try:
         return parse([(where, _shape(r)) for where, r in records], PaperResponse, lang)
     except FileRejected as rejected:

@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from common.domain.accounts import Account, AccountPlan, Action, AuthRecord, account_uid, claims_for, invitation_page, owned_by, plan_account
-from common.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from common.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from common.domain.events import Event
 from common.domain.notifications import (
     PREFERENCES_LINK,
@@ -41,6 +41,7 @@ from common.domain.notifications import (
 from common.domain.organisation import Employee
 from common.settings import Settings
 
+from .paging import NEXT_CURSOR, Keyset
 from .ports import AccountDirectory, AuditEntry, Caller, Repositories, TokenIdentity, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -282,29 +283,16 @@ def resolve_caller(uow: UnitOfWork, identity: TokenIdentity) -> Caller:
 
 # -- the audit log --------------------------------------------------------------------------
 
+AUDIT = Keyset("audit", tuple[datetime, str])  # newest first: (at, id) descending
+
+
 class AuditPage(BaseModel):
-    entries: list[AuditEntry]
-    next_cursor: str | None = Field(default=None, description="pass as cursor for the next page; absent on the last")
+    entries: list[AuditEntry] = Field(description="newest first")
+    next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 
 
 def read_audit(uow: UnitOfWork, nip: str | None, since: datetime | None, limit: int, cursor: str | None) -> AuditPage:
-    before = _decode_cursor(cursor) if cursor else None
-    entries = uow.audit.find_entries(nip, since, limit + 1, before)
-    more = len(entries) > limit
-    entries = entries[:limit]
-    return AuditPage(entries=entries, next_cursor=_encode_cursor(entries[-1]) if more else None)
-
-
-def _encode_cursor(entry: AuditEntry) -> str:
-    return f"{entry.at.isoformat()}|{entry.id}"
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    at, sep, entry_id = cursor.partition("|")
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        moment = None
-    if not sep or moment is None or moment.tzinfo is None or not entry_id:
-        raise Invalid("cursor_invalid", details=[{"field": "cursor", "code": "cursor_invalid"}])
-    return moment, entry_id
+    filters = {"nip": nip, "since": since}
+    entries = uow.audit.find_entries(nip, since, limit + 1, AUDIT.decode(cursor, filters))
+    page, next_cursor = AUDIT.page(entries, limit, lambda e: (e.at, e.id), filters)
+    return AuditPage(entries=page, next_cursor=next_cursor)

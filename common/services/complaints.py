@@ -32,6 +32,7 @@ from common.domain.events import Event
 from common.domain.organisation import Role
 from common.domain.survey import UNSUR_CODES
 
+from .paging import NEXT_CURSOR, Keyset
 from .ports import Caller, Repositories, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -147,8 +148,12 @@ class InvestigationUpdate(BaseModel):
     findings: str | None = Field(default=None, max_length=20000, description="required to close")
 
 
+INVESTIGATIONS = Keyset("investigations", tuple[datetime, str])  # newest first: (opened_at, id) descending
+
+
 class InvestigationList(BaseModel):
-    investigations: list[Investigation]
+    investigations: list[Investigation] = Field(description="newest first")
+    next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 
 
 READERS = {Role.INSPEKTORAT, Role.ADMIN}
@@ -159,9 +164,13 @@ def _may_read(caller: Caller) -> None:
         raise Forbidden("role_required", roles="inspektorat, admin")
 
 
-def list_investigations(uow: UnitOfWork, caller: Caller, status: str | None, unit_id: str | None, limit: int) -> InvestigationList:
+def list_investigations(uow: UnitOfWork, caller: Caller, status: str | None, unit_id: str | None, limit: int,
+                        cursor: str | None = None) -> InvestigationList:
     _may_read(caller)
-    return InvestigationList(investigations=uow.investigations.list(status, unit_id, limit))
+    filters = {"status": status, "unit_id": unit_id}
+    rows = uow.investigations.list(status, unit_id, limit + 1, INVESTIGATIONS.decode(cursor, filters))
+    page, next_cursor = INVESTIGATIONS.page(rows, limit, lambda i: (i.opened_at, i.id), filters)
+    return InvestigationList(investigations=page, next_cursor=next_cursor)
 
 
 def read_investigation(uow: UnitOfWork, caller: Caller, investigation_id: str) -> Investigation:

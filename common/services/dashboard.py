@@ -27,8 +27,8 @@ from . import reporting
 from .findings import my_findings
 from .ports import Caller, UnitOfWork
 from .positions import may_see_unit
-from .survey_figures import unit_figures
 from .reporting import TeamReports
+from .survey_figures import unit_figures
 
 # -- the supervisor ---------------------------------------------------------------------
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +11,10 @@ from common.domain.notifications import DEFAULT_MODES, Channel, Modes, effective
 from common.domain.organisation import Language
 
 from .notifications import device_id
+from .paging import Keyset
 from .ports import Caller, UnitOfWork
+
+INBOX = Keyset("inbox", tuple[datetime, str])  # newest first: (created_at, id) descending
 
 
 class InboxItem(BaseModel):
@@ -72,27 +73,11 @@ def _nip(caller: Caller) -> str:
     return caller.nip
 
 
-def _cursor(item: dict | None) -> str | None:
-    if item is None:
-        return None
-    raw = json.dumps([item["created_at"].isoformat(), item["id"]]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _parse_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        created, item_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(created), item_id
-    except (ValueError, TypeError):
-        raise Invalid("cursor_invalid", details=[{"field": "cursor", "code": "cursor_invalid"}]) from None
-
-
 def inbox(uow: UnitOfWork, caller: Caller, limit: int, cursor: str | None) -> InboxPage:
     nip = _nip(caller)
-    items = uow.notifications.inbox(nip, limit + 1, _parse_cursor(cursor) if cursor else None)
-    page, more = items[:limit], len(items) > limit
-    return InboxPage(items=[InboxItem.model_validate(i) for i in page], unread=uow.notifications.unread(nip),
-                     next_cursor=_cursor(page[-1]) if more and page else None)
+    items = uow.notifications.inbox(nip, limit + 1, INBOX.decode(cursor, {}))
+    page, next_cursor = INBOX.page(items, limit, lambda item: (item["created_at"], item["id"]), {})
+    return InboxPage(items=[InboxItem.model_validate(i) for i in page], unread=uow.notifications.unread(nip), next_cursor=next_cursor)
 
 
 def mark_read(uow: UnitOfWork, caller: Caller, ids: list[str] | None, now: datetime, one: bool = False) -> ReadResult:

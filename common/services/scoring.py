@@ -22,10 +22,10 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from common.domain.clock import WIB
+from common.domain.disclosure import small
 from common.domain.errors import NotFound
 from common.domain.events import Event
 from common.domain.findings import Finding, asn_candidates, missed_deadline, missed_waktu, unit_candidates
-from common.domain.disclosure import small
 from common.domain.ikm import ikm_from_sums, unsur_mutu
 from common.domain.notifications import DeliveryTotals
 from common.domain.period import parse_period, period_of, previous_period
@@ -36,6 +36,7 @@ from common.domain.training import jp_in_year
 from common.settings import Settings
 
 from .notifications import run_deliveries
+from .paging import NEXT_CURSOR, Keyset
 from .ports import AuditEntry, Repositories, ScoringRun, UnitOfWork, UnitStatus
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,12 @@ class RunView(ScoringRun):
                                        "results): sent, failed, skipped, pending, and why some failed or were skipped")
 
 
+RUNS = Keyset("scoring-runs", tuple[datetime, str])  # newest first: (requested_at, id) descending
+
+
 class RunList(BaseModel):
     runs: list[RunView] = Field(description="newest first")
+    next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 
 
 def run_view(uow: UnitOfWork, run_id: str) -> RunView:
@@ -99,9 +104,12 @@ def run_view(uow: UnitOfWork, run_id: str) -> RunView:
     return RunView(**run.model_dump(), deliveries=run_deliveries(uow, run.id))
 
 
-def recent_runs(uow: UnitOfWork, period: str, limit: int = 5) -> RunList:
+def recent_runs(uow: UnitOfWork, period: str, limit: int = 5, cursor: str | None = None) -> RunList:
     parse_period(period)
-    return RunList(runs=[run_view(uow, r.id) for r in uow.runs.for_period(period, limit)])
+    filters = {"period": period}
+    page, next_cursor = RUNS.page(uow.runs.for_period(period, limit + 1, RUNS.decode(cursor, filters)), limit,
+                                  lambda r: (r.requested_at, r.id), filters)
+    return RunList(runs=[run_view(uow, r.id) for r in page], next_cursor=next_cursor)
 
 
 def score_unit(uow: UnitOfWork, settings: Settings, run_id: str, period: str, unit_id: str, now: datetime) -> UnitStatus:

@@ -17,9 +17,9 @@ from datetime import date, datetime, time, timedelta
 from pydantic import BaseModel, Field
 
 from common.domain.clock import WIB
+from common.domain.disclosure import Withheld
 from common.domain.errors import Invalid, NotFound, RateLimited
 from common.domain.events import Event
-from common.domain.disclosure import Withheld
 from common.domain.ikm import IkmResult, Weights, ikm_from_sums, months_of
 from common.domain.organisation import ServiceType, Unit
 from common.domain.period import period_of

@@ -174,9 +174,7 @@ def demo(stack, uow, clock) -> Demo:
     import json
     import time
 
-    from common.adapters.pubsub import PubSubPublisher
     from common.services.scoring import run_progress, start_run
-    from common.settings import Settings
     from tools.demo_data import scoring_period
     from tools.seed import seed
 
@@ -268,3 +266,34 @@ def count_text(value: int) -> str:
 def month_name(period: str) -> str:
     year, month = period.split("-")
     return f"{MONTHS_ID[int(month) - 1]} {year}"
+
+
+# -- accessibility: axe-core (pinned in package.json) run inside the page -----------------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def accessibility_problems(page, include: str | None = None) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now (or inside one
+    element), each with up to five of the elements it found. The script is evaluated through
+    the DevTools protocol, so the page's Content-Security-Policy stays as served."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing ({AXE}): npm ci installs it (package.json pins it)", pytrace=False)
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text() + "\n;0")
+    found = page.evaluate(
+        """async ([include, tags]) => {
+          const result = await axe.run(include ? { include: [include] } : document,
+                                       { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) =>
+            `${v.impact} ${v.id}: ${v.help} -> ` + v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' (' + n.failureSummary.replace(/\\s+/g, ' ') + ')').join('; '));
+        }""",
+        [include, AXE_TAGS],
+    )
+    return found
+
+
+def assert_accessible(page, where: str, include: str | None = None) -> None:
+    problems = accessibility_problems(page, include)
+    assert not problems, f"axe-core, {where}:\n  " + "\n  ".join(problems)

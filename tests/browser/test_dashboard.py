@@ -15,7 +15,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from .conftest import DASH, LAPTOP, PHONE_LARGE, count_text, ikm_text, month_name, nrr_text, percent_text
+from .conftest import DASH, LAPTOP, PHONE_LARGE, assert_accessible, count_text, ikm_text, month_name, nrr_text, percent_text
 
 UNIT = "kel-belawan-bahari"
 STATE_LABELS = {"waiting_review": "Menunggu penilaian", "returned": "Dikembalikan", "accepted": "Diterima",
@@ -143,6 +143,7 @@ def test_a_wrong_password_is_refused_with_a_clear_message(open_page, demo):
     expect(page.locator("#signin-alert")).to_have_text("Email atau kata sandi salah. Periksa kembali, lalu coba lagi.")
     expect(page.locator("#app")).to_be_hidden()
     expect(page.get_by_label("Kata sandi")).to_be_focused()
+    assert_accessible(page, "the sign-in form with its error")
 
 
 def test_an_asn_without_a_dashboard_view_is_told_so_kindly(open_page, demo):
@@ -223,10 +224,13 @@ def test_the_supervisor_sees_the_team_states_trends_and_recommendations(open_pag
         page.get_by_role("button", name="Unduh CSV").click()
     assert download.value.suggested_filename == f"hasil-tim-{demo.period}.csv"
     csv_text = download.value.path().read_text(encoding="utf-8-sig")
-    assert csv_text.startswith("NIP,Nama") and all(r["nip"] in csv_text for r in results)
+    assert csv_text.startswith("NIP;Nama") and all(r["nip"] in csv_text for r in results)  # as Indonesian Excel reads it
     expect(page.locator("#status")).to_have_text(f"Berkas hasil-tim-{demo.period}.csv diunduh.")
 
     screenshots_both_sizes(page, screenshots, "dasbor-tim", "team-trend")
+    if data["recommendations"]:
+        page.locator("#team-recommendations details.act summary").first.click()  # a finding's form open, too
+    assert_accessible(page, "the team view")
 
 
 def test_the_dashboard_speaks_english_and_asks_the_api_in_english(open_page, demo):
@@ -355,6 +359,9 @@ def test_the_unit_head_sees_ikm_nrr_the_curve_and_what_is_late(open_page, demo, 
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
     screenshots_both_sizes(page, screenshots, "dasbor-unit", "unit-curve")
+    for details in page.locator("#unit-content details").all():
+        details.locator("summary").click()  # the data tables and the finding forms open
+    assert_accessible(page, "the unit view")
 
     # The tabs work from the keyboard: arrow to "Tim saya" and its panel shows.
     page.get_by_role("tab", name="Unit").focus()
@@ -470,6 +477,7 @@ def test_the_inspectorate_sees_investigations_and_the_complaints_behind_them(ope
     written = next(c for c in item["complaints"] if c["text"])
     expect(complaints.locator("tr").filter(has_text=written["receipt"])).to_contain_text(written["text"])
     screenshots_both_sizes(page, screenshots, "dasbor-pemeriksaan", "inv-units")
+    assert_accessible(page, "the inspectorate's view")
 
     # Any unit, by its id; an unknown one gets the API's own message.
     page.get_by_role("tab", name="Unit").click()

@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect
 from common.domain.survey import UNSUR, UNSUR_CODES
 from tools.client import Api
 
+from .conftest import assert_accessible
+
 # Five people for each service: the fewest a figure is shown for (PANTAU_SURVEY_MIN_RESPONDENTS).
 RESPONSES = [
     ("sk-domisili", {"U1": 4, "U2": 3, "U3": 2, "U4": 4, "U5": 3, "U6": 3, "U7": 4, "U8": 3, "U9": 3}),
@@ -77,6 +79,7 @@ def test_results_show_the_ikm_nrr_and_the_sample_warning(page: Page, stack, surv
     expect(page.locator("#sample-warning")).to_contain_text("baru 3 responden")
     expect(page.locator("#sample-warning")).to_contain_text("mulai 5 responden")
     expect(page.locator("#ikm")).to_have_text("–")
+    assert_accessible(page, "the results page below five respondents")
 
     post_responses(stack, survey_unit.id, unique, RESPONSES[3:])
     nrr, ikm, mutu = expected([a for _, a in RESPONSES])
@@ -121,6 +124,7 @@ def test_results_show_the_ikm_nrr_and_the_sample_warning(page: Page, stack, surv
         expect(cells.nth(1)).to_have_text(shown(service_ikm))
         expect(cells.nth(2)).to_contain_text(service_mutu)
     page.screenshot(path=screenshots / "hasil.png", full_page=True)
+    assert_accessible(page, "the results page")
 
     # The year holds the same ten responses; last month holds none.
     page.get_by_label("Periode", exact=True).select_option(str(this_month.year))

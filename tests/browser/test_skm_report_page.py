@@ -9,7 +9,7 @@ import re
 import requests
 from playwright.sync_api import Page, expect
 
-from .conftest import DASH, LAPTOP, PHONE_LARGE, count_text, ikm_text, month_name, nrr_text, percent_text
+from .conftest import DASH, LAPTOP, PHONE_LARGE, assert_accessible, count_text, ikm_text, month_name, nrr_text, percent_text
 
 UNIT = "kel-belawan-bahari"
 MUTU = {"A": "Sangat Baik", "B": "Baik", "C": "Kurang Baik", "D": "Tidak Baik"}
@@ -41,6 +41,7 @@ def test_the_report_shows_the_published_figures_and_prints_on_a4(open_page, demo
     expect(page.locator("#mutu")).to_have_text(f"{result['mutu']} ({result['mutu_label']})")
     expect(page.locator("#n")).to_have_text(f"{count_text(result['n'])} orang")
     expect(page.locator("#ikm-total")).to_have_text(ikm_text(result["ikm"]))
+    assert_accessible(page, "the SKM report")
 
     # The sample: said plainly when it is not reached, absent when it is.
     warning = page.locator("#sample-warning")

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, Route, expect
 
 from common.domain.survey import UNSUR
 
-from .conftest import stored_surveys
+from .conftest import assert_accessible, stored_surveys
 
 RECEIPT = re.compile(r"^SKM-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 CLIENT_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -80,6 +80,7 @@ def test_a_person_fills_everything_and_gets_a_stored_receipt(page: Page, survey_
     page.get_by_label("Dilayani oleh").fill("Loket 2")
     assert checked_answers(page) == ANSWERS
     page.screenshot(path=screenshots / "survei-terisi.png", full_page=True)
+    assert_accessible(page, "the filled survey form")
 
     page.get_by_role("button", name="Kirim").click()
 
@@ -88,6 +89,7 @@ def test_a_person_fills_everything_and_gets_a_stored_receipt(page: Page, survey_
     expect(page.locator("#receipt")).to_have_text(RECEIPT)
     receipt = page.locator("#receipt").inner_text()
     page.screenshot(path=screenshots / "survei-tanda-terima.png")
+    assert_accessible(page, "the receipt")
 
     # What reached the API is exactly what was chosen, with no empty members.
     assert len(posts) == 1
@@ -158,6 +160,7 @@ def test_an_unanswered_question_is_named_focused_and_nothing_is_stored(page: Pag
     focused = page.evaluate("() => [document.activeElement.name, document.activeElement.closest('fieldset').id]")
     assert focused == ["U3", "q-U3"]
     expect(question(page, "U3")).to_have_attribute("aria-describedby", "e-U3")
+    assert_accessible(page, "the form showing an unanswered question")
     assert posts == []
     assert stored_surveys(uow, survey_unit.id) == []
 
@@ -380,6 +383,7 @@ def test_the_whole_form_can_be_answered_with_the_keyboard(page: Page, survey_uni
 
 def test_questions_and_answers_have_accessible_names(page: Page, survey_unit):
     open_form(page, survey_unit)
+    assert_accessible(page, "the empty survey form")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     for u in UNSUR:
         group = question(page, u.code)

@@ -104,7 +104,7 @@ def test_the_command_line_loads_csv_and_reports_bad_lines(stack, uow, tmp_path, 
     employees.write_text("\n".join(employees.read_text().splitlines()[:3]) + "\n")
     loaded = run_cli(stack, tmp_path, "load", "employees", str(employees))
     assert loaded.returncode == 0, loaded.stderr
-    assert "2 employees dimuat" in loaded.stdout
+    assert "2 pegawai dimuat" in loaded.stdout
     assert uow.employees.get(staff).supervisor_nip == head
 
     skp = tmp_path / "skp.csv"
@@ -120,4 +120,31 @@ def test_the_command_line_loads_csv_and_reports_bad_lines(stack, uow, tmp_path, 
     links = tmp_path / "links.csv"
     links.write_text(f"nip,supervisor_nip\n{head},{staff}\n")
     looped = run_cli(stack, tmp_path, "load", "supervisors", str(links))
-    assert looped.returncode == 1 and "line 2: supervisor_nip" in looped.stderr
+    assert looped.returncode == 1 and "baris 2: supervisor_nip" in looped.stderr  # Bahasa Indonesia unless --lang en
+
+
+def test_the_command_line_loads_an_excel_workbook_with_indonesian_headers(stack, uow, tmp_path, unique):
+    """What BKPSDM's Excel saves: an .xlsx with Indonesian column names, a NIP typed as text, a
+    decimal target; and the same data as a ;-separated CSV with decimal commas."""
+    from openpyxl import Workbook
+
+    unit, head = f"kel-xlsx-{unique}", f.make_nip()
+    book = Workbook()
+    book.active.append(["Kode", "Nama", "Jenis", "Populasi"])
+    book.active.append([unit, f"Kelurahan Excel {unique}", "kelurahan", 1204])
+    book.save(tmp_path / "unit.xlsx")
+    loaded = run_cli(stack, tmp_path, "load", "units", str(tmp_path / "unit.xlsx"))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "1 unit dimuat" in loaded.stdout and uow.units.get(unit).population_served == 1204
+
+    book = Workbook()
+    book.active.append(["NIP", "Nama", "Unit Kerja", "Jabatan", "Aktif"])
+    book.active.append([head, "Lurah Excel", unit, "Lurah", "ya"])
+    book.save(tmp_path / "pegawai.xlsx")
+    assert run_cli(stack, tmp_path, "load", "employees", str(tmp_path / "pegawai.xlsx")).returncode == 0
+    assert uow.employees.get(head).jabatan == "Lurah"
+
+    (tmp_path / "skp.csv").write_text(f"nip;tahun;kode_indikator;nama_indikator;aspek;target;satuan\n"
+                                      f"{head};2026;IKI-1;Surat keterangan diterbitkan;kuantitas;40,5;dokumen\n", encoding="utf-8-sig")
+    assert run_cli(stack, tmp_path, "load", "skp", str(tmp_path / "skp.csv")).returncode == 0
+    assert uow.plans.for_year(head, 2026).indicators[0].target == 40.5

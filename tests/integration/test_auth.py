@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tools.client import Api
 from tests.integration.org import make_org
+from tools.client import Api
 
 
 def decode(token: str) -> tuple[dict, dict]:

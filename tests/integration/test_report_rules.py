@@ -157,8 +157,8 @@ def test_a_publish_failure_after_the_write_loses_nothing(org, uow, stack, this_m
     tap = Tap(stack.project, "report-submitted")
     try:
         # The scheduled sweep, as Cloud Scheduler would send it; grace 0 via a fresh relay run.
-        from common.services.events import relay_outbox
         from common.adapters.pubsub import PubSubPublisher
+        from common.services.events import relay_outbox
         from common.settings import Settings
 
         counts = relay_outbox(uow.outbox, PubSubPublisher(Settings(project_id=stack.project)), clock.now(), 0, 500)

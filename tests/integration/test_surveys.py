@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 import requests
+from google.cloud.firestore_v1.base_query import FieldFilter
 
 from common.domain.clock import current
 from common.domain.organisation import ServiceType, Unit
 from common.domain.period import period_of
 from common.services import administration
 from common.settings import Settings
-from google.cloud.firestore_v1.base_query import FieldFilter
 from tests.integration.bus import Tap
 from tests.integration.org import make_org
 from tools.client import Api
@@ -104,7 +104,8 @@ def test_a_resend_with_the_same_key_returns_the_first_receipt(stack, uow, unit, 
 
 def wait_clear_of_midnight(clock, margin: int = 60) -> None:
     """The daily cap counts per day in WIB: start well inside one, so a burst cannot straddle two."""
-    from datetime import datetime, time as clock_time, timedelta
+    from datetime import datetime, timedelta
+    from datetime import time as clock_time
 
     from common.domain.clock import WIB
 

@@ -94,6 +94,8 @@ def table() -> list[dict]:
         public("GET", "/api/public/units/{unit}/survey"),
         public("GET", "/api/public/units/{unit}/skm"),
         public("GET", "/api/public/units/{unit}/skm.pdf"),
+        public("GET", "/api/public/units/{unit}/poster.pdf", note="printed for the counter"),
+        public("GET", "/api/public/units/{unit}/poster.svg"),
         public("POST", "/api/surveys", body="survey", note="anonymous by design; a token is ignored"),
         public("GET", "/api/openapi.json"),
     ]

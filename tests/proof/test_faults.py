@@ -110,9 +110,7 @@ def test_event_handlers_fail_during_an_outage_and_catch_up_after(stack, uow, uni
 
 
 def test_a_scoring_run_survives_an_outage_with_nothing_lost_or_doubled(stack, uow, accounts, unique, control, clock):
-    from common.adapters.pubsub import PubSubPublisher
     from common.services.scoring import run_progress, start_run
-    from common.settings import Settings
 
     stack_control, info = control
     org = make_org(stack, uow, accounts, unique, size=2)

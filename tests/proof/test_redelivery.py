@@ -14,7 +14,6 @@ import random
 import uuid
 from datetime import timedelta
 
-
 from common.domain.clock import WIB
 from common.domain.events import Event
 from common.domain.organisation import ServiceType, Unit

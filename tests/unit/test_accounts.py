@@ -13,7 +13,7 @@ from common.services import administration
 from common.services.ports import TokenIdentity
 from common.settings import Settings
 from tests import factories as f
-from tests.fakes import FakeAccounts, FakePublisher, FakeUnitOfWork
+from tests.fakes import FakeAccounts, FakeUnitOfWork
 
 NOW = f.at("2026-11-03 10:00")
 LATER = f.at("2026-11-04 09:00")

@@ -76,24 +76,33 @@ def test_xlsx_cells_are_values_never_formulas():
 
 def test_csv_cells_that_would_run_start_with_an_apostrophe():
     names = [*HOSTILE, "Budi Santoso", "Siti = Aminah"]
-    rows = list(csv.reader(io.StringIO(results_csv(_results(names)).decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(results_csv(_results(names)).decode("utf-8-sig"), newline=""), delimiter=";"))
     by_nip = {row[0]: row for row in rows[1:]}
     for i, name in enumerate(names):
         row = by_nip[f"19900101201501100{i}"]
         expected = "'" + name if name in HOSTILE else name
         assert row[1] == expected and row[10] == expected
-    assert by_nip["199001012015011000"][6] == "-5.0"  # a negative number is a number, not neutralised
+    assert by_nip["199001012015011000"][6] == "-5,0"  # a negative number is a number (decimal comma), not neutralised
+    assert by_nip["199001012015011001"][6] == "100,0"
+
+
+def test_csv_for_indonesian_excel_by_default_or_with_commas_on_request():
+    semicolon = results_csv(_results(["Budi; Santoso", "Siti"])).decode("utf-8-sig")
+    assert semicolon.startswith("NIP;Nama;Unit;Periode;") and '"Budi; Santoso"' in semicolon
+    assert [row[6] for row in csv.reader(io.StringIO(semicolon), delimiter=";")][1:] == ["-5,0", "100,0"]
+    comma = results_csv(_results(["Budi, Santoso", "Siti"]), ",").decode("utf-8-sig")
+    assert comma.startswith("NIP,Nama,") and [row[6] for row in csv.reader(io.StringIO(comma))][1:] == ["-5.0", "100.0"]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_no_exported_text_starts_like_a_formula(name):
-    rows = list(csv.reader(io.StringIO(results_csv(_results([name])).decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(results_csv(_results([name])).decode("utf-8-sig"), newline=""), delimiter=";"))
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row if not _number(cell))
 
 
 def _number(text: str) -> bool:
     try:
-        float(text)
+        float(text.replace(",", "."))
     except ValueError:
         return False
     return True
@@ -103,3 +112,26 @@ def test_a_name_beyond_the_font_still_gives_a_pdf():
     report = _report().model_copy(update={"unit_name": "Kantor 王小明 🙂 مكتب\tBelawan\x00"})
     pdf = skm_pdf(report)  # CJK and emoji are outside DejaVu Sans: left blank, never an error
     assert pdf.startswith(b"%PDF") and "Belawan" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_the_skm_pdf_writes_numbers_and_times_as_the_printable_page_does():
+    report = _report()
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(skm_pdf(report))).pages)
+    assert "Indeks Kepuasan Masyarakat (IKM): 75,00" in text and "Jumlah responden: 5 orang" in text
+    assert "Periode Oktober 2026" in text
+    assert "3,000 0,333 75,00 C (Kurang Baik)" in text  # NRR, NRR x 1/9, the converted value, mutu: a row of the unsur table
+    assert "Dibuat 3 Nov 2026 10.00 WIB" in text and "Medan Belawan, 3 Nov 2026" in text  # 03:00 UTC is 10.00 WIB
+    assert "UTC" not in text and "75.00" not in text and "3.000" not in text
+
+
+@pytest.mark.parametrize("value, places, text", [(75.0, 2, "75,00"), (3.2335, 3, "3,234"), (1204, 0, "1.204"), (-5.05, 1, "-5,1"), (None, 2, "–")])
+def test_indonesian_numbers_round_half_up_like_the_page(value, places, text):
+    from common.adapters.documents import id_number
+
+    assert id_number(value, places) == text
+
+
+def test_a_quarter_is_named_as_the_page_names_it():
+    from common.adapters.documents import period_name
+
+    assert [period_name(p) for p in ("2026-07", "2026-Q3", "2026-S2", "2026")] == ["Juli 2026", "Triwulan III 2026", "Semester II 2026", "Tahun 2026"]

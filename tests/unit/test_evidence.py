@@ -19,7 +19,7 @@ from common.services.ports import Caller
 from common.settings import Settings
 from tests import evidence_files as files
 from tests import factories as f
-from tests.fakes import FakeEvidenceStore, FakePublisher, FakeUnitOfWork
+from tests.fakes import FakeEvidenceStore, FakeUnitOfWork
 
 NOW = f.at("2026-11-03 10:00")
 SETTINGS = Settings(project_id="demo-test", evidence_bucket="demo-test-evidence")
@@ -337,8 +337,9 @@ def test_magic_bytes_decide_the_type():
 
 
 def test_a_photo_without_a_position_is_left_as_it_is():
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     out = io.BytesIO()
     Image.new("RGB", (8, 8)).save(out, "JPEG")

@@ -8,10 +8,9 @@ import logging
 import flask
 import pytest
 
-from common.services.ports import AuthUnavailable, TokenRejected
 from common.api.http import Api
 from common.domain.accounts import Account
-from common.services.ports import TokenIdentity
+from common.services.ports import AuthUnavailable, TokenIdentity, TokenRejected
 from common.settings import Settings
 from tests import factories as f
 from tests.fakes import FakeAccounts, FakePublisher, FakeUnitOfWork

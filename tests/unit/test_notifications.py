@@ -3,15 +3,14 @@ retries, the findings of a run as one message, daily digests, and the e-mails th
 
 from __future__ import annotations
 
-import email
 import re
 from datetime import date, timedelta
 from email import policy
 
 import pytest
+from pydantic import ValidationError
 
 from common.adapters.smtp import compose
-from common.services.ports import PermanentSendError, TransientSendError
 from common.domain.events import Event
 from common.domain.findings import BKPSDM, Finding, FindingKind
 from common.domain.notifications import (
@@ -32,7 +31,7 @@ from common.domain.organisation import Role, Unit
 from common.services import inbox
 from common.services import notifications as service
 from common.services.notifications import RetryLater
-from common.services.ports import Caller
+from common.services.ports import Caller, PermanentSendError, TransientSendError
 from common.settings import Settings
 from tests import factories as f
 from tests.fakes import FakePublisher, FakeUnitOfWork
@@ -426,7 +425,7 @@ def test_preferences_show_what_is_in_effect_and_the_roles_defaults(world):
     saved = inbox.set_preferences(uow, caller, chosen)
     assert saved.modes.finding_opened is Mode.IMMEDIATE and saved.defaults.finding_opened is Mode.DAILY
     assert uow.notifications.preferences(admin.nip) == {"language": None, "opt_out": ["push"], "modes": {"finding_opened": "immediate"}}
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         inbox.Preferences.model_validate({"modes": {"investigation_opened": "daily"}})  # investigations come at once, always
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from common.api.openapi import DOCUMENT, render
-from tools.openapi import document as build, http_apis
+from tools.openapi import document as build
+from tools.openapi import http_apis
 
 
 def test_the_committed_document_is_current():
@@ -67,3 +68,41 @@ def test_downloads_are_binary_in_their_own_type_or_as_octet_stream():
         content = document["paths"][path]["get"]["responses"]["200"]["content"]
         assert list(content) == ["application/octet-stream", media]
         assert all(c["schema"]["format"] == "binary" and c["schema"]["contentMediaType"] == media for c in content.values())
+
+
+def test_each_route_declares_its_own_readable_operation_id():
+    import re
+
+    routes = [route for api in http_apis() for route in api.routes]
+    ids = [route.operation_id for route in routes]
+    assert len(set(ids)) == len(ids) == len(routes)
+    assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)+", i) for i in ids), [i for i in ids if not re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)+", i)]
+    document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    assert document["paths"]["/api/reports"]["post"]["operationId"] == "submitReport"
+    assert {op["operationId"] for item in document["paths"].values() for op in item.values()} == set(ids)
+
+
+def test_a_route_without_an_operation_id_or_with_a_taken_one_is_refused():
+    import pytest
+
+    from common.api.http import Api, Route
+    from common.api.openapi import build
+
+    def handler(call):
+        return {}
+
+    with pytest.raises(ValueError, match="missing"):
+        build([Api("x", [Route("GET", "/api/x", handler, "X")])])
+    with pytest.raises(ValueError, match="repeated"):
+        build([Api("x", [Route("GET", "/api/x", handler, "X", operation_id="getX"), Route("PUT", "/api/x", handler, "X", operation_id="getX")])])
+    with pytest.raises(ValueError, match="undescribed"):
+        build([Api("x", [Route("GET", "/api/x", handler, "X", operation_id="getX", headers=("X-Secret",))])])
+
+
+def test_the_polled_views_document_etag_and_304():
+    document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    for path in ("/api/me/performance", "/api/me/notifications", "/api/team/reports"):
+        operation = document["paths"][path]["get"]
+        assert "ETag" in operation["responses"]["200"]["headers"] and "ETag" in operation["responses"]["304"]["headers"]
+        assert any(p["name"] == "If-None-Match" and p["in"] == "header" for p in operation["parameters"])
+    assert "Location" in document["paths"]["/api/admin/scoring-runs"]["post"]["responses"]["202"]["headers"]

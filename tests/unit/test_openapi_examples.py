@@ -73,3 +73,25 @@ def test_the_validation_is_strict_enough_to_fail():
     with pytest.raises(ValidationError):
         Draft202012Validator({**response["schema"], "components": DOC["components"]},
                              format_checker=Draft202012Validator.FORMAT_CHECKER).validate({**response["example"], "submitted_at": "yesterday"})
+
+
+def test_every_response_header_the_story_meets_is_in_the_contract():
+    from tools.openapi_examples import CONTRACT_HEADERS, play
+
+    seen = play().headers
+    assert "Idempotent-Replayed" in seen[("POST /api/reports", 201)]  # the story retries a submission
+    assert "Location" in seen[("POST /api/admin/scoring-runs", 202)] and "ETag" in seen[("GET /api/me/performance", 200)]
+    for (key, status), names in seen.items():
+        method, path = key.split(" ", 1)
+        declared = DOC["paths"][path][method.lower()]["responses"][str(status)].get("headers", {})
+        assert names <= set(declared), f"{key} {status} sends {sorted(names - set(declared))} undeclared"
+        assert "X-Request-Id" in names
+    assert set(DOC["components"]["headers"]) == set(CONTRACT_HEADERS)
+
+
+@pytest.mark.parametrize("path, method, operation", OPERATIONS, ids=IDS)
+def test_error_responses_declare_their_headers(path, method, operation):
+    for code, response in operation["responses"].items():
+        assert "X-Request-Id" in response["headers"], code
+        if code in ("429", "503"):
+            assert "Retry-After" in response["headers"], code

@@ -9,7 +9,7 @@ from common.domain.organisation import ServiceType, Unit
 from common.services import scoring
 from common.settings import Settings
 from tests import factories as f
-from tests.fakes import FakePublisher, FakeUnitOfWork
+from tests.fakes import FakeUnitOfWork
 
 NOW = f.at("2026-11-06 02:00")
 SETTINGS = Settings(project_id="demo-test")
@@ -109,7 +109,6 @@ def test_a_unit_that_keeps_failing_is_shown_and_the_run_still_finishes(world):
 
 def test_a_unit_failing_halfway_leaves_nothing_half_done(world, monkeypatch):
     uow, *_ = world
-    publisher = uow.publisher
     run = scoring.start_run(uow, "2026-10", "admin", NOW)
     from common.adapters.repositories_scoring import Audit
 

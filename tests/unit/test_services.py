@@ -12,7 +12,7 @@ from common.services.ports import Caller
 from common.services.reporting import TeamState
 from common.settings import Settings
 from tests import factories as f
-from tests.fakes import FakeAccounts, FakePublisher, FakeUnitOfWork
+from tests.fakes import FakeAccounts, FakeUnitOfWork
 
 NOW = f.at("2026-11-03 10:00")
 SETTINGS = Settings(project_id="demo-test")

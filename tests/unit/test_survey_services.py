@@ -14,7 +14,7 @@ from common.services import surveys
 from common.services.complaints import on_survey_submitted
 from common.settings import Settings
 from tests import factories as f
-from tests.fakes import FakePublisher, FakeUnitOfWork
+from tests.fakes import FakeUnitOfWork
 
 NOW = f.at("2026-11-20 10:00")
 SETTINGS = Settings(project_id="demo-test")
@@ -131,7 +131,6 @@ def test_personal_data_cannot_be_sent():
 
 
 def test_paper_imports_are_all_or_nothing(uow):
-    publisher = uow.publisher
     good = surveys.PaperResponse.model_validate({"answers": {f"U{i}": 3 for i in range(1, 10)}})
     bad = surveys.PaperResponse.model_validate({"answers": {f"U{i}": 3 for i in range(1, 10)}, "service_id": "nope"})
     with pytest.raises(Invalid) as error:
@@ -174,7 +173,6 @@ def test_after_closing_only_new_complaints_count(uow):
     from common.services.complaints import InvestigationUpdate, update_investigation
     from common.services.ports import Caller
 
-    publisher = uow.publisher
     complain(uow, 10, NOW - timedelta(days=2))
     opened = on_survey_submitted(uow, SETTINGS.spike_rule, frozenset(), "kel-a", NOW)
     inspector = Caller(uid="i", nip=None, role=Role.INSPEKTORAT)
@@ -186,7 +184,6 @@ def test_after_closing_only_new_complaints_count(uow):
 
 
 def test_one_sender_cannot_open_an_investigation_however_much_they_send(uow):
-    publisher = uow.publisher
     wide = surveys.RateLimit(limit=100, window_seconds=600, daily_limit=100)
     text = {"kind": "pengaduan", "text": "Petugas tidak ada di tempat"}
     for _ in range(40):

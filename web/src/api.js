@@ -56,6 +56,16 @@ export function put(path, body) {
   return call('PUT', path, body, false);
 }
 
+/** PATCH a JSON body (move a finding or an investigation along); the JSON answer back. */
+export function patch(path, body) {
+  return call('PATCH', path, body, false);
+}
+
+/** POST a JSON body (start a scoring run); the JSON answer back. */
+export function post(path, body) {
+  return call('POST', path, body, false);
+}
+
 async function call(method, path, body, raw) {
   if (!tokenSource) throw new SessionEnded();
   const accept = raw ? '*/*' : 'application/json';

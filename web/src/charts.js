@@ -45,7 +45,8 @@ export function pointStyle(i) {
 const pending = [];
 
 /**
- * spec: {id, title, description, config: Chart.js config, table: {columns, rows, caption?}, tall?}
+ * spec: {id, title, description, config: Chart.js config, table: {columns, rows, caption?}, tall?, height? (px, for a chart
+ * whose rows grow with its data)}
  * Each dataset may carry `format(value, index)`, used by the tooltip (the table formats its own cells).
  */
 export function figure(spec) {
@@ -55,7 +56,7 @@ export function figure(spec) {
   const node = h('figure', { class: 'chart card', 'aria-labelledby': titleId },
     h('h3', { id: titleId, text: spec.title }),
     h('p', { class: 'hint', text: spec.description }),
-    h('div', { class: 'chart-box' + (spec.tall ? ' tall' : '') }, canvas),
+    h('div', { class: 'chart-box' + (spec.tall ? ' tall' : ''), style: spec.height ? 'height:' + spec.height + 'px' : null }, canvas),
     h('details', { class: 'data-table' },
       h('summary', { text: t('data_table') }),
       table({ id: spec.id + '-table', caption: spec.table.caption || spec.title, columns: spec.table.columns, rows: spec.table.rows, empty: t('none') })));

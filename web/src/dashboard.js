@@ -55,6 +55,12 @@ const ctx = {
   status: (text) => { $('status').textContent = text; },
   fail,
   unitName: (id) => state.unitNames[id] || id,
+  me: () => state.me,
+  /** After an action: the view again from the API, then what was done, in words. */
+  reload: async (message) => {
+    await load(true);
+    if (message) ctx.status(message);
+  },
 };
 
 // -- messages -----------------------------------------------------------------------------
@@ -355,7 +361,7 @@ async function load(force) {
 function draw(view, data) {
   if (view === 'team') renderTeam($('panel-team'), data, ctx);
   else if (view === 'unit') renderUnit($('unit-content'), data, ctx);
-  else if (view === 'runs') renderRuns($('panel-runs'), data, state.period);
+  else if (view === 'runs') renderRuns($('panel-runs'), data, state.period, ctx);
   else renderInvestigations($('panel-investigations'), data, ctx);
   if (state.target && !state.target.done) follow(view);
 }

@@ -5,6 +5,7 @@ import { figure, render } from '../charts.js';
 import { h, table } from '../dom.js';
 import { DASH, formatCount, formatDateTime, formatPercent } from '../format.js';
 import { label, lang, t } from '../i18n.js';
+import { investigationActions, investigationHistory } from './actions.js';
 import { badge, dueDate, section } from './common.js';
 import { investigationDue, investigationTable } from './unit.js';
 
@@ -20,19 +21,26 @@ export function renderInvestigations(panel, data, ctx) {
   const overdue = new Set(data.overdue);
   const warning = overdue.size ? h('p', { class: 'warn', id: 'inv-overdue', text: t('overdue_count', { n: overdue.size }) }) : null;
 
+  // One horizontal bar per unit, the chart as tall as its units need: one unit is one full bar
+  // (not a thin column in an empty chart), fifty are fifty labelled rows (not fifty slivers).
   const chart = figure({
     id: 'inv-units',
     title: t('chart_inv'),
     description: t('chart_inv_desc'),
+    height: 72 + Math.max(data.by_unit.length, 1) * 32,
     config: {
       type: 'bar',
       data: {
         labels: data.by_unit.map((u) => ctx.unitName(u.unit_id)),
         datasets: STATUSES.map(([status, colour]) => ({
-          label: label('inv_status', status), data: data.by_unit.map((u) => u[status]), backgroundColor: colour, maxBarThickness: 64, format: (v) => formatCount(v, l),
+          label: label('inv_status', status), data: data.by_unit.map((u) => u[status]), backgroundColor: colour, barThickness: 22, format: (v) => formatCount(v, l),
         })),
       },
-      options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom' } } },
+      options: {
+        indexAxis: 'y',
+        scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true, ticks: { autoSkip: false } } },
+        plugins: { legend: { position: 'bottom' } },
+      },
     },
     table: {
       columns: [{ label: t('unit') }, ...STATUSES.map(([s]) => ({ label: label('inv_status', s), num: true }))],
@@ -63,6 +71,8 @@ function card(item, overdue, ctx) {
     h('p', { text: t('picture', { complaints: formatCount(p.counted_complaints ?? p.complaints, l), responses: formatCount(p.counted_responses ?? p.responses, l),
       share: formatPercent(p.share, l), previous: formatCount(p.previous_complaints, l) }) }),
     h('dl', { class: 'dues' }, due('verify_by'), due('follow_up_by'), due('close_by')),
+    investigationHistory(item),
+    ctx.me && ctx.me() && ctx.me().role === 'inspektorat' ? investigationActions(item, ctx) : null,
     h('details', { class: 'complaints' },
       h('summary', { text: t('complaints_behind', { n: complaints.length }) }),
       table({

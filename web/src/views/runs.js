@@ -4,6 +4,7 @@ import { get } from '../api.js';
 import { h, table } from '../dom.js';
 import { formatCount, formatDateTime, periodName } from '../format.js';
 import { label, lang, t } from '../i18n.js';
+import { runStarter } from './actions.js';
 import { badge } from './common.js';
 
 const CHANNELS = ['inbox', 'push', 'email'];
@@ -43,8 +44,8 @@ function run(item) {
       reasons('run-' + item.id + '-skipped', t('skipped_why'), d.skipped)));
 }
 
-export function renderRuns(panel, data, period) {
+export function renderRuns(panel, data, period, ctx) {
   const head = h('div', { class: 'view-head' }, h('h2', { id: 'runs-title', text: t('runs_title', { period: periodName(period, lang()) }) }));
   const body = data.runs.length ? h('div', { id: 'runs-list' }, data.runs.map(run)) : h('p', { class: 'hint', id: 'runs-empty', text: t('no_runs') });
-  panel.replaceChildren(head, h('p', { class: 'hint', text: t('runs_hint') }), body);
+  panel.replaceChildren(head, runStarter(period, ctx), h('p', { class: 'hint', text: t('runs_hint') }), body);
 }

@@ -5,6 +5,7 @@ import { COLOURS, STATE_COLOURS, figure, pointStyle, render } from '../charts.js
 import { h, table } from '../dom.js';
 import { DASH, formatCount, formatDateTime, formatPercent, monthShort, percentValue, periodName } from '../format.js';
 import { label, lang, t } from '../i18n.js';
+import { findingActions, ownsFinding } from './actions.js';
 import { badge, downloadButton, dueDate, isOverdue, kpis, section } from './common.js';
 
 const STATES = ['waiting_review', 'returned', 'accepted', 'missing', 'not_yet'];
@@ -108,18 +109,20 @@ export function renderTeam(panel, data, ctx) {
     empty: t('none'),
   }));
 
-  const recommendations = section(t('recommendations'), findingList(data.recommendations, 'team-recommendations'));
+  const recommendations = section(t('recommendations'), findingList(data.recommendations, 'team-recommendations', ctx));
   render(panel, head, figures, h('div', { class: 'grid' }, states, trend), list, recommendations);
 }
 
 /** Findings as a list: what, what to do, by when (overdue said in words), and where it stands. */
-export function findingList(findings, id) {
+export function findingList(findings, id, ctx) {
   if (!findings.length) return h('p', { id, class: 'hint', text: t('none') });
   return h('ul', { id, class: 'items' }, findings.map((f) => {
     const overdue = isOverdue(f.due, f.status === 'resolved');
+    const owner = ctx && ownsFinding(f, ctx.me());
     return h('li', { class: 'item' + (overdue ? ' is-overdue' : ''), 'data-finding': f.id },
       h('p', { class: 'item-title', text: f.title }),
       h('p', { text: f.recommendation }),
-      h('p', { class: 'meta' }, t('due') + ': ', dueDate(f.due, overdue), ' · ', badge(label('finding_status', f.status))));
+      h('p', { class: 'meta' }, t('due') + ': ', dueDate(f.due, overdue), ' · ', badge(label('finding_status', f.status))),
+      owner ? h('details', { class: 'act' }, h('summary', { text: t('act_work_finding') }), findingActions(f, ctx)) : null);
   }));
 }

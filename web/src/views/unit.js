@@ -6,7 +6,9 @@ import { figure, render } from '../charts.js';
 import { h, table } from '../dom.js';
 import { DASH, formatCount, formatDateTime, formatIkm, formatNrr, formatPercent, monthShort, percentValue, periodName } from '../format.js';
 import { label, lang, t } from '../i18n.js';
+import { ownsFinding } from './actions.js';
 import { badge, downloadButton, dueDate, isOverdue, kpis, section } from './common.js';
+import { findingList } from './team.js';
 
 const PREDIKAT = ['sangat_baik', 'baik', 'butuh_perbaikan', 'kurang_misconduct', 'sangat_kurang'];
 const MUTU_COLOURS = { A: '#1b7a3d', B: '#0b4f8a', C: '#b35900', D: '#b00020' };
@@ -42,11 +44,19 @@ export function renderUnit(panel, data, ctx) {
     [t('on_time'), formatPercent(data.on_time_share, l), 'on_time'],
   ], 'unit-kpis');
 
+  // XLSX first: Excel opens it as it is; the CSV is for other tools (id-ID: ; and decimal commas).
   const documents = section(t('documents'), h('div', { class: 'actions' },
+    downloadButton(t('results_xlsx'), '/api/units/' + unitPath + '/results.xlsx' + q, 'hasil-' + data.unit_id + '-' + data.period + '.xlsx', ctx),
     h('a', { class: 'button secondary', href: '/laporan-skm/' + unitPath + q, id: 'skm-page-link' }, t('skm_page')),
     h('a', { class: 'button secondary', href: '/api/public/units/' + unitPath + '/skm.pdf' + q, id: 'skm-pdf-link', target: '_blank', rel: 'noopener' }, t('skm_pdf')),
-    downloadButton(t('results_xlsx'), '/api/units/' + unitPath + '/results.xlsx' + q, 'hasil-' + data.unit_id + '-' + data.period + '.xlsx', ctx),
     downloadButton(t('results_csv'), '/api/units/' + unitPath + '/results.csv' + q, 'hasil-' + data.unit_id + '-' + data.period + '.csv', ctx)));
+
+  // The QR poster for the counter (public, printable): the form on a phone, or at the office's kiosk.
+  const poster = '/api/public/units/' + unitPath + '/poster';
+  const posters = section(t('posters'), h('p', { class: 'hint', text: t('posters_hint') }), h('div', { class: 'actions', id: 'unit-posters' },
+    h('a', { class: 'button secondary', href: poster + '.pdf', id: 'poster-pdf-link', target: '_blank', rel: 'noopener' }, t('poster_pdf')),
+    h('a', { class: 'button secondary', href: poster + '.pdf?kiosk=1', id: 'poster-kiosk-link', target: '_blank', rel: 'noopener' }, t('poster_kiosk')),
+    h('a', { class: 'button secondary', href: poster + '.svg', id: 'poster-svg-link', download: 'poster-survei-' + data.unit_id + '.svg' }, t('poster_svg'))));
 
   // IKM per month: from the first month with responses (the months before say nothing).
   const first = Math.max(0, data.ikm_by_month.findIndex((m) => m.n > 0));
@@ -144,10 +154,12 @@ export function renderUnit(panel, data, ctx) {
     section(t('late_list') + ' (' + data.late.length + ')', table({ id: 'unit-late-table', caption: t('late_list') + ', ' + period, columns: peopleColumns, rows: data.late.map(person), empty: t('none') })),
     section(t('missing_list') + ' (' + data.missing.length + ')', table({ id: 'unit-missing-table', caption: t('missing_list') + ', ' + period, columns: peopleColumns, rows: data.missing.map(person), empty: t('none') })));
 
-  const findings = section(t('findings') + ' (' + data.findings.length + ')', findingSummary(data.findings));
+  const mine = data.findings.filter((f) => ownsFinding(f, ctx.me && ctx.me()));
+  const findings = section(t('findings') + ' (' + data.findings.length + ')', findingSummary(data.findings),
+    mine.length ? h('div', { class: 'block' }, h('h4', { text: t('my_findings', { n: mine.length }) }), findingList(mine, 'unit-my-findings', ctx)) : null);
   const investigations = section(t('investigations') + ' (' + data.investigations.length + ')', investigationTable(data.investigations, 'unit-investigations-table', ctx));
 
-  render(panel, head, figures, documents, h('div', { class: 'grid' }, ikm, nrr), curve, lists, findings, investigations);
+  render(panel, head, figures, documents, posters, h('div', { class: 'grid' }, ikm, nrr), curve, lists, findings, investigations);
 }
 
 /** Investigations with their three due dates; the next one past due is flagged. */
