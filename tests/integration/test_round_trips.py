@@ -14,6 +14,7 @@ from common.domain.period import period_of, previous_period
 from tests.integration.org import make_org
 from tests.roundtrips import InProcess, counting, measure
 
+
 @pytest.fixture(scope="module")
 def counted(stack):
     with counting(stack.project) as trips:
