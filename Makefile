@@ -33,7 +33,7 @@ seed: up
 status: $(PY_STAMP)
 	@$(PY) -m tools.stack status
 
-# Benchmarks print their figures and record them in bench/RESULTS.md.
+# Benchmarks print their figures and record them in bench/RESULTS.md and bench/results.json.
 bench: deps prerequisites
 	@$(PY) -m bench.cold_start
 	@$(PY) -m bench.load

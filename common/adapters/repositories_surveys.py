@@ -17,10 +17,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from common.domain.complaints import ComplaintPicture, Investigation
+from common.domain.organisation import Unit
 from common.domain.survey import UNSUR_CODES, SurveyResponse
 
 from .repository import Repository
-from .store import IN_LIMIT, Query, to_doc
+from .store import IN_LIMIT, Query, to_doc, valid_id
 
 
 class Surveys(Repository[SurveyResponse]):
@@ -131,9 +132,18 @@ class SurveyKeys:
         self.store = store
 
     def get(self, key_id: str) -> tuple[Any, str] | None:
+        return self._decode(self.store.get(f"{self.collection}/{key_id}"))
+
+    def get_with_unit(self, key_id: str | None, unit_id: str) -> tuple[tuple[Any, str] | None, Unit | None]:
+        """The key's first receipt (if a key is given) and the unit, in one batched read."""
+        key_path, unit_path = f"{self.collection}/{key_id}", f"units/{unit_id}"
+        found = self.store.get_all([key_path, unit_path] if key_id else [unit_path]) if valid_id(unit_id) else {}
+        return self._decode(found.get(key_path) if key_id else None), Unit.model_validate(found[unit_path]) if unit_path in found else None
+
+    @staticmethod
+    def _decode(data: dict[str, Any] | None) -> tuple[Any, str] | None:
         from common.services.surveys import Receipt
 
-        data = self.store.get(f"{self.collection}/{key_id}")
         return (Receipt.model_validate(data["receipt"]), data.get("fingerprint", "")) if data else None
 
     def put(self, key_id: str, receipt: Any, fingerprint: str, expire_at: datetime) -> None:

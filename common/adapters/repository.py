@@ -53,6 +53,13 @@ class Repository(Generic[M]):
         found = self.store.get_all([self.doc(i) for i in wanted])
         return {i: self.decode(i, found[self.doc(i)]) for i in wanted if self.doc(i) in found}
 
+    def get_with(self, doc_id: str, *others: tuple["Repository[Any]", str]) -> list[Any]:
+        """This document and others of any collection, in one batched read (one round trip):
+        each the model, or None where it does not exist."""
+        wanted = [(self, doc_id), *others]
+        found = self.store.get_all([r.doc(i) for r, i in wanted if valid_id(i)])
+        return [r.decode(i, found[r.doc(i)]) if valid_id(i) and r.doc(i) in found else None for r, i in wanted]
+
     def put(self, item: M) -> None:
         self.store.set(self.doc(self.id_of(item)), self.encode(item))
 

@@ -36,11 +36,15 @@ def run_once(
     now: datetime,
     ttl: timedelta,
     work: Callable[[], dict[str, Any]],
+    record: IdempotencyRecord | None | type[Ellipsis] = ...,
 ) -> tuple[dict[str, Any], bool]:
-    """Run ``work`` inside ``tx`` unless ``key`` has a recorded result; return (result, replayed)."""
+    """Run ``work`` inside ``tx`` unless ``key`` has a recorded result; return (result, replayed).
+    ``record``: the key's record when the caller already read it in this transaction (batched
+    with its other reads, to save a round trip); read here otherwise."""
     if key is None:
         return work(), False
-    record = tx.idempotency.get(key.record_id)
+    if record is ...:
+        record = tx.idempotency.get(key.record_id)
     if record is not None and record.expire_at > now:
         if record.fingerprint != key.fingerprint:
             raise Invalid("idempotency_key_reused")

@@ -9,6 +9,7 @@ from common.domain.errors import Forbidden
 from common.domain.performance import PerformanceView, build_view
 from common.domain.period import periods_of_year
 from common.domain.reports import report_id
+from common.domain.skp import plan_id
 from common.domain.training import jp_in_year
 from common.settings import Settings
 
@@ -16,14 +17,17 @@ from .ports import Caller, UnitOfWork
 
 
 def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: int, now: datetime) -> PerformanceView:
-    employee = uow.employees.get(caller.nip) if caller.nip else None
+    # One batched read for the employee, the SKP and the whole year's reports and results,
+    # rather than a read per collection (or a query per month).
+    nip, periods = caller.nip or "", periods_of_year(year)
+    employee, plan, *rest = uow.employees.get_with(
+        nip, (uow.plans, plan_id(nip, year)), *((uow.reports, report_id(nip, p)) for p in periods),
+        *((uow.results, f"{nip}_{p}") for p in periods),
+    )
     if employee is None:
         raise Forbidden("not_an_employee")
-    plan = uow.plans.for_year(employee.nip, year)
-    # One batched read for the whole year rather than a query per month.
-    by_id = uow.reports.get_many(report_id(employee.nip, p) for p in periods_of_year(year))
-    reports = {r.period: r for r in by_id.values()}
-    results = {r.period: r for r in uow.results.get_many(f"{employee.nip}_{p}" for p in periods_of_year(year)).values()}
+    reports = {r.period: r for r in rest[: len(periods)] if r is not None}
+    results = {r.period: r for r in rest[len(periods) :] if r is not None}
     trainings = uow.trainings.for_nip(employee.nip, year)
     view = build_view(
         nip=employee.nip,

@@ -13,6 +13,7 @@ from common.domain.evidence import attach, attached_to
 from common.domain.organisation import Employee, Role
 from common.domain.period import report_deadline
 from common.domain.reports import Report, ReportContent, ReportStatus, ReviewInput, SubmitOutcome
+from common.domain.skp import plan_id
 from common.settings import Settings
 
 from .idempotency import IdempotencyKey, run_once
@@ -31,13 +32,6 @@ class ReviewResult(BaseModel):
     replayed: bool = False
 
 
-def _employee_of(tx: Repositories, caller: Caller) -> Employee:
-    employee = tx.employees.get(caller.nip) if caller.nip else None
-    if employee is None or not employee.active:
-        raise Forbidden("not_an_employee")
-    return employee
-
-
 def submit_report(
     uow: UnitOfWork,
     settings: Settings,
@@ -48,14 +42,22 @@ def submit_report(
     idempotency_key: IdempotencyKey | None = None,
 ) -> SubmitResult:
     def work(tx: Repositories) -> tuple[dict, bool]:
+        # Everything the submission depends on, in the one batched read that begins the
+        # transaction's work: who submits, the year's SKP, the month's report, the key's record
+        # and the evidence files named (one round trip, not one per document).
+        nip = caller.nip or ""
+        employee, plan, existing, record, *files = tx.employees.get_with(
+            nip, (tx.plans, plan_id(nip, int(period[:4]))), (tx.reports, domain.report_id(nip, period)),
+            (tx.idempotency, idempotency_key.record_id if idempotency_key else ""), *((tx.evidence, f) for f in content.files),
+        )
+
         def change() -> dict:
-            employee = _employee_of(tx, caller)
-            plan = tx.plans.for_year(employee.nip, int(period[:4]))
-            existing = tx.reports.get(domain.report_id(employee.nip, period))
-            uploads = tx.evidence.get_many(content.files) if content.files else {}
-            files = attach(content.files, uploads, employee.nip, period)
+            if employee is None or not employee.active:
+                raise Forbidden("not_an_employee")
+            uploads = {f: upload for f, upload in zip(content.files, files) if upload is not None}
+            files_attached = attach(content.files, uploads, employee.nip, period)
             report, outcome, new_events = domain.submit(
-                existing, employee, plan, period, content, now, settings.report_deadline_day, files
+                existing, employee, plan, period, content, now, settings.report_deadline_day, files_attached
             )
             if outcome is not SubmitOutcome.UNCHANGED:
                 tx.reports.put(report)
@@ -65,7 +67,7 @@ def submit_report(
                 tx.emit(new_events)
             return SubmitResult(outcome=outcome, report=report).model_dump(mode="json")
 
-        return run_once(tx, idempotency_key, now, timedelta(hours=settings.idempotency_ttl_hours), change)
+        return run_once(tx, idempotency_key, now, timedelta(hours=settings.idempotency_ttl_hours), change, record)
 
     result, replayed = uow.transaction(work)
     return SubmitResult.model_validate({**result, "replayed": replayed})

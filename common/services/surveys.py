@@ -221,9 +221,10 @@ def submit_survey(
     stored_at = stored_moment(now)
 
     def work(tx: Repositories) -> Receipt:
-        if key_id and (first := _first(tx.survey_keys.get(key_id), fingerprint)) is not None:
+        # The key's first receipt and the unit in one round trip.
+        found, unit = tx.survey_keys.get_with_unit(key_id, submission.unit_id)
+        if key_id and (first := _first(found, fingerprint)) is not None:
             return first
-        unit = tx.units.get(submission.unit_id)
         _check_service(unit, submission, today, settings.survey_allow_blank)
         response = SurveyResponse(
             receipt=new_receipt(),

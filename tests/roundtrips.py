@@ -1,0 +1,173 @@
+"""Counting the network round trips a request makes, on the real clients against the local stack.
+
+A request's latency in production is mostly its sequential round trips to Firestore, Pub/Sub
+and Firebase Auth (each a few milliseconds in the region), so this count, not the emulator's
+time, is what the tests pin and the benchmark prints. It is test support: production never
+loads it.
+
+- Firestore and Pub/Sub: a gRPC client interceptor on the channel of clients made here (the
+  adapters' process-wide clients are swapped for them while counting), one count per RPC:
+  BeginTransaction, Commit, BatchGetDocuments, RunQuery, RunAggregationQuery, Publish...
+  A streaming RPC is one round trip (its first answer is what the caller waits for).
+- Firebase Auth: every HTTP request sent through ``requests`` (firebase-admin's transport),
+  counted by host and path: the account look-up of the revocation check, certificate fetches.
+
+The functions run in this process (functions-framework's ``create_app`` from main.py, driven
+with Flask's test client), so every call they make passes through the counters.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import grpc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Trips:
+    """The calls seen while counting, in order: ("firestore", "Commit"), ("auth", "accounts:lookup")..."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+        self.on = False
+
+    def add(self, service: str, name: str) -> None:
+        if self.on:
+            with self._lock:
+                self.calls.append((service, name))
+
+    @property
+    def total(self) -> int:
+        return len(self.calls)
+
+    def by_name(self) -> dict[str, int]:
+        return dict(collections.Counter(f"{s}.{n}" for s, n in self.calls))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+
+class _Interceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
+                   grpc.StreamUnaryClientInterceptor, grpc.StreamStreamClientInterceptor):
+    def __init__(self, trips: Trips, service: str) -> None:
+        self.trips, self.service = trips, service
+
+    def _count(self, details: Any) -> None:
+        self.trips.add(self.service, details.method.rpartition("/")[2])
+
+    def intercept_unary_unary(self, continuation, details, request):
+        self._count(details)
+        return continuation(details, request)
+
+    def intercept_unary_stream(self, continuation, details, request):
+        self._count(details)
+        return continuation(details, request)
+
+    def intercept_stream_unary(self, continuation, details, request_iterator):
+        self._count(details)
+        return continuation(details, request_iterator)
+
+    def intercept_stream_stream(self, continuation, details, request_iterator):
+        self._count(details)
+        return continuation(details, request_iterator)
+
+
+def counted_firestore(project: str, trips: Trips) -> Any:
+    """A Firestore client on the emulator whose every RPC is counted."""
+    from google.cloud import firestore
+    from google.cloud.firestore_v1.services.firestore import FirestoreClient
+    from google.cloud.firestore_v1.services.firestore.transports.grpc import FirestoreGrpcTransport
+
+    from common.adapters.firestore import _bound_transaction_rpcs
+
+    client = firestore.Client(project=project)
+    channel = grpc.intercept_channel(client._emulator_channel(FirestoreGrpcTransport), _Interceptor(trips, "firestore"))
+    client._transport = FirestoreGrpcTransport(host=client._target, channel=channel)
+    client._firestore_api_internal = FirestoreClient(transport=client._transport, client_options=client._client_options)
+    _bound_transaction_rpcs(client)  # as get_client does
+    return client
+
+
+def counted_publisher(trips: Trips) -> Any:
+    """A Pub/Sub publisher client on the emulator whose every RPC is counted."""
+    from google.cloud import pubsub_v1
+    from google.pubsub_v1.services.publisher.transports.grpc import PublisherGrpcTransport
+
+    channel = grpc.intercept_channel(grpc.insecure_channel(os.environ["PUBSUB_EMULATOR_HOST"]), _Interceptor(trips, "pubsub"))
+    return pubsub_v1.PublisherClient(transport=PublisherGrpcTransport(channel=channel))
+
+
+@contextmanager
+def counting(project: str) -> Iterator[Trips]:
+    """Swap the adapters' process-wide clients for counted ones and count HTTP requests sent
+    with ``requests`` (Auth). ``trips.on`` must be set around what is measured."""
+    import requests.adapters
+
+    from common.adapters import firestore as firestore_adapter
+    from common.adapters import pubsub as pubsub_adapter
+
+    trips = Trips()
+    saved = firestore_adapter._client, pubsub_adapter._client
+    firestore_adapter._client = counted_firestore(project, trips)
+    pubsub_adapter._client = counted_publisher(trips)
+    send = requests.adapters.HTTPAdapter.send
+
+    def counted_send(adapter, request, *args, **kwargs):
+        from urllib.parse import urlsplit
+
+        url = urlsplit(request.url)
+        trips.add("auth" if "identitytoolkit" in url.path or "securetoken" in url.path or "googleapis" in url.netloc else "http",
+                  url.path.rpartition("/")[2])
+        return send(adapter, request, *args, **kwargs)
+
+    requests.adapters.HTTPAdapter.send = counted_send  # type: ignore[method-assign]
+    try:
+        yield trips
+    finally:
+        requests.adapters.HTTPAdapter.send = send  # type: ignore[method-assign]
+        firestore_adapter._client, pubsub_adapter._client = saved
+
+
+class InProcess:
+    """The functions, built as Cloud Functions builds them, served in this process."""
+
+    def __init__(self) -> None:
+        import functions_framework
+
+        self._apps: dict[str, Any] = {}
+        self._build = lambda target: functions_framework.create_app(target=target, source=str(ROOT / "main.py"), signature_type="http")
+
+    def client(self, target: str) -> Any:
+        if target not in self._apps:
+            import importlib
+
+            from common.api.deps import Deps
+            from functions.catalog import BY_NAME
+
+            app = self._build(target)
+            # Fresh adapters, made on first use from the (counted) process-wide clients.
+            importlib.import_module(BY_NAME[target].module).api.deps = Deps()
+            self._apps[target] = app.test_client()
+        return self._apps[target]
+
+
+def measure(trips: Trips, call: Any) -> tuple[Any, Trips]:
+    """Run ``call()`` with counting on; return its result and a copy of what it cost."""
+    trips.reset()
+    trips.on = True
+    try:
+        result = call()
+    finally:
+        trips.on = False
+    seen = Trips()
+    seen.calls = list(trips.calls)
+    return result, seen
+
