@@ -17,12 +17,12 @@ from .ports import Caller, UnitOfWork
 
 
 def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: int, now: datetime) -> PerformanceView:
-    # One batched read for the employee, the SKP and the whole year's reports and results,
-    # rather than a read per collection (or a query per month).
+    # One batched read for the employee, the SKP, the annual record and the whole year's
+    # reports and results, rather than a read per collection (or a query per month).
     nip, periods = caller.nip or "", periods_of_year(year)
-    employee, plan, *rest = uow.employees.get_with(
-        nip, (uow.plans, plan_id(nip, year)), *((uow.reports, report_id(nip, p)) for p in periods),
-        *((uow.results, f"{nip}_{p}") for p in periods),
+    employee, plan, annual, *rest = uow.employees.get_with(
+        nip, (uow.plans, plan_id(nip, year)), (uow.annual, annual_id(nip, year)),
+        *((uow.reports, report_id(nip, p)) for p in periods), *((uow.results, f"{nip}_{p}") for p in periods),
     )
     if employee is None:
         raise Forbidden("not_an_employee")
@@ -43,4 +43,4 @@ def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: in
         training_required_jp=settings.finding_rule.training_required(employee.status),
         training_max_jp=settings.finding_rule.training_cap(employee.status),
     )
-    return view.model_copy(update={"annual": uow.annual.get(annual_id(employee.nip, year))})
+    return view.model_copy(update={"annual": annual})

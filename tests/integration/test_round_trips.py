@@ -122,7 +122,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # written after; the publish; marking the outbox entry published.
     "survey": {"firestore.BatchGetDocuments": 2, "firestore.RunAggregationQuery": 2, "firestore.BeginTransaction": 1,
                "firestore.Commit": 3, "pubsub.Publish": 1},
-    # The revocation check, who is asking, one batched read (employee, SKP, twelve reports and
-    # results), the year's trainings (one query).
+    # The revocation check, who is asking, one batched read (employee, SKP, the annual record,
+    # twelve reports and results), the year's trainings (one query).
     "performance": {"auth.accounts:lookup": 1, "firestore.BatchGetDocuments": 2, "firestore.RunQuery": 1},
 }
