@@ -15,7 +15,7 @@ from common.domain.ratings import Rating
 from common.domain.reports import report_id
 
 from .ports import AuditEntry, Caller, Repositories, UnitOfWork
-from .positions import is_supervisor_of, may_see_unit, team_of
+from .positions import is_supervisor_of, team_of, unit_for
 
 Year = Annotated[int, Field(ge=2020, le=2100)]
 
@@ -126,11 +126,7 @@ def team_year(uow: UnitOfWork, caller: Caller, year: int) -> TeamAnnual:
 
 def unit_year(uow: UnitOfWork, caller: Caller, unit_id: str, year: int) -> UnitAnnual:
     """The unit's year: every record, and the curve of the decided annual predikat."""
-    unit = uow.units.get(unit_id)
-    if unit is None:
-        raise NotFound("unit_not_found")
-    if not may_see_unit(caller, unit):
-        raise Forbidden("not_unit_head")
+    unit_for(uow, caller, unit_id)  # 404 or 403 before anything is read
     records = uow.annual.for_unit(unit_id, year)
     december = uow.results.get_unit(unit_id, f"{year:04d}-12")
     organisation = december.predikat if december else None

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from common.domain.complaints import Investigation, InvestigationStatus, InvestigationSummary
 from common.domain.curve import CURVE, CurveViolation, UnitPredikat, share_limits
-from common.domain.errors import Forbidden, NotFound
+from common.domain.errors import Forbidden
 from common.domain.findings import Finding, FindingStatus
 from common.domain.ikm import IkmResult, PopulationBasis, Weights
 from common.domain.organisation import OVERSIGHT
@@ -26,7 +26,7 @@ from common.settings import Settings
 from . import reporting
 from .findings import my_findings
 from .ports import Caller, UnitOfWork
-from .positions import may_see_unit
+from .positions import unit_for
 from .reporting import TeamReports
 from .survey_figures import unit_figures
 
@@ -150,11 +150,7 @@ def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str, m
                    basis: PopulationBasis = PopulationBasis.PRO_RATA) -> UnitDashboard:
     """The unit's view; the HTTP layer puts the curve's codes into words (``curve_rules[].text``, ``curve_violations``)."""
 
-    unit = uow.units.get(unit_id)
-    if unit is None:
-        raise NotFound("unit_not_found")
-    if not may_see_unit(caller, unit):
-        raise Forbidden("not_unit_head")
+    unit = unit_for(uow, caller, unit_id)
     year = parse_period(period)[0]
     months = [p for p in periods_of_year(year) if p <= period]
     figures = unit_figures(uow, unit, months, min_respondents)

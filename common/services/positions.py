@@ -7,6 +7,7 @@ here for the caller whose employee record the API has just checked.
 
 from __future__ import annotations
 
+from common.domain.errors import Forbidden, NotFound
 from common.domain.organisation import OVERSIGHT, Employee, Unit, heads, supervises
 
 from .ports import Caller, UnitOfWork
@@ -29,3 +30,13 @@ def is_supervisor_of(uow: UnitOfWork, caller: Caller, employee: Employee) -> boo
 def may_see_unit(caller: Caller, unit: Unit) -> bool:
     """BKPSDM and the inspectorate see every unit; a unit head their own, while they head it."""
     return caller.role in OVERSIGHT or heads(unit, caller.nip, caller.unit_id)
+
+
+def unit_for(uow: UnitOfWork, caller: Caller, unit_id: str) -> Unit:
+    """The unit, if the caller may see it now: 404 for none, 403 for another head's."""
+    unit = uow.units.get(unit_id)
+    if unit is None:
+        raise NotFound("unit_not_found")
+    if not may_see_unit(caller, unit):
+        raise Forbidden("not_unit_head")
+    return unit

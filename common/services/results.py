@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from common.domain.errors import Forbidden, NotFound
+from common.domain.errors import Forbidden
 from common.domain.scoring import AsnResult, UnitResult
 
 from .ports import Caller, UnitOfWork
-from .positions import may_see_unit, team_of
+from .positions import team_of, unit_for
 
 
 class TeamResults(BaseModel):
@@ -32,9 +32,5 @@ def team_results(uow: UnitOfWork, caller: Caller, period: str) -> TeamResults:
 
 def unit_results(uow: UnitOfWork, caller: Caller, unit_id: str, period: str) -> UnitResults:
     """BKPSDM and the inspectorate see every unit's; a unit head sees their own unit's."""
-    unit = uow.units.get(unit_id)
-    if unit is None:
-        raise NotFound("unit_not_found")
-    if not may_see_unit(caller, unit):
-        raise Forbidden("not_unit_head")
+    unit_for(uow, caller, unit_id)  # 404 or 403 before anything is read
     return UnitResults(period=period, unit=uow.results.get_unit(unit_id, period), results=uow.results.for_unit(unit_id, period))
