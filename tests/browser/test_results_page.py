@@ -107,12 +107,13 @@ def test_results_show_the_ikm_nrr_and_the_sample_warning(page: Page, stack, surv
     weakest_name = next(u.name for u in UNSUR if u.code == weakest)
     expect(page.get_by_text(f"Unsur dengan nilai terendah: {weakest_name} ({weakest}).")).to_be_visible()
 
-    # Below the Krejcie-Morgan sample (population 500 -> 217): said plainly, with n and the requirement.
+    # Below the Krejcie-Morgan sample: 500 served a year is 42 a month (pro rata), whose sample is
+    # 38; said plainly, with n and the requirement.
     warning = page.locator("#sample-warning")
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("di bawah sampel minimum")
     expect(warning).to_contain_text("10 orang")
-    expect(warning).to_contain_text("217 responden untuk populasi 500 orang")
+    expect(warning).to_contain_text("38 responden untuk populasi 42 orang")
 
     services = page.get_by_role("table", name="IKM per jenis layanan")
     for service_id, name in survey_unit.services.items():

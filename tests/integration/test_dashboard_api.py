@@ -116,7 +116,7 @@ def test_the_skm_report_as_pdf_carries_the_ikm_and_mutu(world, stack):
     assert "Indeks Kepuasan Masyarakat (IKM): 75,00" in text and "Mutu pelayanan: C (Kurang Baik)" in text  # as the page writes it
     flat = " ".join(text.split())  # a line may wrap anywhere, and a justified one has wider gaps
     # 100 served a year: a month's sample is that of 9 people (pro rata), 9, and five answered.
-    assert "Rencana tindak lanjut" in flat and "sampel minimal Krejcie-Morgan (9 untuk populasi 9)" in flat
+    assert "Rencana tindak lanjut" in flat and "sampel minimal Krejcie-Morgan (9 responden untuk populasi 9 orang)" in flat
     bad = requests.get(f"{stack.api}/api/public/units/{org.unit_id}/skm.pdf", params={"period": "kemarin"}, timeout=10)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "ikm_period_invalid"
 

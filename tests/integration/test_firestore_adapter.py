@@ -80,7 +80,6 @@ def test_blank_unsur_are_summed_by_the_database_and_the_ikm_counts_each_unsur_ap
     from common.domain.survey import PartialAnswers
     from common.services.survey_figures import read_totals
     from common.services.surveys import PaperResponse, import_paper
-    from tests.fakes import FakePublisher
 
     unit = f.unit(f"kel-blank-{unique}", services=[ServiceType(id="sk", name="Domisili", standard_days=1)])
     uow.units.put_many([unit])
@@ -88,7 +87,7 @@ def test_blank_unsur_are_summed_by_the_database_and_the_ikm_counts_each_unsur_ap
     rows = [PaperResponse(answers=PartialAnswers(**full)) for _ in range(3)]
     rows.append(PaperResponse(answers=PartialAnswers(**{**full, "U4": None, "U9": None})))
     rows.append(PaperResponse(answers=PartialAnswers(**{**full, "U9": None, "U1": 4})))
-    assert import_paper(uow, FakePublisher(), unit.id, "2026-10", rows, NOW) == 5
+    assert import_paper(uow, unit.id, "2026-10", rows, NOW) == 5
     totals = read_totals(uow, unit.id, ["2026-10"])
     assert (totals.n, totals.blank) == (5, {"U4": 1, "U9": 2})
     assert totals.answered()["U9"] == 3 and totals.sums["U9"] == 9 and totals.sums["U1"] == 16
