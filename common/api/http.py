@@ -125,13 +125,17 @@ class Api:
         """Requests that never reach the function (a path Flask's router refuses, e.g. with a
         newline in it) would get Flask's HTML error page: answer those in our JSON shape too.
 
-        functions-framework exposes the app being built as ``errorhandler`` while it imports
-        the function's module, which is when this runs.
+        functions-framework exposes the app being built as ``errorhandler`` and imports the
+        function's module inside that app's context, which is when this runs. The module global
+        outlives the build: an Api made anywhere else (a test, a second app in one process) must
+        not touch an app that is already serving, so register only inside its own context.
         """
+        import flask
         import functions_framework
 
         register = getattr(functions_framework, "errorhandler", None)
-        if register is None:
+        building = getattr(register, "__self__", None)
+        if building is None or not flask.has_app_context() or flask.current_app._get_current_object() is not building:
             return
         for status, code in ((404, "not_found"), (405, "method_not_allowed")):
             register(status)(lambda error, status=status, code=code: self._framework_error(status, code))
