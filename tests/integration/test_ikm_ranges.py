@@ -11,6 +11,7 @@ from common.domain.organisation import ServiceType
 from common.domain.survey import Answers, Source, SurveyResponse
 from common.services import administration
 from tests import factories as f
+from tests.patience import patiently
 
 # Months in four different slices of 30 (2015-01.., 2017-07.., 2020-01.., 2022-07..), and one outside the range;
 # each month has five respondents, the least a month is published for.
@@ -54,6 +55,6 @@ def test_the_skm_report_of_a_year_counts_its_respondents(stack, uow, unique):
     for i, period in enumerate(["2024-01", "2024-06", "2024-12"]):
         for k in range(PER_MONTH):
             uow.surveys.create(_response(unit_id, period, 3, i * PER_MONTH + k))
-    response = requests.get(f"{stack.api}/api/public/units/{unit_id}/skm", params={"period": "2024"}, timeout=30)
+    response = patiently(lambda: requests.get(f"{stack.api}/api/public/units/{unit_id}/skm", params={"period": "2024"}, timeout=30))
     assert response.status_code == 200, response.text
     assert response.json()["result"]["n"] == 3 * PER_MONTH
