@@ -27,6 +27,14 @@ def pytest_configure(config):
     clock.install(requested_clock())  # before any test or fixture reads the time
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test that needs the stack runs in one xdist worker, in collection order, on one
+    stack; the pure tests share out the other worker's time (make test: -n 2 --dist loadgroup)."""
+    for item in items:
+        if "stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("stack"))
+
+
 @pytest.fixture(scope="session")
 def clock():
     """The one clock of the test session and its stack: ``clock.now()`` (UTC), ``clock.today()`` (WIB)."""
