@@ -271,10 +271,10 @@ PREFERENCES_LINK = "/dashboard?view=preferences"
 
 
 def dashboard_link(*, view: str | None = None, period: str | None = None, unit: str | None = None, finding: str | None = None,
-                   investigation: str | None = None, report: str | None = None) -> str:
+                   investigation: str | None = None, report: str | None = None, objection: str | None = None) -> str:
     """A dashboard deep link (web/src/dashboard.js opens the view that shows it, and the item in it)."""
     query = [(k, v) for k, v in (("view", view), ("period", period), ("unit", unit), ("finding", finding),
-                                 ("investigation", investigation), ("report", report)) if v]
+                                 ("investigation", investigation), ("report", report), ("objection", objection)) if v]
     return "/dashboard" + (f"?{urlencode(query)}" if query else "")
 
 

@@ -114,7 +114,7 @@ class Objection(BaseModel):
     overdue_finding_id: str | None = Field(default=None, description="the finding BKPSDM got when the due date passed")
     history: list[Step] = Field(default_factory=list, description="every step, oldest first")
 
-    def overdue(self, now: datetime) -> bool:
+    def is_overdue(self, now: datetime) -> bool:
         return self.open and now.astimezone(WIB).date() > self.due
 
     def summary(self) -> ObjectionSummary:

@@ -90,7 +90,7 @@ LIST = Keyset("objections", tuple[datetime, str])  # newest first: (filed_at, id
 
 
 def _item(objection: Objection, now: datetime) -> ObjectionItem:
-    return ObjectionItem(**objection.model_dump(), overdue=objection.overdue(now))
+    return ObjectionItem(**objection.model_dump(), overdue=objection.is_overdue(now))
 
 
 # -- filing ---------------------------------------------------------------------------------------
@@ -337,5 +337,5 @@ def flag_overdue(uow: UnitOfWork, settings: Settings, now: datetime, words: Find
 def open_counts(objections: list[Objection], now: datetime) -> dict[str, int]:
     """For the dashboards: open and overdue among these objections."""
     open_ = [o for o in objections if o.open]
-    return {"open": len(open_), "overdue": sum(1 for o in open_ if o.overdue(now))}
+    return {"open": len(open_), "overdue": sum(1 for o in open_ if o.is_overdue(now))}
 
