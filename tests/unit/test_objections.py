@@ -219,6 +219,11 @@ def test_an_objection_past_its_due_date_raises_one_finding_for_bkpsdm(world):
     assert len(events(publisher, "objection.overdue")) == 1 and len([e for e in events(publisher, "finding.opened") if e.data["finding_id"] == finding.id]) == 1
     listed = objections.list_objections(uow, caller(asn), Scope.MINE, None, None, 10, None, later)
     assert listed.objections[0].overdue and listed.objections[0].overdue_finding_id == finding.id
+    from common.services.dashboard import unit_dashboard
+
+    board = unit_dashboard(uow, caller(world["lurah"]), "kel-a", "2026-10", 5, now=later)
+    assert [(o.id, o.overdue) for o in board.objections] == [(filed.id, True)]
+    assert finding.id in {f.id for f in board.findings}  # BKPSDM's finding shows on the unit's dashboard too
 
 
 def test_who_is_told(world):
