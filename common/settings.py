@@ -116,6 +116,10 @@ class Settings(BaseModel):
         default="", description="local stack and tests only: a private key that signs URLs in place of IAM signBlob"
     )
 
+    # Keberatan (common/domain/objections.py)
+    objection_window_days: int = Field(default=14, ge=1, le=90, description="calendar days after a predikat is published to object to it")
+    objection_decision_days: int = Field(default=14, ge=1, le=90, description="calendar days the decider has after an objection is filed")
+
     # The monthly evaluation (see common/domain/scoring.py and findings.py); JSON in the environment
     unit_rule: UnitRule = Field(default_factory=UnitRule, description="how a unit's predikat follows from its measures")
     finding_rule: FindingRule = Field(default_factory=FindingRule, description="thresholds of the finding rules")

@@ -63,7 +63,7 @@ def team(call: Call) -> TeamDashboard:
 def unit(call: Call) -> UnitDashboard:
     settings = call.deps.settings
     view = dashboard.unit_dashboard(call.deps.uow, call.caller, call.path["unit_id"], _period(call), settings.survey_min_respondents,
-                                    settings.survey_population_basis)
+                                    settings.survey_population_basis, call.deps.now())
     return in_words(view, call.lang)
 
 
@@ -97,7 +97,8 @@ api = Api(
             operation_id="getUnitDashboard", query=PeriodQuery, response=UnitDashboard,
             errors=(401, 403, 404, 422), tags=("dashboard",),
             description="IKM per month and per unsur, the predikat distribution against the allowed curve, late and missing "
-            "reports, findings and investigations with their due dates. For the unit head, BKPSDM and the inspectorate.",
+            "reports, findings, investigations and open objections (keberatan, overdue first) with their due dates. For the unit head, "
+            "BKPSDM and the inspectorate.",
         ),
         Route(
             "GET", "/api/dashboard/investigations", investigations, "The inspectorate's view",

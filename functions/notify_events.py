@@ -1,5 +1,5 @@
 """Pub/Sub (report-reviewed, report-submitted, investigation-opened, finding-opened,
-scoring-completed): decide who must be told, now or in their daily digest, and queue it.
+scoring-completed, objection-filed, objection-decided, objection-overdue): decide who must be told, now or in their daily digest, and queue it.
 
 Safe to run twice: notifications have derived ids and are delivered at most
 once per person and channel; a fact joins a person's digest once.

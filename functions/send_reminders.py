@@ -1,5 +1,6 @@
 """Pub/Sub (reminders-tick, daily 08:00 WIB): remind everyone who has not reported, a few
-days before the deadline and the day after it."""
+days before the deadline and the day after it; flag each objection (keberatan) past its due date
+to BKPSDM, once."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ deps = Deps()
 def send_reminders(cloud_event) -> None:
     if receive(cloud_event, deps, Tick, BY_NAME["send_reminders"].dead_letter) is None:
         return
-    notifications = plan_reminders(deps.uow, deps.settings, deps.now())
+    from common.api.messages import finding_texts
+    from common.services.objections import flag_overdue
+
+    now = deps.now()
+    notifications = plan_reminders(deps.uow, deps.settings, now)
     messages = publish_notifications(deps.publisher, notifications, deps.settings.notify_chunk)
-    log.info("reminders queued", extra={"notifications": [n.id for n in notifications], "messages": messages})
+    overdue = flag_overdue(deps.uow, deps.settings, now, finding_texts)
+    log.info("reminders queued", extra={"notifications": [n.id for n in notifications], "messages": messages, "objections_overdue": overdue})

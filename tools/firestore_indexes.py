@@ -105,6 +105,14 @@ INDEXES: tuple[Index, ...] = (
     # -- evidence files --------------------------------------------------------------------------
     Index("evidence", (("nip", ASC), ("period", ASC)), "an ASN's uploads for a period (the 20-file limit)"),
     Index("evidence", (("open", ASC), ("open_until", ASC)), "the sweep: open == true, open_until <= now, order by open_until"),
+    # -- keberatan (objections) --------------------------------------------------------------------
+    *(
+        Index("objections", ((field, ASC), *status, ("filed_at", DESC), ("id", DESC)),
+              f"objections by {field}{' and status' if status else ''}, newest first, paged by (filed_at, id)")
+        for field in ("nip", "decider", "unit_id") for status in ((), (("status", ASC),))
+    ),
+    Index("objections", (("unit_id", ASC), ("period", ASC)), "a unit's objections to a period: what a scoring run keeps"),
+    Index("objections", (("open", ASC), ("due", ASC)), "the daily check: open == true, due < today, order by due"),
     # -- accounts ----------------------------------------------------------------------------------
     Index("employees", (("unit_id", ASC), ("name", ASC), ("nip", ASC)), "a unit's employees by name, paged by (name, nip)"),
     Index("audit", (("at", DESC), ("id", DESC)), "the audit log: newest first, paged by (at, id), from a time on"),

@@ -87,6 +87,7 @@ TOKEN_CHECK = ("roles/firebaseauth.viewer",)
 FUNCTION_ROLES: dict[str, tuple[str, ...]] = {
     **{name: TOKEN_CHECK for name in (
         "api_reports", "api_me", "api_ikm", "api_investigations", "api_scoring", "api_findings", "api_dashboard", "api_exports",
+        "api_objections",
     )},
     # creates Firebase accounts, sets their custom claims, disables them and revokes their sessions
     "api_admin": ("roles/firebaseauth.admin",),

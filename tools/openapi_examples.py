@@ -260,6 +260,18 @@ def story(r: Recorder) -> None:
     # The camat, leader above the kelurahan, sets its predikat from the performance agreement.
     r.call("POST", "/api/units/{unit_id}/predikat", CAMAT, path={"unit_id": UNIT}, body={
         "period": PERIOD, "predikat": "baik", "reason": "Perjanjian kinerja Oktober tercapai; dua layanan melewati standar waktu."})
+    # Andi objects to October's predikat (keberatan); the sekretaris, who rated him, responds; the lurah, her own
+    # supervisor, reads both sides and decides.
+    objection = r.call("POST", "/api/objections", asn, body={
+        "period": PERIOD, "reason": "Pelayanan kepada warga dinilai Sesuai, padahal 12 warga menyampaikan apresiasi tertulis bulan ini.",
+        "evidence": ["https://drive.medan.go.id/bukti/belawan-bahari/2026-10/apresiasi-warga.pdf"]})
+    r.call("GET", "/api/objections", lurah, query={"scope": "to_decide"})
+    r.call("POST", "/api/objections/{objection_id}/response", seklur, path={"objection_id": objection["id"]}, body={
+        "response": "Apresiasi warga benar ada; penilaian perilaku mengikuti enam nilai lain yang sesuai ekspektasi."})
+    r.call("GET", "/api/objections/{objection_id}", lurah, path={"objection_id": objection["id"]})
+    r.call("POST", "/api/objections/{objection_id}/decision", lurah, path={"objection_id": objection["id"]}, body={
+        "decision": "partly_upheld", "perilaku_kerja": "di_atas_ekspektasi",
+        "reason": "Apresiasi tertulis warga menunjukkan orientasi pelayanan di atas ekspektasi; Hasil Kerja tetap."})
     # The year: BKPSDM prepares the proposals, the supervisor decides, the lurah and BKPSDM read the unit's year.
     r.call("POST", "/api/admin/annual-runs", admin, body={"year": YEAR, "unit_id": UNIT})
     r.call("GET", "/api/team/annual", seklur, query={"year": YEAR})

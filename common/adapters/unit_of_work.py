@@ -39,6 +39,7 @@ _REPOSITORIES = {  # attribute: (module, class); each module is imported when fi
     "audit": ("repositories_scoring", "Audit"),
     "notifications": ("repositories_notifications", "Notifications"),
     "annual": ("repositories_annual", "Annual"),
+    "objections": ("repositories_objections", "Objections"),
 }
 
 
@@ -50,6 +51,7 @@ class Repositories:
         from .repositories import AccountRecords, Employees, EvidenceRecords, Idempotency, Outbox, Plans, Reports, Units
         from .repositories_annual import Annual
         from .repositories_notifications import Notifications
+        from .repositories_objections import Objections
         from .repositories_scoring import Audit, Findings, Results, Runs, Trainings
         from .repositories_surveys import Complainers, Investigations, RateLimits, SurveyKeys, Surveys
 
@@ -73,6 +75,7 @@ class Repositories:
         audit: Audit
         notifications: Notifications
         annual: Annual
+        objections: Objections
 
     def __init__(self, store: Store, now: Callable[[], datetime] = utcnow) -> None:
         self.store = store

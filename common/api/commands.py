@@ -76,7 +76,8 @@ class NotifiableEvent(Event):
         return self
 
 
-NOTIFIABLE = ("report.submitted", "report.reviewed", "investigation.opened", "finding.opened", "scoring.completed")
+NOTIFIABLE = ("report.submitted", "report.reviewed", "investigation.opened", "finding.opened", "scoring.completed",
+              "objection.filed", "objection.decided", "objection.overdue")
 
 
 class Tick(BaseModel):

@@ -205,6 +205,45 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Evaluasi tahunan belum disiapkan untuk tahun itu: BKPSDM menghitung usulannya dulu dari hasil bulanan.",
         "The annual evaluation has not been prepared for that year: BKPSDM first computes the proposals from the monthly results.",
     ),
+    "objection_not_found": ("Keberatan tidak ditemukan, atau bukan milik Anda maupun untuk Anda tangani.",
+                            "Objection not found, or it is neither yours nor one for you to handle."),
+    "objection_exists": (
+        "Anda sudah mengajukan keberatan untuk periode ini ({id}, status {status}); satu periode hanya satu keberatan, dan keputusannya final.",
+        "You already objected for this period ({id}, status {status}); one objection per period, and its decision is final.",
+    ),
+    "objection_no_result": (
+        "Belum ada predikat yang terbit untuk periode {period}, sehingga belum ada yang dapat diajukan keberatan.",
+        "No predikat has been published for {period} yet, so there is nothing to object to.",
+    ),
+    "objection_window_closed": (
+        "Batas waktu pengajuan keberatan untuk periode ini sudah lewat: paling lambat {closed_on}.",
+        "The time to object for this period has passed: the last day was {closed_on}.",
+    ),
+    "objection_decided": ("Keberatan ini sudah diputus; keputusannya final.", "This objection has been decided; the decision is final."),
+    "objection_already_responded": ("Tanggapan penilai sudah diberikan; tanggapan hanya sekali.", "The rater has responded already; there is one response."),
+    "not_rater": ("Hanya pejabat penilai (atasan yang memberi nilai) yang dapat menanggapi keberatan ini.",
+                  "Only the rater (the supervisor who gave the ratings) can respond to this objection."),
+    "not_decider": (
+        "Hanya atasan dari atasan pegawai (atau BKPSDM bila tidak ada) yang memutus keberatan ini; penilai tidak dapat memutusnya.",
+        "Only the supervisor of the employee's supervisor (or BKPSDM where there is none) decides this objection; the rater cannot.",
+    ),
+    "objection_rejected_keeps_ratings": (
+        "Keberatan yang ditolak tidak mengubah nilai: jangan isi hasil_kerja atau perilaku_kerja.",
+        "A rejected objection changes no rating: leave out hasil_kerja and perilaku_kerja.",
+    ),
+    "objection_ratings_required": (
+        "Keberatan yang dikabulkan mengubah nilai: isi hasil_kerja dan/atau perilaku_kerja yang baru.",
+        "An upheld objection changes the ratings: give the new hasil_kerja and/or perilaku_kerja.",
+    ),
+    "objection_ratings_unchanged": (
+        "Nilai yang diberikan sama dengan nilai semula: bila keberatan tidak beralasan, pilih rejected.",
+        "The ratings given are the original ones: if the objection has no ground, choose rejected.",
+    ),
+    "objection_unit_required": ("Sebutkan unit_id untuk scope=unit.", "Give a unit_id with scope=unit."),
+    "annual_objection_decided": (
+        "Evaluasi tahunan ini sudah diputus melalui keberatan; keputusan itu final.",
+        "This year's evaluation was decided on an objection; that decision is final.",
+    ),
     "not_unit_head": ("Hanya kepala unit, BKPSDM dan Inspektorat yang dapat melihat hasil unit ini.", "Only the unit head, BKPSDM and the inspectorate can see this unit's results."),
     "finding_transition": ("Status temuan tidak dapat diubah dari {current} ke {wanted}.", "The finding cannot move from {current} to {wanted}."),
     "resolution_note_required": ("Tuliskan catatan penyelesaian.", "Write a resolution note."),
@@ -301,6 +340,8 @@ FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
     "email_taken_by_employee": ("e-mail {value} sudah dipakai akun pegawai NIP {nip}", "e-mail {value} belongs to the account of NIP {nip}"),
     "inbox_required": ("kotak masuk tidak dapat dimatikan", "the inbox cannot be turned off"),
     "required_resolve": ("wajib diisi untuk menyelesaikan temuan", "required to resolve the finding"),
+    "rejected_no_rating": ("tidak diisi bila keberatan ditolak", "must be left out when the objection is rejected"),
+    "required_upheld": ("isi nilai baru bila keberatan dikabulkan", "give the new rating when the objection is upheld"),
     "required_close": ("wajib diisi untuk menutup investigasi", "required to close the investigation"),
     "date_parsing": ("tanggal harus YYYY-MM-DD", "the date must be YYYY-MM-DD"),
     "date_from_datetime_parsing": ("tanggal harus YYYY-MM-DD", "the date must be YYYY-MM-DD"),
@@ -488,6 +529,13 @@ REASONS: dict[str, tuple[str, str]] = {
     "mean_capaian": ("Rata-rata capaian indikator {capaian}.", "Mean achievement of the indicators {capaian}."),
     "returned": ("Laporan dikembalikan untuk perbaikan; nilai dari penilaian terakhir atasan.",
                  "The report was returned for revision; the ratings are from the supervisor's last review."),
+    "objection": ("Keberatan {decision}: Hasil Kerja {hasil_kerja}, Perilaku Kerja {perilaku_kerja}, predikat {predikat} "
+                  "(semula {original}), diputus atasan dari atasan.",
+                  "Objection {decision}: Hasil Kerja {hasil_kerja}, Perilaku Kerja {perilaku_kerja}, predikat {predikat} "
+                  "(was {original}), decided by the supervisor's supervisor."),
+}
+VERDICTS: dict[str, tuple[str, str]] = {
+    "upheld": ("dikabulkan", "upheld"), "partly_upheld": ("dikabulkan sebagian", "partly upheld"), "rejected": ("ditolak", "rejected"),
 }
 _SOURCES: dict[str, tuple[str, str]] = {
     "supervisor": ("penilaian atasan", "the supervisor's rating"),
@@ -512,6 +560,10 @@ def reason_text(code: str, params: dict[str, Any], lang: Language) -> str:
         values = {**values, "hasil_kerja": rating_label(params.get("hasil_kerja"), lang),
                   "perilaku_kerja": rating_label(params.get("perilaku_kerja"), lang), "predikat": predikat_label(params.get("predikat"), lang),
                   "source": _format(_pick(source, lang), {"unit_predikat": unit_predikat_label(params.get("unit_predikat"), lang)})}
+    if code == "objection":
+        values = {**values, "decision": _pick(VERDICTS.get(str(params.get("decision")), (str(params.get("decision")),) * 2), lang),
+                  "hasil_kerja": rating_label(params.get("hasil_kerja"), lang), "perilaku_kerja": rating_label(params.get("perilaku_kerja"), lang),
+                  "predikat": predikat_label(params.get("predikat"), lang), "original": predikat_label(params.get("original"), lang)}
     if code == "mean_capaian" and params.get("capaian") is not None:
         values["capaian"] = percent_down(float(params["capaian"]))
     return _format(_pick(REASONS[code], lang), values)
@@ -535,6 +587,8 @@ FINDING_TITLES: dict[str, tuple[str, str]] = {
     "workload_review": ("Tinjau beban kerja: {why}", "Review the workload: {why}"),
     "distribution_curve": ("Distribusi predikat pegawai tidak sesuai kurva unit {unit_predikat}",
                            "The employees' predikat do not follow the curve of the unit's {unit_predikat}"),
+    "objection_overdue": ("{name}: keberatan atas predikat {period} belum diputus sampai tenggat {due}",
+                          "{name}: the objection to the {period} predikat was not decided by {due}"),
 }
 FINDING_RECOMMENDATIONS: dict[str, tuple[str, str]] = {
     "time_management_training": ("Rekomendasikan pelatihan manajemen waktu dan bahas hambatan penyelesaian layanan.",
@@ -547,6 +601,8 @@ FINDING_RECOMMENDATIONS: dict[str, tuple[str, str]] = {
                         "Review the workload and the service flow; consider more staff where a section falls behind."),
     "distribution_curve": ("Tinjau kembali penilaian pegawai bersama para atasan. Mengubah penilaian adalah keputusan atasan, bukan sistem.",
                            "Review the ratings with the supervisors. Changing a rating is the supervisor's decision, not the system's."),
+    "objection_overdue": ("Hubungi pejabat yang memutus agar keberatan segera diputus: pegawai berhak atas keputusan tepat waktu.",
+                          "Ask the decider to decide the objection now: the employee is owed a timely decision."),
 }
 _WORKLOAD = {
     "late": ("{share} pegawai tidak melapor tepat waktu", "{share} of staff did not report on time"),

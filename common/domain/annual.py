@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, Field
 
+from .errors import Conflict
+from .objections import ObjectionSummary
 from .organisation import FunctionalLevel
 from .ratings import Predikat, Rating, predikat
 from .scoring import AsnResult, Outcome
@@ -71,7 +73,7 @@ class MonthRating(BaseModel):
 class AnnualDecision(BaseModel):
     """One decision on the year: the supervisor's (``kind`` supervisor), later an objection's."""
 
-    kind: str = Field(default="supervisor", description="supervisor; keberatan decisions come with issue 17")
+    kind: str = Field(default="supervisor", description="supervisor, or objection (the decision on a keberatan, which is final)")
     hasil_kerja: Rating
     perilaku_kerja: Rating
     predikat: Predikat
@@ -100,6 +102,13 @@ class AnnualResult(BaseModel):
     status: str = Field(description="proposed (no decision yet) or decided")
     functional_level: FunctionalLevel | None = None
     angka_kredit: float | None = Field(default=None, description="for a functional position, once decided")
+    objection: ObjectionSummary | None = Field(default=None, description="the keberatan against the year's predikat, if any")
+
+    @property
+    def published_at(self) -> datetime | None:
+        """When the predikat objected to was given: the supervisor's last decision."""
+        given = [d for d in self.decisions if d.kind == "supervisor"]
+        return given[-1].at if given else None
 
 
 def annual_id(nip: str, year: int) -> str:
@@ -122,7 +131,7 @@ def propose(year: int, nip: str, name: str, unit_id: str, supervisor_nip: str | 
         months_rated=len(rated),
         months_in_position=sum(1 for m in months if m.outcome is not Outcome.NO_SKP),
         proposed_hasil_kerja=hk, proposed_perilaku_kerja=pk, proposed_predikat=predikat(hk, pk) if hk and pk else None,
-        decisions=previous.decisions if previous else [],
+        decisions=previous.decisions if previous else [], objection=previous.objection if previous else None,
         hasil_kerja=None, perilaku_kerja=None, predikat=None, status="proposed", functional_level=level,
     )
     return settled(record)
@@ -140,7 +149,22 @@ def settled(record: AnnualResult) -> AnnualResult:
 
 
 def decide(record: AnnualResult, hasil_kerja: Rating, perilaku_kerja: Rating, by: str, at: datetime, reason: str | None) -> AnnualResult:
-    """The supervisor's annual ratings; the predikat follows from the matrix."""
+    """The supervisor's annual ratings; the predikat follows from the matrix. Once a keberatan was
+    decided on the year, its decision is final."""
+    if record.objection is not None and record.objection.decision is not None:
+        raise Conflict("annual_objection_decided")
     decision = AnnualDecision(hasil_kerja=hasil_kerja, perilaku_kerja=perilaku_kerja, predikat=predikat(hasil_kerja, perilaku_kerja),
                               by=by, at=at, reason=reason)
     return settled(record.model_copy(update={"decisions": [*record.decisions, decision]}))
+
+
+def with_objection(record: AnnualResult, summary: ObjectionSummary) -> AnnualResult:
+    """The record with its keberatan; a decision that changes the ratings is added to the history as the
+    last decision (kind objection), so it holds."""
+    decision = summary.decision
+    record = record.model_copy(update={"objection": summary})
+    if decision is None or not decision.changes_ratings or any(d.kind == "objection" for d in record.decisions):
+        return record  # nothing to add, or added already (a decided objection is one decision)
+    entry = AnnualDecision(kind="objection", hasil_kerja=decision.hasil_kerja, perilaku_kerja=decision.perilaku_kerja,
+                           predikat=decision.predikat, by=decision.by, at=decision.at, reason=decision.reason)
+    return settled(record.model_copy(update={"decisions": [*record.decisions, entry]}))

@@ -22,6 +22,9 @@ TOPICS: dict[str, str] = {
     "finding.opened": "finding-opened",
     "notification.requested": "notifications",
     "account.invited": "account-invited",
+    "objection.filed": "objection-filed",
+    "objection.decided": "objection-decided",
+    "objection.overdue": "objection-overdue",
 }
 
 

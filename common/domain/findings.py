@@ -29,6 +29,7 @@ class FindingKind(StrEnum):
     MISSING_REPORTS = "missing_reports"
     TRAINING_HOURS = "training_hours"
     DISTRIBUTION_CURVE = "distribution_curve"
+    OBJECTION_OVERDUE = "objection_overdue"  # a keberatan not decided by its due date -> BKPSDM
 
 
 class FindingStatus(StrEnum):

@@ -10,7 +10,7 @@ devices, and e-mail for supervisors, unit heads, BKPSDM and the inspectorate.
 Push and e-mail are the alerts. For some kinds each person chooses when they
 come (``Mode``): at once, or gathered into one daily digest. The findings of a
 scoring run come "at once" as one message per person for the whole run, never
-one per finding. Investigations (and, later, objections) always come at once.
+one per finding. Investigations and objections (keberatan) always come at once.
 A person may opt out of push or e-mail, except for mandatory notifications;
 the inbox cannot be turned off.
 """
@@ -48,9 +48,13 @@ class Kind(StrEnum):
     DAILY_DIGEST = "daily_digest"  # what a person chose to hear about once a day
     REPORTS_DIGEST = "reports_digest"  # the supervisors' digest before daily_digest; kept so older records read back
     ACCOUNT_INVITED = "account_invited"  # e-mail only, with a one-time link made when it is sent
+    OBJECTION_FILED = "objection_filed"  # to the decider and the rater
+    OBJECTION_DECIDED = "objection_decided"  # to the ASN who objected
+    OBJECTION_OVERDUE = "objection_overdue"  # to BKPSDM and the decider, once the due date passed
 
 
-MANDATORY = {Kind.FINDING_OPENED, Kind.FINDINGS_OPENED, Kind.INVESTIGATION_OPENED, Kind.REPORT_MISSING, Kind.ACCOUNT_INVITED}
+MANDATORY = {Kind.FINDING_OPENED, Kind.FINDINGS_OPENED, Kind.INVESTIGATION_OPENED, Kind.REPORT_MISSING, Kind.ACCOUNT_INVITED,
+             Kind.OBJECTION_FILED, Kind.OBJECTION_DECIDED, Kind.OBJECTION_OVERDUE}
 OPTIONAL_CHANNELS = {Channel.PUSH, Channel.EMAIL}
 ALERTS = [Channel.PUSH, Channel.EMAIL]
 
@@ -267,10 +271,10 @@ PREFERENCES_LINK = "/dashboard?view=preferences"
 
 
 def dashboard_link(*, view: str | None = None, period: str | None = None, unit: str | None = None, finding: str | None = None,
-                   investigation: str | None = None, report: str | None = None) -> str:
+                   investigation: str | None = None, report: str | None = None, objection: str | None = None) -> str:
     """A dashboard deep link (web/src/dashboard.js opens the view that shows it, and the item in it)."""
     query = [(k, v) for k, v in (("view", view), ("period", period), ("unit", unit), ("finding", finding),
-                                 ("investigation", investigation), ("report", report)) if v]
+                                 ("investigation", investigation), ("report", report), ("objection", objection)) if v]
     return "/dashboard" + (f"?{urlencode(query)}" if query else "")
 
 
@@ -287,6 +291,8 @@ _MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "A
 
 
 def month_name(period: str, lang: str) -> str:
+    if len(period) == 4:  # a year: the annual evaluation
+        return period if lang == "en" else f"tahun {period}"
     year, month = period.split("-")
     return f"{(_MONTHS_EN if lang == 'en' else _MONTHS_ID)[int(month) - 1]} {year}"
 
@@ -353,6 +359,20 @@ TEMPLATES: dict[Kind, tuple[tuple[str, str], tuple[str, str]]] = {
         ("Investigasi pengaduan dibuka", "Pengaduan tentang {unit_name} meningkat ({senders} orang mengadu; {complaints} pengaduan di antara {responses} tanggapan). Investigasi {investigation_id} dibuka; verifikasi paling lambat {verify_by}."),
         ("Complaint investigation opened", "Complaints about {unit_name} have risen ({senders} people complained; {complaints} complaints among {responses} responses). Investigation {investigation_id} is open; verify by {verify_by}."),
     ),
+    Kind.OBJECTION_FILED: (
+        ("Keberatan atas predikat {month}", "{name} mengajukan keberatan atas predikat {month}. Pejabat penilai dapat memberi tanggapan; "
+         "atasan dari atasan memutusnya paling lambat {due}."),
+        ("Objection to a {month} predikat", "{name} objected to their {month} predikat. The rater may respond; the supervisor's "
+         "supervisor decides by {due}."),
+    ),
+    Kind.OBJECTION_DECIDED: (
+        ("Keberatan Anda {verdict_id}", "Keberatan Anda atas predikat {month} {verdict_id}: predikat {predikat_id}. Buka e-Kinerja untuk membaca alasannya."),
+        ("Your objection was {verdict_en}", "Your objection to the {month} predikat was {verdict_en}: predikat {predikat_en}. Open e-performance to read why."),
+    ),
+    Kind.OBJECTION_OVERDUE: (
+        ("Keberatan melewati tenggat", "Keberatan {name} atas predikat {month} belum diputus sampai tenggat {due}."),
+        ("An objection is overdue", "{name}'s objection to the {month} predikat was not decided by {due}."),
+    ),
     Kind.DAILY_DIGEST: (
         ("{summary}", "Ringkasan pemberitahuan Anda untuk {day}."),
         ("{summary}", "Your notifications for {day}."),
@@ -386,12 +406,16 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 _DECISION = {"accept": ("diterima", "accepted"), "return": ("dikembalikan untuk perbaikan", "returned for revision")}
+_VERDICT = {"upheld": ("dikabulkan", "upheld"), "partly_upheld": ("dikabulkan sebagian", "partly upheld"), "rejected": ("ditolak", "rejected")}
+_PREDIKAT = {"sangat_baik": ("Sangat Baik", "Sangat Baik"), "baik": ("Baik", "Baik"), "butuh_perbaikan": ("Butuh Perbaikan", "Butuh Perbaikan"),
+             "kurang_misconduct": ("Kurang/Misconduct", "Kurang/Misconduct"), "sangat_kurang": ("Sangat Kurang", "Sangat Kurang")}
 FINDING_KINDS = {
     "time_management_training": ("pelatihan manajemen waktu", "time-management training"),
     "workload_review": ("tinjauan beban kerja", "workload review"),
     "missing_reports": ("laporan tidak masuk", "missing reports"),
     "training_hours": ("jam pelatihan kurang", "too few training hours"),
     "distribution_curve": ("kurva distribusi predikat", "predikat distribution curve"),
+    "objection_overdue": ("keberatan melewati tenggat", "objection overdue"),
 }
 GROUP_ORDER = ["report_submitted", "report_reviewed", *FINDING_KINDS]
 
@@ -409,6 +433,10 @@ def _params(params: dict[str, Any], lang: str) -> dict[str, Any]:
         out["decision_id"], out["decision_en"] = _DECISION.get(out["decision"], (out["decision"],) * 2)
     if "kind" in out:
         out["kind_id"], out["kind_en"] = FINDING_KINDS.get(out["kind"], (out["kind"],) * 2)
+    if "verdict" in out:
+        out["verdict_id"], out["verdict_en"] = _VERDICT.get(out["verdict"], (out["verdict"],) * 2)
+    if "predikat" in out:
+        out["predikat_id"], out["predikat_en"] = _PREDIKAT.get(out["predikat"], (out["predikat"],) * 2)
     for name in DATE_PARAMS:
         if name in out:
             out[name] = format_date(out[name], lang)

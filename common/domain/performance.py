@@ -13,6 +13,7 @@ from statistics import fmean
 from pydantic import BaseModel, Field
 
 from .annual import AnnualResult
+from .objections import ObjectionSummary
 from .period import period_of, periods_of_year, report_deadline
 from .ratings import Predikat, Rating
 from .reports import Decision, Report
@@ -66,6 +67,7 @@ class MonthProgress(BaseModel):
     outcome: Outcome | None = Field(default=None, description="the scoring's outcome: scored, awaiting_review, no_report, no_skp")
     why: list[Reason] = Field(default_factory=list, description="why this predikat, from the scoring, as codes")
     reasons: list[str] = Field(default_factory=list, description="why this predikat, in the request's language")
+    objection: ObjectionSummary | None = Field(default=None, description="my keberatan against this month's predikat and its outcome")
 
 
 class PerformanceView(BaseModel):
@@ -123,7 +125,8 @@ def build_view(
 
 def _month(period: str, report: Report | None, result: AsnResult | None, now: datetime, deadline_day: int) -> MonthProgress:
     deadline = report_deadline(period, deadline_day)
-    scored = {"predikat": result.predikat, "outcome": result.outcome, "why": result.why, "reasons": result.reasons} if result else {}
+    scored = {"predikat": result.predikat, "outcome": result.outcome, "why": result.why, "reasons": result.reasons,
+              "objection": result.objection} if result else {}
     if report is None:
         state = MonthState.MISSING if now >= deadline else MonthState.OPEN
         return MonthProgress(period=period, state=state, deadline=deadline, **scored)

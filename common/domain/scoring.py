@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from .curve import HEAD_RATING, CurveCheck, UnitPredikat, check_curve
 from .ikm import IkmResult
+from .objections import ObjectionSummary
 from .ratings import Predikat, Rating, predikat
 from .reports import Decision, Report
 from .skp import Aspect, SkpPlan, capaian, category, default_hasil_kerja, exact, mean_capaian
@@ -63,12 +64,44 @@ class AsnResult(BaseModel):
     capaian: float | None = Field(default=None, description="mean capaian of the reported indicators, not rounded")
     hasil_kerja: Rating | None = None
     hasil_kerja_source: str | None = Field(
-        default=None, description="supervisor; default (derived from capaian); or unit_predikat (a unit head: the unit's predikat)")
+        default=None, description="supervisor; default (derived from capaian); unit_predikat (a unit head: the unit's predikat); "
+        "or objection (the decision on an upheld keberatan)")
     unit_predikat: UnitPredikat | None = Field(default=None, description="for a unit head: the unit's predikat their Hasil Kerja follows")
     perilaku_kerja: Rating | None = None
     predikat: Predikat | None = None
     why: list[Reason] = Field(default_factory=list, description="why this outcome and predikat, as codes and numbers")
     reasons: list[str] = Field(default_factory=list, description="why, in the request's language (rendered from why by the API)")
+    published_at: datetime | None = Field(
+        default=None, description="when a predikat of this period was first published: the objection window runs from it")
+    objection: ObjectionSummary | None = Field(
+        default=None, description="the keberatan against this result: the original ratings, its status and the decision")
+
+    @property
+    def decided_by_objection(self) -> bool:
+        return bool(self.objection and self.objection.decision and self.objection.decision.changes_ratings)
+
+
+def with_objection(result: AsnResult, summary: ObjectionSummary | None) -> AsnResult:
+    """The result with its objection: an upheld (or partly upheld) decision holds over the scoring's
+    ratings, whatever a later run computes; the original ones stay in ``objection.original``."""
+    if summary is None:
+        return result
+    decision = summary.decision
+    if decision is None or not decision.changes_ratings or result.outcome is not Outcome.SCORED:
+        return result.model_copy(update={"objection": summary})
+    why = [_reason("objection", decision=decision.decision, hasil_kerja=decision.hasil_kerja, perilaku_kerja=decision.perilaku_kerja,
+                   predikat=decision.predikat, original=summary.original.predikat),
+           *[r for r in result.why if r.code != "objection"]]
+    return result.model_copy(update={"objection": summary, "hasil_kerja": decision.hasil_kerja, "perilaku_kerja": decision.perilaku_kerja,
+                                     "predikat": decision.predikat, "hasil_kerja_source": "objection", "why": why})
+
+
+def published(result: AsnResult, previous: AsnResult | None, now: datetime) -> AsnResult:
+    """A predikat is published the first time a run writes one for the period; later runs keep that time."""
+    if result.predikat is None:
+        return result
+    first = previous.published_at if previous is not None and previous.predikat is not None and previous.published_at else now
+    return result.model_copy(update={"published_at": first})
 
 
 def score_asn(
@@ -122,8 +155,8 @@ def _review_of_current_revision(report: Report):
 def as_unit_head(result: AsnResult, unit: UnitPredikat) -> AsnResult:
     """A unit head's Hasil Kerja is the unit's predikat (SE MenPANRB 3/2023), mapped by
     ``HEAD_RATING``; their Perilaku Kerja stays their supervisor's, the matrix gives the predikat."""
-    if result.outcome not in (Outcome.SCORED, Outcome.AWAITING_REVIEW):
-        return result
+    if result.outcome not in (Outcome.SCORED, Outcome.AWAITING_REVIEW) or result.decided_by_objection:
+        return result  # a decided keberatan holds over the unit's predikat too
     rating = HEAD_RATING[unit]
     changes: dict = {"hasil_kerja": rating, "hasil_kerja_source": "unit_predikat", "unit_predikat": unit}
     if result.outcome is Outcome.SCORED and result.perilaku_kerja is not None:

@@ -126,6 +126,19 @@ class PersonLine(BaseModel):
     predikat: str | None
 
 
+class ObjectionLine(BaseModel):
+    """An open keberatan of the unit: who, which period, where it stands, whether it is past its due date."""
+
+    id: str
+    nip: str
+    name: str
+    period: str
+    status: str
+    decider: str = Field(description="the decider's NIP, or role:admin for BKPSDM")
+    due: str = Field(description="YYYY-MM-DD, the last day for the decision")
+    overdue: bool
+
+
 class UnitDashboard(BaseModel):
     unit_id: str
     unit_name: str
@@ -144,10 +157,11 @@ class UnitDashboard(BaseModel):
     on_time_share: float | None
     findings: list[Finding]
     investigations: list[InvestigationSummary] = Field(description="id, status and due dates only: the rest is the inspectorate's")
+    objections: list[ObjectionLine] = Field(default_factory=list, description="the unit's open objections (keberatan), overdue first")
 
 
 def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str, min_respondents: int,
-                   basis: PopulationBasis = PopulationBasis.PRO_RATA) -> UnitDashboard:
+                   basis: PopulationBasis = PopulationBasis.PRO_RATA, now: datetime | None = None) -> UnitDashboard:
     """The unit's view; the HTTP layer puts the curve's codes into words (``curve_rules[].text``, ``curve_violations``)."""
 
     unit = unit_for(uow, caller, unit_id)
@@ -183,6 +197,11 @@ def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str, m
     line = lambda r: PersonLine(nip=r.nip, name=r.name, outcome=r.outcome.value, late=r.late, predikat=r.predikat.value if r.predikat else None)  # noqa: E731
     findings = sorted(uow.findings.unresolved_in_unit(unit_id), key=lambda f: (f.due, f.id))
     investigations = [InvestigationSummary.of(i) for i in uow.investigations.list(None, unit_id, 50)]
+    pending = [o for status in ("submitted", "responded") for o in uow.objections.listed("unit_id", unit_id, status, 100)]
+    objections = sorted(
+        (ObjectionLine(id=o.id, nip=o.nip, name=o.name, period=o.period, status=o.status.value, decider=o.decider, due=o.due.isoformat(),
+                       overdue=now is not None and o.is_overdue(now)) for o in pending),
+        key=lambda line: (not line.overdue, line.due, line.id))
     return UnitDashboard(
         unit_id=unit.id, unit_name=unit.name, period=period, ikm_by_month=by_month, ikm_year=ikm_year, unsur=unsur,
         unit_predikat=unit_result.predikat if unit_result else None,
@@ -190,6 +209,7 @@ def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str, m
         curve_breaks=unit_result.curve.violations if unit_result and unit_result.curve else [],
         late=[line(r) for r in people if r.late], missing=[line(r) for r in people if r.outcome.value == "no_report"],
         on_time_share=unit_result.on_time_share if unit_result else None, findings=findings, investigations=investigations,
+        objections=objections,
     )
 
 

@@ -152,6 +152,8 @@ def plan_for_event(uow: UnitOfWork, event: Event) -> Planned:
             link=f"/temuan/{finding.id}", web_link=finding_link(finding),
             recipients=[Recipient(nip=n, channels=[Channel.INBOX]) for n in people], created_at=now, run_id=finding.run_id,
         )])
+    if event.type in ("objection.filed", "objection.decided", "objection.overdue"):
+        return Planned(_objection_notifications(uow, event))
     if event.type == "scoring.completed":
         run_id, period = data["run_id"], data["period"]
         run = uow.runs.get(run_id)
@@ -173,6 +175,30 @@ def plan_for_event(uow: UnitOfWork, event: Event) -> Planned:
         ]
         return planned
     return Planned()
+
+
+def _objection_notifications(uow: UnitOfWork, event: Event) -> list[Notification]:
+    """Filed: the decider (BKPSDM's staff when BKPSDM decides) and the rater. Decided: the ASN.
+    Overdue: BKPSDM's staff (their inbox has the finding already) and the decider. Always at once."""
+    data, now = event.data, event.occurred_at
+    oid, decider = data["objection_id"], data["decider"]
+    admins = {e.nip for e in uow.employees.with_role(Role.ADMIN)} if decider == BKPSDM or event.type == "objection.overdue" else set()
+    deciders = admins if decider == BKPSDM else {decider}
+    params = {"name": data["name"], "period": data["period"], "due": data["due"]}
+    link, web = f"/keberatan/{oid}", dashboard_link(objection=oid)
+    if event.type == "objection.filed":
+        people = {n: STAFF for n in deciders | ({data["rater_nip"]} if data.get("rater_nip") else set())}
+        kind = Kind.OBJECTION_FILED
+    elif event.type == "objection.decided":
+        people = {data["nip"]: ASN}
+        kind, params = Kind.OBJECTION_DECIDED, {**params, "verdict": data["decision"], "predikat": data["predikat"]}
+    else:
+        people = {n: [Channel.PUSH, Channel.EMAIL] for n in admins} | {n: STAFF for n in deciders - admins}
+        kind = Kind.OBJECTION_OVERDUE
+    if kind is not Kind.OBJECTION_DECIDED:
+        people.pop(data["nip"], None)  # the ASN hears only of the decision
+    return [Notification(id=f"{kind.value}:{oid}", kind=kind, params=params, link=link, web_link=web,
+                         recipients=[Recipient(nip=n, channels=c) for n, c in sorted(people.items())], created_at=now)]
 
 
 def finding_link(finding: Finding) -> str:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # annotations only: a function imports just the models it use
     from common.domain.evidence import Evidence
     from common.domain.findings import Finding
     from common.domain.notifications import Channel, Delivery, DeliveryStatus, Digest
+    from common.domain.objections import Objection
     from common.domain.organisation import Employee, Unit
     from common.domain.reports import Report
     from common.domain.scoring import AsnResult, UnitResult
@@ -197,6 +198,7 @@ class Repositories(Protocol):
     notifications: "NotificationStore"
     evidence: "EvidenceRepository"
     annual: "AnnualRepository"
+    objections: "ObjectionRepository"
 
     def emit(self, events: Iterable[Event]) -> None:
         """Inside a transaction: write the events to the outbox with its other writes; the unit
@@ -441,6 +443,19 @@ class AnnualRepository(Repository["AnnualResult"], Protocol):
 
     def for_unit(self, unit_id: str, year: int) -> "list[AnnualResult]": ...
     def for_supervisor(self, supervisor_nip: str, year: int) -> "list[AnnualResult]": ...
+
+
+class ObjectionRepository(Repository["Objection"], Protocol):
+    """``objections/{nip}_{period}``: the keberatan, one per person and period."""
+
+    def for_unit_period(self, unit_id: str, period: str) -> "list[Objection]": ...
+    def listed(self, field: str, value: str, status: str | None, limit: int,
+               after: tuple[datetime, str] | None = None) -> "list[Objection]":
+        """By nip, decider or unit_id (maybe one status), newest first, after a (filed_at, id)."""
+        ...
+    def overdue(self, today: date, limit: int) -> "list[Objection]":
+        """Open objections due before ``today``, oldest due first."""
+        ...
 
 
 class EvidenceRepository(Repository["Evidence"], Protocol):

@@ -31,7 +31,7 @@ from common.domain.ikm import Weights, unsur_mutu
 from common.domain.notifications import DeliveryTotals
 from common.domain.period import last_day, parse_period, period_of, previous_period
 from common.domain.reports import report_id
-from common.domain.scoring import AsnResult, rescored, score_asn, unit_result, with_head
+from common.domain.scoring import AsnResult, published, rescored, score_asn, unit_result, with_curve, with_head, with_objection
 from common.domain.skp import plan_id
 from common.domain.training import jp_in_year
 from common.settings import Settings
@@ -182,6 +182,9 @@ def _score(uow, settings, run_id, period, unit_id, now, meter, words=_codes) -> 
         return with_head(unit_res, scored, unit.head_nip if unit else None)
 
     previous = uow.results.get_unit(unit_id, period)
+    # A predikat is published once: a later run keeps the time the objection window runs from.
+    before = uow.results.get_many(f"{e.nip}_{period}" for e in employees)
+    scored = [published(r, before.get(f"{r.nip}_{period}"), now) for r in scored]
     unit_res, results = settle(previous)
     if unit is not None:
         u3_answers = totals.answered()["U3"] if n else 0
@@ -210,6 +213,12 @@ def _score(uow, settings, run_id, period, unit_id, now, meter, words=_codes) -> 
         if (latest.decisions if latest else []) != (previous.decisions if previous else []):
             unit_res, results = settle(latest)  # the leader above decided while this unit was being scored
         existing = tx.findings.get_many(wanted)
+        # A run never overwrites a keberatan: each result keeps its objection, and a decided one its ratings
+        # (read in the transaction, so one decided while the unit was being scored is kept too).
+        objections = {o.nip: o.summary() for o in tx.objections.for_unit_period(unit_id, period)}
+        if objections:
+            results = [with_objection(r, objections.get(r.nip)) for r in results]
+            unit_res = with_curve(unit_res, results)
         new = [
             Finding(id=fid, kind=c.kind, subject_type=c.subject_type, subject_id=c.subject_id, unit_id=c.unit_id, period=period,
                     title=texts[fid][0], recommendation=texts[fid][1], params=c.params, evidence=c.evidence, owners=c.owners, due=c.due, opened_at=now,

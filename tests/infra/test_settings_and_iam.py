@@ -175,7 +175,7 @@ def test_the_roles_beyond_firestore_go_where_the_code_needs_them():
         "api_surveys": ("roles/recaptchaenterprise.agent",),
         "deliver_notifications": ("roles/firebasecloudmessaging.admin",),
         **{name: viewer for name in ("api_reports", "api_me", "api_ikm", "api_investigations", "api_scoring", "api_findings",
-                                     "api_dashboard", "api_exports")},
+                                     "api_dashboard", "api_exports", "api_objections")},
     }
 
 

@@ -253,3 +253,32 @@ def test_survey_totals_span_more_months_than_one_in_filter_takes(store_uow):
     n, sums = store_uow.surveys.totals("kel-a", months)
     assert n == 36 and sums["U1"] == 18 * 3 + 18 * 4
     assert store_uow.surveys.count("kel-a", months[:3]) == 3 and store_uow.surveys.count("kel-b", months) == 0
+
+
+def test_objection_queries_list_page_find_the_overdue_and_run_in_a_transaction(store_uow):
+    from datetime import date as day
+
+    from common.domain.objections import Objection, ObjectionStatus, Ratings
+
+    ratings = Ratings(hasil_kerja="sesuai_ekspektasi", perilaku_kerja="sesuai_ekspektasi", predikat="baik")
+
+    def objection(nip: str, period: str, unit: str, minutes: int, due: day, status=ObjectionStatus.SUBMITTED) -> Objection:
+        return Objection(id=f"{nip}_{period}", nip=nip, name=f"P {nip}", unit_id=unit, period=period, annual=len(period) == 4,
+                         reason="x" * 20, rater_nip="r1", decider="d1", decider_nip="d1", original=ratings, status=status,
+                         open=status is not ObjectionStatus.DECIDED, filed_at=NOW + timedelta(minutes=minutes),
+                         window_closed_on=day(2026, 11, 17), due=due)
+
+    rows = [objection("n1", "2026-10", "kel-a", 0, day(2026, 11, 10)), objection("n2", "2026-10", "kel-a", 1, day(2026, 11, 12)),
+            objection("n3", "2026-10", "kel-b", 1, day(2026, 11, 9)), objection("n4", "2026-09", "kel-a", 2, day(2026, 10, 1), ObjectionStatus.DECIDED),
+            objection("n5", "2026", "kel-a", 3, day(2026, 11, 11), ObjectionStatus.RESPONDED)]
+    store_uow.objections.put_many(rows)
+    repo = store_uow.objections
+    assert sorted(o.id for o in repo.for_unit_period("kel-a", "2026-10")) == ["n1_2026-10", "n2_2026-10"]
+    assert [o.id for o in store_uow.transaction(lambda tx: tx.objections.for_unit_period("kel-b", "2026-10"))] == ["n3_2026-10"]
+    first = repo.listed("decider", "d1", None, 2)
+    assert [o.id for o in first] == ["n5_2026", "n4_2026-09"]
+    rest = repo.listed("decider", "d1", None, 10, (first[-1].filed_at, first[-1].id))
+    assert [o.id for o in rest] == ["n3_2026-10", "n2_2026-10", "n1_2026-10"]  # ties on filed_at broken by id, descending
+    assert [o.id for o in repo.listed("unit_id", "kel-a", "submitted", 10)] == ["n2_2026-10", "n1_2026-10"]
+    assert [o.id for o in repo.listed("nip", "n4", None, 10)] == ["n4_2026-09"]
+    assert [o.id for o in repo.overdue(day(2026, 11, 12), 10)] == ["n3_2026-10", "n1_2026-10", "n5_2026"]  # open, due before, by due

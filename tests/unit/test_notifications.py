@@ -111,7 +111,7 @@ def test_templates_in_both_languages():
     params = {k: "1" for k in ("count", "names", "title", "recommendation", "unit_name", "complaints", "responses", "investigation_id", "name",
                                "email", "senders")}
     params |= {"period": "2026-10", "kind": "workload_review", "decision": "accept", "due": "2026-12-01", "verify_by": "2026-12-01",
-               "deadline": "2026-12-01", "day": "2026-12-01", "revision": 2}
+               "deadline": "2026-12-01", "day": "2026-12-01", "revision": 2, "verdict": "partly_upheld", "predikat": "baik"}
     for kind in Kind:
         for lang in ("id", "en"):
             rendered = render(Notification(id="k", kind=kind, params=params, link="/", recipients=[], created_at=NOW), lang)
