@@ -22,6 +22,7 @@ test: deps prerequisites chromium lint
 
 lint: $(PY_STAMP)
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/mypy --no-error-summary
 
 up: deps prerequisites
 	@$(PY) -m tools.stack up

@@ -97,7 +97,7 @@ class FirestoreStore:
             return {}
         count(reads=len(paths))
         refs = [self.client.document(p) for p in paths]
-        return {s.reference.path: s.to_dict() for s in self.client.get_all(refs, transaction=self.tx, **rpc()) if s.exists}
+        return {s.reference.path: s.to_dict() or {} for s in self.client.get_all(refs, transaction=self.tx, **rpc()) if s.exists}
 
     def _query(self, query: Query) -> Any:
         from google.cloud.firestore_v1.base_query import FieldFilter

@@ -28,7 +28,7 @@ def get_client(project_id: str) -> Any:
     if _client is None:
         with _lock:
             if _client is None:
-                from google.cloud import storage
+                import google.cloud.storage as storage
 
                 _client = storage.Client(project=project_id)
     return _client

@@ -93,7 +93,11 @@ class Repositories:
     def emit(self, events: Iterable[Event]) -> None:
         """Record events in the outbox with this transaction's writes; published after commit."""
         seen = {x.id for x in self.emitted}
-        new = [e for e in events if not (e.id in seen or seen.add(e.id))]  # an event recorded twice is one
+        new = []
+        for event in events:
+            if event.id not in seen:  # an event recorded twice is one
+                seen.add(event.id)
+                new.append(event)
         if new:
             self.outbox.add(new)
             self.emitted.extend(new)

@@ -19,7 +19,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -65,7 +65,7 @@ class Call:
     """What a handler gets: the checked request and the adapters."""
 
     deps: Any
-    caller: Caller | None
+    signed_in: Caller | None  # None only on the routes that take no token (auth=False)
     body: Any
     query: Any
     path: dict[str, str]
@@ -75,10 +75,17 @@ class Call:
     idempotency_header: str | None
     request: Any = None  # the framework's request, for the few handlers that need headers
 
+    @property
+    def caller(self) -> Caller:
+        """The signed-in caller, on a route that requires one (the layer checked the token first)."""
+        if self.signed_in is None:
+            raise Unauthenticated("unauthenticated")
+        return self.signed_in
+
     def idempotency_key(self, operation: str) -> IdempotencyKey | None:
         if self.idempotency_header is None:
             return None
-        caller = self.caller.uid if self.caller else "anonymous"
+        caller = self.signed_in.uid if self.signed_in else "anonymous"
         return IdempotencyKey.of(self.idempotency_header, caller, operation, f"{json.dumps(self.path, sort_keys=True)}\n{self.raw_body.decode('utf-8', 'replace')}")
 
 
@@ -135,7 +142,9 @@ class Api:
 
         register = getattr(functions_framework, "errorhandler", None)
         building = getattr(register, "__self__", None)
-        if building is None or not flask.has_app_context() or flask.current_app._get_current_object() is not building:
+        if register is None or building is None or not flask.has_app_context():
+            return
+        if cast(Any, flask.current_app)._get_current_object() is not building:  # the proxy's target
             return
         for status, code in ((404, "not_found"), (405, "method_not_allowed")):
             register(status)(lambda error, status=status, code=code: self._framework_error(status, code))

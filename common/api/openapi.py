@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from .http import MAX_JSON_DEPTH, PATH_ID_PATTERN, Api, Route
 
@@ -78,18 +78,18 @@ class ErrorBody(BaseModel):
 
 def build(apis: list[Api]) -> dict[str, Any]:
     routes = [route for api in apis for route in api.routes]
-    wanted: list[tuple[type[BaseModel], str]] = [(ErrorBody, "serialization")]
+    wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [(ErrorBody, "serialization")]
     for route in routes:
         if route.body:
             wanted.append((route.body, "validation"))
         if route.response:
             wanted.append((route.response, "serialization"))
-    queries = list(dict.fromkeys((route.query, "validation") for route in routes if route.query))
+    queries: list[tuple[type[BaseModel], JsonSchemaMode]] = list(dict.fromkeys((route.query, "validation") for route in routes if route.query))
     wanted = list(dict.fromkeys(wanted))
     # Query models go through the same generator so that the enums and models their fields
     # use land in components/schemas, and every $ref points there.
     refs, defs = models_json_schema(wanted + [q for q in queries if q not in wanted], ref_template="#/components/schemas/{model}")
-    ref = {key: value for key, value in refs.items()}
+    ref: dict[Any, dict[str, Any]] = dict(refs)
     schemas = defs.get("$defs", {})
     query_fields = {model: schemas[_name(ref[(model, mode)])] for model, mode in queries}
     for model, mode in queries:  # their fields become parameters; the models themselves are not part of the API
@@ -103,7 +103,7 @@ def build(apis: list[Api]) -> dict[str, Any]:
         raise ValueError(f"every route needs its own operation_id: missing for {missing}, repeated {repeated}")
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(routes, key=lambda r: (r.path, r.method)):
-        operation = _operation(route, ref, query_fields.get(route.query))
+        operation = _operation(route, ref, query_fields.get(route.query) if route.query else None)
         if example := examples.get(f"{route.method} {route.path}"):
             _add_example(operation, route, example)
         paths.setdefault(route.path, {})[route.method.lower()] = operation
@@ -142,7 +142,7 @@ def _name(ref: dict[str, str]) -> str:
     return ref["$ref"].rsplit("/", 1)[1]
 
 
-def _operation(route: Route, ref: dict[tuple[type[BaseModel], str], dict[str, str]], query: dict[str, Any] | None) -> dict[str, Any]:
+def _operation(route: Route, ref: dict[Any, dict[str, Any]], query: dict[str, Any] | None) -> dict[str, Any]:
     error = ref[(ErrorBody, "serialization")]
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": PATH_ID_PATTERN}} for name in route.path_params

@@ -97,6 +97,8 @@ def load(kind: str, path: Path, lang: str = "id", reason: str | None = None) -> 
 
     settings = get_settings()
     uow = FirestoreUnitOfWork(get_client(settings.project_id), publisher=lambda: PubSubPublisher(settings))
+    # The file's kind picks the model (and so the type of each item): checked by parse at run time.
+    model: Any
     model, key = {
         "units": (Unit, "units"),
         "employees": (Employee, "employees"),

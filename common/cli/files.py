@@ -13,10 +13,11 @@ Indonesia or English, and one bad record refuses the whole file.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -61,7 +62,7 @@ class Problem:
     where: str  # "line 7" (CSV), "row 7" (XLSX), "item 3" (JSON) or "file"
     field: str
     message: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)  # beside a field named field
 
     def describe(self, lang: str = "id") -> str:
         where = _where(self.where, lang)

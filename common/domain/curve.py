@@ -46,9 +46,10 @@ class CurveBound(BaseModel):
 
     def holds(self, counts: dict[Predikat, int], rated: int) -> bool:
         n = sum(counts.get(p, 0) for p in self.predikat)
-        if self.kind is BoundKind.AT_MOST:
-            return n * 100 <= self.percent * rated
-        if self.kind is BoundKind.AT_LEAST:
+        if self.kind in (BoundKind.AT_MOST, BoundKind.AT_LEAST):
+            assert self.percent is not None, "an at_most or at_least bound has its percent"
+            if self.kind is BoundKind.AT_MOST:
+                return n * 100 <= self.percent * rated
             return n * 100 >= self.percent * rated
         if self.kind is BoundKind.PRESENT:
             return n > 0
@@ -147,6 +148,7 @@ def share_limits(unit: UnitPredikat) -> dict[Predikat, tuple[float | None, float
         if len(bound.predikat) != 1 or bound.kind not in (BoundKind.AT_MOST, BoundKind.AT_LEAST):
             continue
         low, high = limits.get(bound.predikat[0], (None, None))
+        assert bound.percent is not None, "an at_most or at_least bound has its percent"
         share = bound.percent / 100
         limits[bound.predikat[0]] = (share, high) if bound.kind is BoundKind.AT_LEAST else (low, share)
     return limits

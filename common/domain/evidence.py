@@ -257,7 +257,7 @@ def attach(files: list[str], records: dict[str, Evidence], nip: str, period: str
     if problems:
         raise Invalid("evidence_invalid", details=problems)
     return [
-        EvidenceFile(id=r.id, filename=r.filename, content_type=r.content_type, size=r.size, sha256=r.sha256)  # type: ignore[arg-type]
+        EvidenceFile(id=r.id, filename=r.filename, content_type=r.content_type, size=r.size, sha256=r.sha256)
         for r in (records[u] for u in files)
     ]
 

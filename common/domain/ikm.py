@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -192,7 +193,7 @@ def unsur_mutu(n: int, total: int) -> Mutu | None:
     return mutu_of(round2(Fraction(total, n) * 25)) if n else None
 
 
-def ikm_from_answers(rows: list[dict[str, int | None]], weights: Weights = Weights.EXACT, population: int | None = None) -> IkmResult:
+def ikm_from_answers(rows: Sequence[Mapping[str, int | None]], weights: Weights = Weights.EXACT, population: int | None = None) -> IkmResult:
     """IKM of answer rows; an unsur missing from a row (or None) is a blank, not an answer."""
     sums = {code: sum(row.get(code) or 0 for row in rows) for code in UNSUR_CODES}
     answered = {code: sum(1 for row in rows if row.get(code) is not None) for code in UNSUR_CODES}

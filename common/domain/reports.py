@@ -13,7 +13,7 @@ import hashlib
 import json
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -141,7 +141,7 @@ def report_id(nip: str, period: str) -> str:
 def check_content(plan: SkpPlan | None, period: str, content: ReportContent) -> None:
     if plan is None:
         raise Invalid("skp_missing", period=period)
-    problems = []
+    problems: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, entry in enumerate(content.realisasi):
         field = f"realisasi.{index}"

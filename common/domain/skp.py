@@ -7,6 +7,7 @@ Targets are monthly, because evaluation here is monthly: an indicator
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -113,7 +114,7 @@ def category(capaian_value: float | Fraction) -> Rating:
     return Rating.DI_BAWAH
 
 
-def mean_capaian(values: list[float | Fraction]) -> Fraction | None:
+def mean_capaian(values: Sequence[float | Fraction]) -> Fraction | None:
     """The mean of capaian values, exactly (a band or category is read from it)."""
     return sum((exact(v) for v in values), Fraction(0)) / len(values) if values else None
 

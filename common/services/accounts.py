@@ -139,14 +139,18 @@ def apply_accounts(
                 id=f"{action.value}:{nip}:{stamp}", at=now, actor=actor, action=action.value, subject=f"employee:{nip}",
                 nip=nip, reason=reason, inputs=plan.before, outputs=plan.after,
             ))
-        if plan.invite:
+        if plan.invite and invitation is not None:  # always, when inviting: made just above
             events.append(_invitation_event(nip, plan.uid, invitation, now))
     uow.accounts.put_many(records)
     for nip in released:
         uow.accounts.delete(nip)
     uow.audit.append_many(audit)
     # Published once the accounts exist in Firebase Auth, so each invitation's link can be made.
-    uow.emit(events, before_publish=lambda: [_carry_out(directory, plan) for plan in changing])
+    def carry_out() -> None:
+        for plan in changing:
+            _carry_out(directory, plan)
+
+    uow.emit(events, before_publish=carry_out)
     return [AccountOutcome(nip=p.employee.nip, email=p.employee.email, uid=p.uid, actions=[a.value for a in p.actions]) for p in plans]
 
 
@@ -237,7 +241,7 @@ def send_invitation(uow: UnitOfWork, directory: AccountDirectory, email, setting
         return claimed, employee, True
 
     record, employee, mine = uow.transaction(claim)
-    if not mine:
+    if not mine or employee is None or not employee.email:  # claimed only for an active employee with an address
         return record.status
     from common.services.ports import PermanentSendError
 

@@ -60,9 +60,13 @@ class TeamAnnual(BaseModel):
 def run_year(uow: UnitOfWork, year: int, unit_id: str | None, actor: str, now: datetime) -> AnnualRun:
     """Proposals for every active employee of the unit(s), from their twelve months. Running it again
     (after a late review) refreshes the proposals and keeps the decisions."""
-    units = [uow.units.get(unit_id)] if unit_id else uow.units.all()
-    if unit_id and units[0] is None:
-        raise NotFound("unit_not_found")
+    if unit_id:
+        one = uow.units.get(unit_id)
+        if one is None:
+            raise NotFound("unit_not_found")
+        units = [one]
+    else:
+        units = uow.units.all()
     written = 0
     for unit in units:
         written += _propose_unit(uow, unit.id, year, actor, now)
@@ -96,20 +100,21 @@ def decide_year(uow: UnitOfWork, caller: Caller, nip: str, year: int, given: Ann
     employee = uow.employees.get(nip)
     if employee is None:
         raise NotFound("employee_not_found", nip=nip)
-    if not is_supervisor_of(uow, caller, employee):
+    if not is_supervisor_of(uow, caller, employee) or caller.nip is None:
         raise Forbidden("not_supervisor")
+    supervisor = caller.nip
 
     def work(tx: Repositories) -> AnnualResult:
         record = tx.annual.get(annual_id(nip, year))
         if record is None:
             raise NotFound("annual_not_found")  # BKPSDM computes the year's proposals first
-        decided = decide(record, given.hasil_kerja, given.perilaku_kerja, caller.nip, now, given.reason)
+        decided = decide(record, given.hasil_kerja, given.perilaku_kerja, supervisor, now, given.reason)
         tx.annual.put_many([decided])
         tx.audit.append(AuditEntry(
-            id=f"annual.decided:{nip}:{year}:{len(decided.decisions)}", at=now, actor=caller.nip, action="annual.decided",
+            id=f"annual.decided:{nip}:{year}:{len(decided.decisions)}", at=now, actor=supervisor, action="annual.decided",
             subject=f"{nip}/{year}", nip=nip, reason=given.reason,
             inputs={"proposed": record.proposed_predikat.value if record.proposed_predikat else None, "months_rated": record.months_rated},
-            outputs={"hasil_kerja": given.hasil_kerja.value, "perilaku_kerja": given.perilaku_kerja.value, "predikat": decided.predikat.value,
+            outputs={"hasil_kerja": given.hasil_kerja.value, "perilaku_kerja": given.perilaku_kerja.value, "predikat": decided.predikat.value if decided.predikat else None,
                      "angka_kredit": decided.angka_kredit},
         ))
         return decided
@@ -121,7 +126,7 @@ def team_year(uow: UnitOfWork, caller: Caller, year: int) -> TeamAnnual:
     team = {e.nip for e in team_of(uow, caller)}
     if not team:
         raise Forbidden("not_supervisor")
-    return TeamAnnual(year=year, records=[r for r in uow.annual.for_supervisor(caller.nip, year) if r.nip in team])
+    return TeamAnnual(year=year, records=[r for r in uow.annual.for_supervisor(caller.nip or "", year) if r.nip in team])
 
 
 def unit_year(uow: UnitOfWork, caller: Caller, unit_id: str, year: int) -> UnitAnnual:

@@ -193,8 +193,8 @@ def download(
     expires_at = now + timedelta(seconds=settings.evidence_download_ttl_seconds)
     url = store.download_url(record.object_name, domain.download_name(record.filename), record.content_type.value, expires_at)  # type: ignore[union-attr]
     return DownloadLink(
-        evidence_id=record.id, filename=record.filename, content_type=record.content_type, size=record.size,  # type: ignore[arg-type]
-        sha256=record.sha256, url=url, expires_at=expires_at,  # type: ignore[arg-type]
+        evidence_id=record.id, filename=record.filename, content_type=record.content_type, size=record.size,
+        sha256=record.sha256, url=url, expires_at=expires_at,
     )
 
 

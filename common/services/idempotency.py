@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import EllipsisType
 from typing import Any, Callable
 
 from common.domain.errors import Invalid
@@ -36,14 +37,14 @@ def run_once(
     now: datetime,
     ttl: timedelta,
     work: Callable[[], dict[str, Any]],
-    record: IdempotencyRecord | None | type[Ellipsis] = ...,
+    record: IdempotencyRecord | None | EllipsisType = ...,
 ) -> tuple[dict[str, Any], bool]:
     """Run ``work`` inside ``tx`` unless ``key`` has a recorded result; return (result, replayed).
     ``record``: the key's record when the caller already read it in this transaction (batched
     with its other reads, to save a round trip); read here otherwise."""
     if key is None:
         return work(), False
-    if record is ...:
+    if isinstance(record, EllipsisType):
         record = tx.idempotency.get(key.record_id)
     if record is not None and record.expire_at > now:
         if record.fingerprint != key.fingerprint:

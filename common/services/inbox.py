@@ -85,7 +85,7 @@ def mark_read(uow: UnitOfWork, caller: Caller, ids: list[str] | None, now: datet
     a list may name items already gone, which are simply not counted."""
     nip = _nip(caller)
     marked = uow.notifications.mark_read(nip, ids, now)
-    if one and marked == 0 and not uow.notifications.has_inbox_item(nip, ids[0]):
+    if one and ids and marked == 0 and not uow.notifications.has_inbox_item(nip, ids[0]):
         raise NotFound("notification_not_found")
     return ReadResult(marked=marked, unread=uow.notifications.unread(nip))
 

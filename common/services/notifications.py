@@ -145,12 +145,12 @@ def plan_for_event(uow: UnitOfWork, event: Event) -> Planned:
         if finding is None:
             return Planned()
         # The inbox keeps one item per finding; push and e-mail come once for the whole run (below).
-        people = finding_recipients(finding, _admins(uow, [finding]))
+        owners = finding_recipients(finding, _admins(uow, [finding]))
         return Planned([Notification(
             id=f"finding_opened:{finding.id}", kind=Kind.FINDING_OPENED,
             params={"kind": finding.kind.value, "title": finding.title, "recommendation": finding.recommendation, "due": finding.due.isoformat()},
             link=f"/temuan/{finding.id}", web_link=finding_link(finding),
-            recipients=[Recipient(nip=n, channels=[Channel.INBOX]) for n in people], created_at=now, run_id=finding.run_id,
+            recipients=[Recipient(nip=n, channels=[Channel.INBOX]) for n in owners], created_at=now, run_id=finding.run_id,
         )])
     if event.type in ("objection.filed", "objection.decided", "objection.overdue"):
         return Planned(_objection_notifications(uow, event))

@@ -219,7 +219,7 @@ def decide(uow: UnitOfWork, caller: Caller, objection_id: str, given: DecisionIn
         updated = domain.decide(objection, given.decision, given.hasil_kerja, given.perilaku_kerja, given.reason, actor, now)
         if objection.annual:
             _, record = _subject(tx, objection)
-            unit = people = None
+            unit, people = None, []
         else:
             unit = tx.results.get_unit(objection.unit_id, objection.period)
             people = tx.results.for_unit(objection.unit_id, objection.period)
@@ -236,6 +236,7 @@ def decide(uow: UnitOfWork, caller: Caller, objection_id: str, given: DecisionIn
                 tx.results.put_unit(rechecked, "objection")
                 curve_ok = rechecked.curve.ok if rechecked.curve else None
         decision = updated.decision
+        assert decision is not None, "domain.decide returns the objection with its decision"
         tx.audit.append(_audit(updated, "objection.decided", actor, now, given.reason,
                                inputs={"original": objection.original.model_dump(mode="json"), "rater": objection.rater_nip,
                                        "response": objection.response.text if objection.response else None},

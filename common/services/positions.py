@@ -10,7 +10,7 @@ from __future__ import annotations
 from common.domain.errors import Forbidden, NotFound
 from common.domain.organisation import OVERSIGHT, Employee, Unit, heads, supervises
 
-from .ports import Caller, UnitOfWork
+from .ports import Caller, Repositories, UnitOfWork
 
 
 def team_of(uow: UnitOfWork, caller: Caller) -> list[Employee]:
@@ -22,7 +22,8 @@ def team_of(uow: UnitOfWork, caller: Caller) -> list[Employee]:
     return [e for e in linked if supervises(caller.nip, caller.unit_id, e, elsewhere.get(e.unit_id))]
 
 
-def is_supervisor_of(uow: UnitOfWork, caller: Caller, employee: Employee) -> bool:
+def is_supervisor_of(uow: Repositories, caller: Caller, employee: Employee) -> bool:
+    """Inside a transaction too: it reads only through the repositories."""
     unit = uow.units.get(employee.unit_id) if employee.unit_id != caller.unit_id else None
     return supervises(caller.nip, caller.unit_id, employee, unit)
 

@@ -27,7 +27,7 @@ def team_results(uow: UnitOfWork, caller: Caller, period: str) -> TeamResults:
     team = {e.nip for e in team_of(uow, caller)}
     if not team:
         raise Forbidden("not_supervisor")
-    return TeamResults(period=period, results=[r for r in uow.results.for_supervisor(caller.nip, period) if r.nip in team])
+    return TeamResults(period=period, results=[r for r in uow.results.for_supervisor(caller.nip or "", period) if r.nip in team])
 
 
 def unit_results(uow: UnitOfWork, caller: Caller, unit_id: str, period: str) -> UnitResults:

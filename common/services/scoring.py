@@ -293,7 +293,7 @@ def complete_if_finished(uow: UnitOfWork, run_id: str, now: datetime) -> Scoring
         return run
     failed = [s.unit_id for s in uow.runs.unit_statuses(run_id) if s.status == "failed"]
 
-    def work(tx: Repositories) -> ScoringRun:
+    def work(tx: Repositories) -> ScoringRun | None:
         current = tx.runs.get(run_id)
         if current is None or current.status != "running":
             return current

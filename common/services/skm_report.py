@@ -8,12 +8,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from fractions import Fraction
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from common.domain.disclosure import bands_to_publish
 from common.domain.errors import NotFound
-from common.domain.ikm import IkmResult, PopulationBasis, Weights, unsur_mutu
+from common.domain.ikm import IkmResult, Mutu, PopulationBasis, Weights, unsur_mutu
 from common.domain.survey import UNSUR, Education, Occupation
 
 from .ports import UnitOfWork
@@ -86,7 +87,7 @@ def skm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], now
         if n and answered[u.code] >= max(1, min_respondents):
             nrr = Fraction(sums[u.code], answered[u.code])
             rows.append(UnsurRow(code=u.code, name=u.name, answers=answered[u.code], nrr=round(float(nrr), 3), weighted=round(float(nrr / 9), 3),
-                                 converted=round(float(nrr * 25), 2), mutu=unsur_mutu(answered[u.code], sums[u.code]).value))
+                                 converted=round(float(nrr * 25), 2), mutu=_value(unsur_mutu(answered[u.code], sums[u.code]))))
         else:
             rows.append(UnsurRow(code=u.code, name=u.name, answers=answered[u.code] if n else 0, nrr=None, weighted=None, converted=None, mutu=None))
     counts = _respondents(uow, unit_id, figures.months, n, min_respondents) if n else {}
@@ -96,13 +97,17 @@ def skm_report(uow: UnitOfWork, unit_id: str, label: str, months: list[str], now
                      result=ikm.result, unsur=rows, respondents=counts, services=ikm.services, plan=plan)
 
 
+def _value(mutu: Mutu | None) -> str | None:
+    return mutu.value if mutu else None
+
+
 def _respondents(uow: UnitOfWork, unit_id: str, months: list[str], total: int, k: int) -> dict[str, list[Count]]:
     """Counted by the database, one count per profile value (no response is read), over the
     months the figures include; a band with too few respondents is withheld."""
     questions = [("sex", "profile.sex", [("L", "Laki-laki"), ("P", "Perempuan")]),
                  ("education", "profile.education", [(e.value, e.value) for e in Education]),
                  ("occupation", "profile.occupation", [(o.value, OCCUPATION_LABELS[o]) for o in Occupation])]
-    jobs = [(group, field, value, label) for group, field, values in questions for value, label in values]
+    jobs: list[tuple[str, str, Any, str]] = [(group, field, value, label) for group, field, values in questions for value, label in values]
     jobs += [("age", "profile.age", (low, high), label) for low, high, label in AGE_BANDS]
 
     def one(job):

@@ -58,7 +58,7 @@ def decide_unit_predikat(uow: UnitOfWork, caller: Caller, unit_id: str, given: P
             action="unit_predikat.decided", subject=f"{unit_id}/{given.period}", nip=unit.head_nip, reason=given.reason,
             inputs={"proposed": current.proposed_predikat.value if current.proposed_predikat else None,
                     "before": current.predikat.value if current.predikat else None},
-            outputs={"predikat": decided.predikat.value, "status": decided.predikat_status,
+            outputs={"predikat": decided.predikat.value if decided.predikat else None, "status": decided.predikat_status,
                      "head_predikat": {r.nip: r.predikat.value if r.predikat else None for r in changed},
                      "curve_ok": decided.curve.ok if decided.curve else None},
         ))
