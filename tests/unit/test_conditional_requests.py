@@ -6,14 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
-from tests.unit.test_http_layer import FakeDeps, client_for, enrolled, report_body, token
-
-
-@pytest.fixture
-def deps():
-    deps = FakeDeps()
-    deps.uow.units.put_many([f.unit()])
-    return deps
+from tests.unit.test_http_layer import client_for, enrolled, report_body, token
 
 
 @pytest.fixture

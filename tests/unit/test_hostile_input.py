@@ -11,23 +11,7 @@ from common.api.http import MAX_JSON_DEPTH, json_depth
 from common.domain.ikm import MAX_RANGE_MONTHS, RangeTooLong, months_between
 from common.domain.organisation import Role
 from tests import factories as f
-from tests.unit.test_http_layer import FakeDeps, client_for, enrolled, report_body, token
-
-
-@pytest.fixture
-def deps():
-    deps = FakeDeps()
-    deps.uow.units.put_many([f.unit()])
-    return deps
-
-
-@pytest.fixture
-def org(deps):
-    boss = f.employee()
-    asn = f.employee(supervisor=boss.nip)
-    enrolled(deps.uow, boss, asn)
-    deps.uow.plans.put_many([f.plan(asn.nip)])
-    return boss, asn
+from tests.unit.test_http_layer import client_for, enrolled, report_body, token
 
 
 def nested(depth: int) -> str:

@@ -6,7 +6,6 @@ import json
 import logging
 
 import flask
-import pytest
 
 from common.api.http import Api
 from common.domain.accounts import Account
@@ -51,22 +50,6 @@ def enrolled(uow, *employees) -> None:
     """Employee records with the accounts the system made for them (uid-<nip>, as the fake tokens say)."""
     uow.employees.put_many(list(employees))
     uow.accounts.put_many([Account(nip=e.nip, uid=f"uid-{e.nip}", email=e.email or "", created_at=NOW) for e in employees])
-
-
-@pytest.fixture
-def deps():
-    deps = FakeDeps()
-    deps.uow.units.put_many([f.unit()])
-    return deps
-
-
-@pytest.fixture
-def org(deps):
-    boss = f.employee()
-    asn = f.employee(supervisor=boss.nip)
-    enrolled(deps.uow, boss, asn)
-    deps.uow.plans.put_many([f.plan(asn.nip)])
-    return boss, asn
 
 
 def client_for(module_name: str, deps: FakeDeps) -> flask.testing.FlaskClient:

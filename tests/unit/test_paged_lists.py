@@ -20,16 +20,9 @@ from common.domain.organisation import Role
 from common.services.findings import BKPSDM
 from common.services.ports import AuditEntry, ScoringRun
 from tests import factories as f
-from tests.unit.test_http_layer import NOW, FakeDeps, client_for, enrolled, token
+from tests.unit.test_http_layer import NOW, client_for, enrolled, token
 
 SHUFFLE = random.Random(19)
-
-
-@pytest.fixture
-def deps():
-    deps = FakeDeps()
-    deps.uow.units.put_many([f.unit()])
-    return deps
 
 
 @pytest.fixture
