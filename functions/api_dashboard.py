@@ -6,11 +6,9 @@ import functions_framework
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.api.http import Api, Call, Route
-from common.domain.organisation import OVERSIGHT, Role, heads
 from common.domain.period import Period, period_of
 from common.services import dashboard
-from common.services.dashboard import InvestigationDashboard, TeamDashboard, UnitDashboard
-from common.services.positions import team_of
+from common.services.dashboard import InvestigationDashboard, Me, TeamDashboard, UnitDashboard
 
 
 class PeriodQuery(BaseModel):
@@ -19,34 +17,8 @@ class PeriodQuery(BaseModel):
     period: Period | None = Field(default=None, description="default this month (WIB)")
 
 
-class UnitName(BaseModel):
-    id: str
-    name: str
-
-
-class Me(BaseModel):
-    nip: str | None
-    name: str | None
-    role: Role
-    unit_id: str | None
-    supervises: int = Field(description="direct subordinates")
-    heads: list[str] = Field(description="units this person heads")
-    views: list[str] = Field(description="dashboard views open to this person: team, unit, investigations, runs (BKPSDM)")
-    units: list[UnitName] = Field(description="the units this person may open: all for BKPSDM and the inspectorate, else those they head")
-
-
 def me(call: Call) -> Me:
-    uow, caller = call.deps.uow, call.caller
-    employee = uow.employees.get(caller.nip) if caller.nip else None
-    team = team_of(uow, caller)
-    units = uow.units.all()
-    heading = [u.id for u in units if heads(u, caller.nip, caller.unit_id)]
-    everyone = caller.role in OVERSIGHT
-    openable = [UnitName(id=u.id, name=u.name) for u in units if everyone or u.id in heading]
-    views = (["team"] if team else []) + (["unit"] if heading or everyone else []) + (["investigations"] if everyone else [])
-    views += ["runs"] if caller.role is Role.ADMIN else []
-    return Me(nip=caller.nip, name=employee.name if employee else None, role=caller.role, unit_id=caller.unit_id,
-              supervises=len(team), heads=heading, views=views, units=openable)
+    return dashboard.who_am_i(call.deps.uow, call.caller)
 
 
 def _period(call: Call) -> str:

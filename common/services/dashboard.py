@@ -15,7 +15,7 @@ from common.domain.curve import CURVE, CurveViolation, UnitPredikat, share_limit
 from common.domain.errors import Forbidden
 from common.domain.findings import Finding, FindingStatus
 from common.domain.ikm import IkmResult, PopulationBasis, Weights
-from common.domain.organisation import OVERSIGHT
+from common.domain.organisation import OVERSIGHT, Role, heads
 from common.domain.period import parse_period, period_of, periods_of_year
 from common.domain.ratings import Predikat
 from common.domain.reports import report_id
@@ -26,11 +26,41 @@ from common.settings import Settings
 from . import reporting
 from .findings import my_findings
 from .ports import Caller, UnitOfWork
-from .positions import unit_for
+from .positions import team_of, unit_for
 from .reporting import TeamReports
 from .survey_figures import unit_figures
 
 # -- the supervisor ---------------------------------------------------------------------
+
+
+class UnitName(BaseModel):
+    id: str
+    name: str
+
+
+class Me(BaseModel):
+    nip: str | None
+    name: str | None
+    role: Role
+    unit_id: str | None
+    supervises: int = Field(description="direct subordinates")
+    heads: list[str] = Field(description="units this person heads")
+    views: list[str] = Field(description="dashboard views open to this person: team, unit, investigations, runs (BKPSDM)")
+    units: list[UnitName] = Field(description="the units this person may open: all for BKPSDM and the inspectorate, else those they head")
+
+
+def who_am_i(uow: UnitOfWork, caller: Caller) -> Me:
+    """What the dashboard shows this person, from the employee record and the units now."""
+    employee = uow.employees.get(caller.nip) if caller.nip else None
+    team = team_of(uow, caller)
+    units = uow.units.all()
+    heading = [u.id for u in units if heads(u, caller.nip, caller.unit_id)]
+    everyone = caller.role in OVERSIGHT
+    openable = [UnitName(id=u.id, name=u.name) for u in units if everyone or u.id in heading]
+    views = (["team"] if team else []) + (["unit"] if heading or everyone else []) + (["investigations"] if everyone else [])
+    views += ["runs"] if caller.role is Role.ADMIN else []
+    return Me(nip=caller.nip, name=employee.name if employee else None, role=caller.role, unit_id=caller.unit_id,
+              supervises=len(team), heads=heading, views=views, units=openable)
 
 
 class TrendPoint(BaseModel):
