@@ -7,8 +7,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-# The tests needing the stack run in one worker, the pure ones beside them (tests/conftest.py).
-TEST_WORKERS ?= 2
 
 .PHONY: demo test lint up down seed status openapi infra plan deps prerequisites chromium lock bench fuzz clean
 
@@ -18,7 +16,7 @@ demo: seed
 test: deps prerequisites chromium lint
 	@$(PY) -m tools.openapi --check
 	@infra/check.sh
-	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	@$(PY) -m tools.test
 
 lint: $(PY_STAMP)
 	@$(VENV)/bin/ruff check .

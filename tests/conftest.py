@@ -27,12 +27,13 @@ def pytest_configure(config):
     clock.install(requested_clock())  # before any test or fixture reads the time
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the mark
 def pytest_collection_modifyitems(config, items):
-    """Every test that needs the stack runs in one xdist worker, in collection order, on one
-    stack; the pure tests share out the other worker's time (make test: -n 2 --dist loadgroup)."""
+    """Mark every test whose fixtures reach the stack: make test runs those in one pytest and
+    the pure ones in another beside it (tools/test.py)."""
     for item in items:
         if "stack" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("stack"))
+            item.add_marker(pytest.mark.stack)
 
 
 @pytest.fixture(scope="session")
