@@ -66,12 +66,14 @@ def stack(clock):
     signal.signal(signal.SIGTERM, interrupt)
 
     state = ROOT / ".local" / f"test-stack-{os.getpid()}"
-    # Firestore calls give up after 3 s here, so the outage tests see 503s quickly. Every browser
+    # Firestore calls give up after 10 s, production's default: with less, the emulator, which
+    # scans a collection for each count, answered heavy views (a year's SKM, some seventy counts)
+    # with 503 while the whole suite ran; the outage tests wait that long for theirs. Every browser
     # test's page comes from 127.0.0.1, one address, so the survey's short window is wide here;
     # the daily cap per address and unit keeps its default, and tests that need other senders
     # connect from other loopback addresses (tools.client.Api(source_address=...)).
     running = Stack(state, project="demo-pantau-test", ports=Ports.free(), clock=clock,
-                    settings={"PANTAU_FIRESTORE_TIMEOUT_SECONDS": "3", "PANTAU_SURVEY_RATE_LIMIT": "1000"})
+                    settings={"PANTAU_FIRESTORE_TIMEOUT_SECONDS": "10", "PANTAU_SURVEY_RATE_LIMIT": "1000"})
     info = running.up()
     saved = {k: os.environ.get(k) for k in info.env()}
     os.environ.update(info.env())

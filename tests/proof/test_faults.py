@@ -100,7 +100,7 @@ def test_event_handlers_fail_during_an_outage_and_catch_up_after(stack, uow, uni
     stack_control.pause(info, "firestore")
     try:
         publisher.publish(publisher.topic_path(stack.project, "survey-submitted"), json.dumps(event).encode()).result(timeout=10)
-        time.sleep(6)  # the push fails at least once (3 s Firestore limit) while frozen
+        time.sleep(13)  # the push fails at least once (10 s Firestore limit) while frozen
     finally:
         stack_control.resume(info, "firestore")
     picture = wait_for(lambda: uow.client.collection("complaint_pictures").document(unit_id).get().to_dict(), timeout=60)
@@ -118,7 +118,7 @@ def test_a_scoring_run_survives_an_outage_with_nothing_lost_or_doubled(stack, uo
     org.team[0].api.post("/api/reports", json=body(period))
     run = start_run(uow, period, "test", clock.now())
     stack_control.pause(info, "firestore")
-    time.sleep(5)  # units being pushed now fail and go back to Pub/Sub
+    time.sleep(12)  # units being pushed now fail (10 s Firestore limit) and go back to Pub/Sub
     stack_control.resume(info, "firestore")
     finished = wait_for(lambda: (r := run_progress(uow, run.id)).status != "running" and r, timeout=120)
     assert finished, run_progress(uow, run.id)
