@@ -54,6 +54,7 @@ const state = {
   prefsOpen: false,
   mineOpen: false, // the ASN's own view (?view=mine)
   mine: null, // what GET /api/me/performance said, to redraw in another language
+  mineYear: null, // the year shown there (default this year, WIB)
 };
 
 const ctx = {
@@ -156,6 +157,7 @@ function reset() {
   $('prefs-content').replaceChildren();
   state.mineOpen = false;
   state.mine = null;
+  state.mineYear = null;
   $('mine').hidden = true;
   $('mine-open').hidden = true;
   $('mine-content').replaceChildren();
@@ -290,14 +292,20 @@ async function openMine() {
 
 /** The ASN's months and year from the API (fresh), or as last read (another language). */
 async function drawMine(fresh) {
-  if (!fresh && state.mine) return renderMine($('mine-content'), state.mine, ctx);
+  const thisYear = Number(thisMonth().slice(0, 4));
+  const years = [thisYear, thisYear - 1];
+  const show = (data) => renderMine($('mine-content'), data, ctx, years, (year) => {
+    state.mineYear = year;
+    drawMine(true);
+  });
+  if (!fresh && state.mine) return show(state.mine);
   ctx.status(t('loading'));
   $('mine').setAttribute('aria-busy', 'true');
   try {
-    const data = await loadMine(thisMonth());
+    const data = await loadMine(state.mineYear || thisYear);
     if (!state.mineOpen) return;
     state.mine = data;
-    renderMine($('mine-content'), data, ctx);
+    show(data);
     ctx.status(t('loaded'));
     $('mine-title').setAttribute('tabindex', '-1');
     $('mine-title').focus();

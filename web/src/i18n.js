@@ -212,6 +212,7 @@ const WORDS = {
     prefs_saved: 'Pengaturan disimpan.',
     // keberatan (views/objections.js)
     view_mine: 'Kinerja saya',
+    year: 'Tahun',
     view_objections: 'Keberatan',
     cancel: 'Batal',
     mine_title: 'Kinerja saya: {name}, {year}',
@@ -477,6 +478,7 @@ const WORDS = {
     save: 'Save',
     prefs_saved: 'Settings saved.',
     view_mine: 'My performance',
+    year: 'Year',
     view_objections: 'Objections',
     cancel: 'Cancel',
     mine_title: 'My performance: {name}, {year}',

@@ -23,8 +23,8 @@ const periodText = (period, l) => (period.length === 4 ? t('obj_year', { year: p
 
 // -- the ASN's own view --------------------------------------------------------------------
 
-export function loadMine(period) {
-  return get('/api/me/performance?year=' + encodeURIComponent(period.slice(0, 4)));
+export function loadMine(year) {
+  return get('/api/me/performance?year=' + encodeURIComponent(year));
 }
 
 /** An objection's state in words: filed, answered by the rater, or decided and how. */
@@ -52,8 +52,13 @@ function objectCell(period, summary, until, open) {
   return h('div', {}, button, h('p', { class: 'hint', text: t('obj_until', { date: formatDate(until, lang()) }) }));
 }
 
-export function renderMine(panel, data, ctx) {
+/** years: the ones to choose from, newest first; onYear(year) shows another. */
+export function renderMine(panel, data, ctx, years, onYear) {
   const l = lang();
+  const yearId = uid('mine-year');
+  const picker = h('select', { id: yearId }, years.map((y) => h('option', { value: String(y), text: String(y) })));
+  picker.value = String(data.year);
+  picker.addEventListener('change', () => onYear(Number(picker.value)));
   const holder = h('div', { id: 'mine-objection' });
   let opener = null;
   const open = (period, button) => {
@@ -84,7 +89,8 @@ export function renderMine(panel, data, ctx) {
         objectCell(String(data.year), annual.objection, data.annual_objection_until, open)))
     : null;
   panel.replaceChildren(
-    h('div', { class: 'view-head' }, h('h2', { id: 'mine-title', text: t('mine_title', { name: data.name, year: data.year }) })),
+    h('div', { class: 'view-head' }, h('h2', { id: 'mine-title', text: t('mine_title', { name: data.name, year: data.year }) }),
+      h('div', { class: 'field' }, h('label', { for: yearId, text: t('year') }), picker)),
     h('p', { class: 'hint', text: scored.length ? t('obj_intro') : t('mine_none_scored') }),
     months, year, holder);
 }
