@@ -1,7 +1,8 @@
 """Keberatan from the dashboard, in headless Chromium against the local stack and the demo
-organisation: an ASN objects to the month the demo scored, from "Kinerja saya"; the decider (the
-supervisor of the ASN's supervisor, else BKPSDM) reads both sides in "Keberatan" and upholds it;
-the ASN's view then shows the outcome. The page offers the objection only while the API says the
+organisation: an ASN objects to the month the demo scored, from "Kinerja saya"; the rater adds
+their side on the card the e-mail's link opens; the decider (the supervisor of the ASN's
+supervisor, else BKPSDM) reads both sides in "Keberatan" and upholds it; the ASN's view then
+shows the outcome. The page offers the objection only while the API says the
 window is open, and shows what the API refuses next to the field it is about. This test changes
 the demo's data, so it runs after test_dashboard.py and test_dashboard_actions.py.
 """
@@ -13,11 +14,12 @@ from playwright.sync_api import Page, expect
 from common.domain.ratings import Rating, predikat
 
 from .conftest import PHONE_LARGE, assert_accessible, month_name
-from .test_dashboard import sign_in
+from .test_dashboard import sign_in, sign_in_here
 
 PREDIKAT_ID = {"sangat_baik": "Sangat Baik", "baik": "Baik", "butuh_perbaikan": "Butuh Perbaikan", "kurang_misconduct": "Kurang/Misconduct",
                "sangat_kurang": "Sangat Kurang"}
 WHY = "Capaian pelayanan saya di atas target, dan warga memberi apresiasi tertulis bulan ini."
+RESPONSE = "Nilai diberikan sesuai realisasi yang dilaporkan; apresiasi warga belum dilampirkan."
 DECIDED_WHY = "Bukti apresiasi warga dan capaian menunjukkan kinerja di atas ekspektasi."
 
 
@@ -83,6 +85,20 @@ def test_an_asn_objects_the_decider_upholds_it_and_the_asn_sees_the_outcome(open
     assert (filed["period"], filed["reason"], filed["evidence"]) == (period, WHY, ["https://drive.example.go.id/apresiasi-warga.pdf"])
     assert_accessible(page, "the ASN's view with the objection filed", "#mine")
 
+    # The rater, from the e-mail's link: the objection's card with the response form, no decision form.
+    rater = next(a for a in demo.accounts if a["nip"] == filed["rater_nip"])
+    page = open_page()
+    page.goto(f"/dashboard?objection={filed['id']}")
+    sign_in_here(page, rater)
+    card = page.locator("#objection-card")
+    expect(card).to_be_focused()
+    expect(card).to_contain_text(WHY)
+    expect(card.locator("#objection-decision-form")).to_have_count(0)  # the rater never decides
+    card.get_by_label("Tanggapan", exact=True).fill(RESPONSE)
+    assert_accessible(page, "the rater's response form", "#objection-card")
+    card.get_by_role("button", name="Kirim tanggapan").click()
+    expect(page.locator("#status")).to_have_text(f"Tanggapan atas keberatan {asn['name']} terkirim.")
+
     # The decider: the "Keberatan" view lists it; both sides, then the decision.
     decider = next(a for a in demo.accounts if a["nip"] == filed["decider_nip"]) if filed["decider_nip"] else demo.one("admin")
     page = open_page()
@@ -94,7 +110,8 @@ def test_an_asn_objects_the_decider_upholds_it_and_the_asn_sees_the_outcome(open
     card = page.locator("#objection-card")
     expect(card).to_be_focused()
     expect(card).to_contain_text(WHY)
-    expect(card).to_contain_text("Belum ada tanggapan.")
+    expect(card.locator(".obj-response")).to_contain_text(RESPONSE)
+    expect(line).to_contain_text("Ditanggapi penilai, menunggu putusan")
     expect(card.get_by_role("link")).to_contain_text(["https://drive.example.go.id/apresiasi-warga.pdf"])
     assert_accessible(page, "an objection's two sides and the decision form", "#objection-card")
 

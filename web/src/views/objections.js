@@ -85,7 +85,8 @@ export function renderMine(panel, data, ctx, years, onYear) {
   const annual = data.annual;
   const year = annual && (annual.predikat || annual.objection)
     ? section(t('obj_year', { year: data.year }),
-      h('p', { id: 'mine-annual', 'data-period': String(data.year) }, t('predikat') + ': ' + label('predikat', annual.predikat) + ' · ',
+      h('div', { id: 'mine-annual', 'data-period': String(data.year) },
+        h('p', { text: t('predikat') + ': ' + label('predikat', annual.predikat) }),
         objectCell(String(data.year), annual.objection, data.annual_objection_until, open)))
     : null;
   panel.replaceChildren(
