@@ -290,13 +290,14 @@ async function openMine() {
   await drawMine(true);
 }
 
-/** The ASN's months and year from the API (fresh), or as last read (another language). */
-async function drawMine(fresh) {
+/** The ASN's months and year from the API (fresh), or as last read (another language); the focus
+ * goes to the heading, or stays on the year picker when another year was chosen. */
+async function drawMine(fresh, fromPicker = false) {
   const thisYear = Number(thisMonth().slice(0, 4));
   const years = [thisYear, thisYear - 1];
   const show = (data) => renderMine($('mine-content'), data, ctx, years, (year) => {
     state.mineYear = year;
-    drawMine(true);
+    drawMine(true, true);
   });
   if (!fresh && state.mine) return show(state.mine);
   ctx.status(t('loading'));
@@ -308,7 +309,7 @@ async function drawMine(fresh) {
     show(data);
     ctx.status(t('loaded'));
     $('mine-title').setAttribute('tabindex', '-1');
-    $('mine-title').focus();
+    (fromPicker ? $('mine-content').querySelector('select') : $('mine-title')).focus();
   } catch (error) {
     ctx.status('');
     fail(error);
