@@ -121,7 +121,7 @@ def test_an_asn_objects_the_decider_upholds_it_and_the_asn_sees_the_outcome(open
     decision.get_by_role("button", name="Simpan putusan").click()  # upheld without a new rating: refused
     expect(decision.get_by_role("alert")).to_contain_text("Keberatan yang dikabulkan mengubah nilai")
     expect(decision.get_by_label("Hasil Kerja baru")).to_have_attribute("aria-invalid", "true")
-    assert api.get("/api/objections", params={"scope": "mine"}).json()["objections"][0]["status"] == "submitted"
+    assert api.get("/api/objections", params={"scope": "mine"}).json()["objections"][0]["status"] == "responded"  # not decided
 
     hk, pk = Rating(filed["original"]["hasil_kerja"]), Rating(filed["original"]["perilaku_kerja"])
     better = Rating.DI_ATAS if hk is not Rating.DI_ATAS else Rating.SESUAI
