@@ -2,7 +2,8 @@
 
 An ASN of Kelurahan Belawan I submits this month's report from "the app",
 the supervisor returns it with feedback, the ASN resubmits, the supervisor
-accepts, and the ASN sees it in the e-performance view. Every step is a real
+accepts, and the ASN sees it in the e-performance view; after the monthly scoring a
+scored ASN objects to the predikat (keberatan) and the supervisor's supervisor decides. Every step is a real
 HTTP call with a real ID token from the Auth emulator.
 """
 
@@ -91,12 +92,13 @@ def scoring_demo(info: StackInfo, accounts: list[dict], by_nip: dict, asn: dict)
         raise SystemExit(f"nobody in {asn['unit']} was scored for {period}: the demo data set lacks a reviewed report")
     person = by_nip[scored["nip"]]
     person_api = Api(info.api, sign_in(info.auth, person["email"], person["password"]))
-    view = check(person_api.get("/api/me/performance"), 200)
+    view = check(person_api.get("/api/me/performance", params={"year": int(period[:4])}), 200)  # in January the scored month is last year's
     month = next(m for m in view["months"] if m["period"] == period)
     say(f"{person['name']} sees {period} in e-performance",
         f"predikat {month['predikat']}; JP training this year: {view['training_jp']}/{view['training_required_jp']}")
     for reason in month["reasons"]:
         print(f"   - {reason}")
+    objection_demo(info, accounts, by_nip, person, person_api, month)
     waiting = sum(r["outcome"] == "awaiting_review" for r in team)
     print(f"   ({waiting} colleagues in {asn['unit']} wait for their supervisor's review: Hasil Kerja provisional, no predikat yet)")
 
@@ -121,6 +123,43 @@ def scoring_demo(info: StackInfo, accounts: list[dict], by_nip: dict, asn: dict)
         "; ".join(f"{channel}: {t['sent']} sent, {t['failed']} failed, {t['skipped']} skipped, {t['pending']} pending"
                   for channel, t in totals["channels"].items()))
     print(f"   {head['name']} got one e-mail for the run's findings, listed by kind, with links into the dashboard; each finding is an item in the app's inbox")
+
+
+def objection_demo(info: StackInfo, accounts: list[dict], by_nip: dict, person: dict, person_api: Api, month: dict) -> None:
+    """Keberatan: the scored ASN objects to the month's predikat, the rater adds their side, and the
+    supervisor's supervisor (else BKPSDM) reads both and decides; e-performance shows the outcome."""
+    period = month["period"]
+    if not month["objection_until"]:  # filed on an earlier run of the demo, or the window has closed
+        held = month["objection"]
+        say(f"{person['name']} may no longer object to {period}",
+            f"objection {held['id']}: {held['status']}" if held else "the window after publication has closed")
+        return
+    body = {"period": period, "reason": "Capaian layanan saya di atas target dan warga memberi apresiasi tertulis; predikat ini terlalu rendah.",
+            "evidence": ["https://drive.belawan.example/bukti/apresiasi-warga"]}
+    filed = check(person_api.post("/api/objections", json=body), 201)
+    original = filed["original"]
+    say(f"{person['name']} objects to the {period} predikat {original['predikat']} (keberatan, open until {month['objection_until']})",
+        f"objection {filed['id']}: decided by {filed['decider']}, due {filed['due']}; the decider and the rater are told")
+    rater = by_nip.get(filed["rater_nip"] or "")
+    if rater is not None:
+        rater_api = Api(info.api, sign_in(info.auth, rater["email"], rater["password"]))
+        response = "Nilai diberikan sesuai realisasi indikator yang dilaporkan; apresiasi warga belum dilampirkan saat itu."
+        check(rater_api.post(f"/api/objections/{filed['id']}/response", json={"response": response}), 200)
+        refused = rater_api.post(f"/api/objections/{filed['id']}/decision", json={"decision": "rejected", "reason": "Penilaian saya sudah tepat."})
+        say(f"the rater {rater['name']} adds their side", f"{response} (deciding it themselves: {refused.status_code})")
+    decider = by_nip[filed["decider_nip"]] if filed["decider_nip"] else next(a for a in accounts if a["role"] == "admin")
+    decider_api = Api(info.api, sign_in(info.auth, decider["email"], decider["password"]))
+    both = check(decider_api.get(f"/api/objections/{filed['id']}"), 200)
+    better = "di_atas_ekspektasi" if original["hasil_kerja"] != "di_atas_ekspektasi" else "sesuai_ekspektasi"
+    decision = {"decision": "upheld", "hasil_kerja": better, "reason": "Bukti apresiasi warga menunjukkan hasil kerja di atas ekspektasi."}
+    decided = check(decider_api.post(f"/api/objections/{filed['id']}/decision", json=decision), 200)["decision"]
+    say(f"{decider['name']} ({decider['jabatan']}) reads both sides and upholds it",
+        f"report and review {'shown' if both['review'] else 'missing'}; Hasil Kerja {original['hasil_kerja']} -> {decided['hasil_kerja']}, "
+        f"predikat {original['predikat']} -> {decided['predikat']}; the unit's curve is checked again, later scoring runs keep it")
+    view = check(person_api.get("/api/me/performance", params={"year": int(period[:4])}), 200)
+    shown = next(m for m in view["months"] if m["period"] == period)
+    say(f"{person['name']} sees the outcome in e-performance (and on the dashboard, {info.api}/dashboard?view=mine)",
+        f"{period}: predikat {shown['predikat']}, objection {shown['objection']['status']}")
 
 
 def form_date() -> str:

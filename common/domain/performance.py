@@ -6,7 +6,7 @@ so it is always current ("real time") and never disagrees with the reports.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from statistics import fmean
 
@@ -68,6 +68,8 @@ class MonthProgress(BaseModel):
     why: list[Reason] = Field(default_factory=list, description="why this predikat, from the scoring, as codes")
     reasons: list[str] = Field(default_factory=list, description="why this predikat, in the request's language")
     objection: ObjectionSummary | None = Field(default=None, description="my keberatan against this month's predikat and its outcome")
+    objection_until: date | None = Field(
+        default=None, description="while I may still object to this month's predikat: the last day (WIB) to file; null otherwise")
 
 
 class PerformanceView(BaseModel):
@@ -85,6 +87,8 @@ class PerformanceView(BaseModel):
         default=20, description="the least JP a year the rule asks of this person (PNS 20, PP 11/2017); null when none (PPPK)")
     training_max_jp: int | None = Field(default=None, description="the most JP a year the rule provides for (PPPK 24, PP 49/2018 art. 40)")
     annual: AnnualResult | None = Field(default=None, description="the year's evaluation once BKPSDM prepared it: proposal, decision, angka kredit")
+    annual_objection_until: date | None = Field(
+        default=None, description="while I may still object to the year's predikat: the last day (WIB) to file; null otherwise")
 
 
 def build_view(

@@ -5,8 +5,9 @@ For each day of a leap year (1 January, when last month is in the previous plan 
 to 23:59 WIB, on machines in zones far from WIB: every generated report, review, survey
 response and training passes the domain's own rules with that moment as "now", and each
 step tools/demo.py narrates finds its material: an ASN of Belawan I who has not reported
-this month, someone there scored in the month the demo scores, a unit result and
-findings for Belawan Bahari's lurah, and the complaint surge that opens its investigation.
+this month, someone there scored in the month the demo scores (who may object to it, a rater
+who responds and a decider who decides), a unit result and findings for Belawan Bahari's
+lurah, and the complaint surge that opens its investigation.
 
 Pure code, no stack: the services run on the in-memory fakes. The days are split over
 the machine's cores.
@@ -135,7 +136,7 @@ def _story(dataset, now: datetime) -> list[str]:
     period = demo_data.scoring_period(now)
     if period >= current:
         found.append(f"the demo scores {period}, which is not over")
-    results, unit, findings = _score(dataset, period, now, ["kel-belawan-1", "kel-belawan-bahari"])
+    uow, results, unit, findings = _score(dataset, period, now, ["kel-belawan-1", "kel-belawan-bahari"])
     if not any(r.outcome == "scored" and r.unit_id == "kel-belawan-1" for r in results):
         found.append(f"nobody in Kelurahan Belawan I is scored for {period}")
     bahari = unit.get("kel-belawan-bahari")
@@ -146,6 +147,50 @@ def _story(dataset, now: datetime) -> list[str]:
         found.append(f"the lurah of Belawan Bahari has no findings for {period}")
     if not any(report_id(r.nip, period) == r.report_id for r in results if r.report_id):
         found.append(f"no report in {period}")
+
+    # 4. Keberatan: the first scored ASN of Belawan I objects right after the scoring, the rater
+    # responds, and the decider (in the data set, else BKPSDM's staff) upholds it.
+    scored = next((r for r in results if r.outcome == "scored" and r.unit_id == "kel-belawan-1"), None)
+    if scored is not None:
+        found += _objection_story(uow, by_nip, scored, now)
+    return found
+
+
+def _objection_story(uow, by_nip: dict, scored, now: datetime) -> list[str]:
+    from common.domain.objections import Verdict
+    from common.domain.organisation import Role
+    from common.domain.ratings import Rating
+    from common.services import objections
+    from common.services.objections import DecisionInput, ObjectionInput, ResponseInput
+    from common.services.performance import my_performance
+    from common.services.ports import Caller
+    from common.settings import Settings
+
+    settings = Settings(project_id="demo-uji")
+
+    def caller(person) -> Caller:
+        return Caller(uid="u-" + person.nip, nip=person.nip, role=person.role, unit_id=person.unit_id)
+
+    asn = by_nip[scored.nip].employee
+    month = next(m for m in my_performance(uow, settings, caller(asn), int(scored.period[:4]), now).months if m.period == scored.period)
+    if month.objection_until is None:
+        return [f"{asn.nip} may not object to {scored.period} right after its scoring"]
+    filed = objections.file_objection(uow, settings, caller(asn), ObjectionInput(
+        period=scored.period, reason="Capaian layanan saya di atas target; predikat ini terlalu rendah."), now)
+    found = []
+    rater = by_nip.get(filed.rater_nip or "")
+    if rater is None:
+        found.append(f"the rater of {asn.nip}'s {scored.period} is not in the data set")
+    else:
+        objections.respond(uow, caller(rater.employee), filed.id, ResponseInput(response="Nilai sesuai realisasi yang dilaporkan."), now)
+    deciders = [by_nip[filed.decider_nip].employee] if filed.decider_nip else [p.employee for p in by_nip.values() if p.employee.role is Role.ADMIN]
+    if not deciders:
+        return [*found, f"nobody in the data set decides the objection of {asn.nip}"]
+    better = Rating.DI_ATAS if filed.original.hasil_kerja is not Rating.DI_ATAS else Rating.SESUAI
+    decided = objections.decide(uow, caller(deciders[0]), filed.id, DecisionInput(
+        decision=Verdict.UPHELD, hasil_kerja=better, reason="Bukti apresiasi warga menunjukkan hasil kerja di atas ekspektasi."), now)
+    if decided.decision is None or uow.results.get(f"{asn.nip}_{scored.period}").predikat is not decided.decision.predikat:
+        found.append(f"the decision on {filed.id} did not reach the result")
     return found
 
 
@@ -186,7 +231,7 @@ def _score(dataset, period: str, now: datetime, units: list[str]):
     for unit_id in units:
         score_unit(uow, Settings(project_id="demo-uji"), run.id, period, unit_id, now)
     results = list(uow.state.results.values())
-    return results, {r.unit_id: r for r in uow.state.unit_results.values()}, list(uow.state.findings.values())
+    return uow, results, {r.unit_id: r for r in uow.state.unit_results.values()}, list(uow.state.findings.values())
 
 
 def _check_days(chunk: list[tuple[datetime, str]]) -> list[str]:

@@ -262,3 +262,19 @@ def test_an_objection_to_the_year(world):
     with pytest.raises(Conflict):
         annual.decide_year(uow, caller(seklur), asn.nip, 2026,
                            annual.AnnualDecisionInput(hasil_kerja=Rating.DI_BAWAH, perilaku_kerja=Rating.SESUAI), f.at("2027-01-07 09:00"))
+
+
+def test_the_performance_view_says_until_when_one_may_object(world):
+    """The dashboard offers "Ajukan keberatan" from this field alone; it follows the window and the filing."""
+    from common.services.performance import my_performance
+
+    uow, asn = world["uow"], world["staff"][0]
+
+    def until(at):
+        return {m.period: m.objection_until for m in my_performance(uow, SETTINGS, caller(asn), 2026, at).months}
+
+    assert until(FILED_AT)["2026-10"].isoformat() == "2026-11-20"
+    assert until(FILED_AT)["2026-09"] is None  # nothing scored
+    assert until(f.at("2026-11-20 23:59"))["2026-10"] is not None and until(f.at("2026-11-21 00:01"))["2026-10"] is None
+    file(uow, asn)
+    assert until(FILED_AT)["2026-10"] is None  # filed: the view shows the objection instead

@@ -4,7 +4,9 @@
  * the complaint investigations; BKPSDM also sees the period's scoring runs and what their
  * notifications did. Links in e-mails open it on one finding, investigation or report
  * (views/focus.js); everyone signed in sets their notification preferences here
- * (?view=preferences). Built by esbuild into web/dist/dashboard.js.
+ * (?view=preferences). An ASN sees their own months and year and objects to a predikat there
+ * (?view=mine); whoever decides objections gets the "Keberatan" view (views/objections.js).
+ * Built by esbuild into web/dist/dashboard.js.
  */
 import { initializeApp } from 'firebase/app';
 import {
@@ -23,13 +25,14 @@ import { lastMonths, periodName, thisMonth } from './format.js';
 import { label, lang, setLanguage, t, translatePage } from './i18n.js';
 import { readTarget, reveal, showReport, viewsFor } from './views/focus.js';
 import { loadInvestigations, renderInvestigations } from './views/investigations.js';
+import { loadMine, loadObjections, renderMine, renderObjections } from './views/objections.js';
 import { loadPreferences, renderPreferences } from './views/preferences.js';
 import { loadRuns, renderRuns } from './views/runs.js';
 import { loadTeam, renderTeam } from './views/team.js';
 import { UNIT_ID, loadUnit, renderUnit } from './views/unit.js';
 
-const VIEWS = ['team', 'unit', 'investigations', 'runs'];
-const PERIODLESS = ['investigations'];
+const VIEWS = ['team', 'unit', 'objections', 'investigations', 'runs'];
+const PERIODLESS = ['investigations', 'objections'];
 const query = () => new URLSearchParams(location.search); // read when needed: sign-out clears it
 
 const state = {
@@ -49,6 +52,9 @@ const state = {
   views: [], // the data views this person may open
   target: null, // the finding, investigation or report a link pointed at (views/focus.js)
   prefsOpen: false,
+  mineOpen: false, // the ASN's own view (?view=mine)
+  mine: null, // what GET /api/me/performance said, to redraw in another language
+  mineYear: null, // the year shown there (default this year, WIB)
 };
 
 const ctx = {
@@ -58,7 +64,8 @@ const ctx = {
   me: () => state.me,
   /** After an action: the view again from the API, then what was done, in words. */
   reload: async (message) => {
-    await load(true);
+    if (state.mineOpen) await drawMine(true);
+    else await load(true);
     if (message) ctx.status(message);
   },
 };
@@ -148,6 +155,12 @@ function reset() {
   state.prefsOpen = false;
   $('prefs').hidden = true;
   $('prefs-content').replaceChildren();
+  state.mineOpen = false;
+  state.mine = null;
+  state.mineYear = null;
+  $('mine').hidden = true;
+  $('mine-open').hidden = true;
+  $('mine-content').replaceChildren();
   showAlert('');
 }
 
@@ -208,13 +221,17 @@ async function enter(user) {
   $('who').hidden = false;
   $('who-name').textContent = who(me, user.email);
   $('app').hidden = false;
+  $('mine-open').hidden = !me.nip;
   document.title = t('title') + ' – ' + t('app');
-  const views = VIEWS.filter((v) => me.views.includes(v));
+  const objections = await offersObjections(me);
+  if (state.uid !== user.uid) return;
+  const views = VIEWS.filter((v) => me.views.includes(v) || (v === 'objections' && objections));
   state.views = views;
   buildTabs(views);
   const wanted = query().get('view');
   showViews();
   if (wanted === 'preferences') return openPreferences();
+  if (wanted === 'mine' && me.nip) return openMine();
   if (!views.length) return;
   if (state.target) {
     const first = viewsFor(state.target, views)[0];
@@ -226,22 +243,84 @@ async function enter(user) {
   select(views.includes(wanted) ? wanted : views.includes(preferred) ? preferred : views[0], false);
 }
 
-/** The data views (and their controls) on screen, the preferences off. */
+/** The "Keberatan" view: for BKPSDM, for a link to an objection, and for a supervisor or unit
+ * head with objections to decide (the API's list says; one short read at sign-in). */
+async function offersObjections(me) {
+  if (me.role === 'admin' || (state.target && state.target.type === 'objection')) return true;
+  if (!me.nip || !(me.supervises || me.heads.length)) return false;
+  try {
+    return (await get('/api/objections?scope=to_decide&limit=1')).objections.length > 0;
+  } catch {
+    return false; // the dashboard opens without it
+  }
+}
+
+/** The data views (and their controls) on screen, the preferences and the ASN's own view off. */
 function showViews() {
   const views = state.views;
   state.prefsOpen = false;
   $('prefs').hidden = true;
   $('prefs-open').setAttribute('aria-expanded', 'false');
+  state.mineOpen = false;
+  $('mine').hidden = true;
+  $('mine-open').setAttribute('aria-expanded', 'false');
   $('nothing').hidden = views.length > 0;
   $('controls').hidden = views.length === 0;
   $('tabs').hidden = views.length < 2;
   for (const v of VIEWS) $('panel-' + v).hidden = v !== state.view;
 }
 
-async function openPreferences() {
-  state.prefsOpen = true;
+/** Everything else off, for the preferences or the ASN's own view. */
+function hideViews() {
   for (const v of VIEWS) $('panel-' + v).hidden = true;
-  for (const id of ['nothing', 'controls', 'tabs']) $(id).hidden = true;
+  for (const id of ['nothing', 'controls', 'tabs', 'prefs', 'mine']) $(id).hidden = true;
+  state.prefsOpen = false;
+  state.mineOpen = false;
+  $('prefs-open').setAttribute('aria-expanded', 'false');
+  $('mine-open').setAttribute('aria-expanded', 'false');
+}
+
+async function openMine() {
+  hideViews();
+  state.mineOpen = true;
+  $('mine').hidden = false;
+  $('mine-open').setAttribute('aria-expanded', 'true');
+  history.replaceState(null, '', location.pathname + '?view=mine');
+  showAlert('');
+  await drawMine(true);
+}
+
+/** The ASN's months and year from the API (fresh), or as last read (another language); the focus
+ * goes to the heading, or stays on the year picker when another year was chosen. */
+async function drawMine(fresh, fromPicker = false) {
+  const thisYear = Number(thisMonth().slice(0, 4));
+  const years = [thisYear, thisYear - 1];
+  const show = (data) => renderMine($('mine-content'), data, ctx, years, (year) => {
+    state.mineYear = year;
+    drawMine(true, true);
+  });
+  if (!fresh && state.mine) return show(state.mine);
+  ctx.status(t('loading'));
+  $('mine').setAttribute('aria-busy', 'true');
+  try {
+    const data = await loadMine(state.mineYear || thisYear);
+    if (!state.mineOpen) return;
+    state.mine = data;
+    show(data);
+    ctx.status(t('loaded'));
+    $('mine-title').setAttribute('tabindex', '-1');
+    (fromPicker ? $('mine-content').querySelector('select') : $('mine-title')).focus();
+  } catch (error) {
+    ctx.status('');
+    fail(error);
+  } finally {
+    $('mine').removeAttribute('aria-busy');
+  }
+}
+
+async function openPreferences() {
+  hideViews();
+  state.prefsOpen = true;
   $('prefs').hidden = false;
   $('prefs-open').setAttribute('aria-expanded', 'true');
   history.replaceState(null, '', location.pathname + '?view=preferences');
@@ -333,7 +412,8 @@ async function load(force) {
     const data = view === 'team' ? await loadTeam(state.period)
       : view === 'unit' ? await loadUnit(state.unitId, state.period)
         : view === 'runs' ? await loadRuns(state.period)
-          : await loadInvestigations();
+          : view === 'objections' ? await loadObjections()
+            : await loadInvestigations();
     if (ticket !== state.ticket) return;
     state.cache[view] = { key, data };
     if (view === 'unit') {
@@ -362,6 +442,7 @@ function draw(view, data) {
   if (view === 'team') renderTeam($('panel-team'), data, ctx);
   else if (view === 'unit') renderUnit($('unit-content'), data, ctx);
   else if (view === 'runs') renderRuns($('panel-runs'), data, state.period, ctx);
+  else if (view === 'objections') renderObjections($('panel-objections'), data, ctx, state.target && state.target.type === 'objection' ? state.target : null);
   else renderInvestigations($('panel-investigations'), data, ctx);
   if (state.target && !state.target.done) follow(view);
 }
@@ -472,6 +553,7 @@ function applyLanguage(value) {
   const cached = state.view && state.cache[state.view];
   if (cached) draw(state.view, cached.data);
   if (state.prefsOpen && state.me) openPreferences();
+  if (state.mineOpen && state.me) drawMine(false);
 }
 
 // -- start --------------------------------------------------------------------------------
@@ -490,6 +572,8 @@ async function boot() {
   $('signout').addEventListener('click', onSignOut);
   $('prefs-open').addEventListener('click', () => (state.prefsOpen ? closePreferences() : openPreferences()));
   $('prefs-close').addEventListener('click', closePreferences);
+  $('mine-open').addEventListener('click', () => (state.mineOpen ? closePreferences() : openMine()));
+  $('mine-close').addEventListener('click', closePreferences);
   $('tabs').addEventListener('click', (e) => {
     const tab = e.target.closest('[role=tab]');
     if (tab) select(tab.dataset.view, true);

@@ -12,11 +12,11 @@ import { formatCount, formatDateTime, periodName } from '../format.js';
 import { label, lang, t } from '../i18n.js';
 
 let serial = 0;
-const uid = (prefix) => prefix + '-' + (++serial);
+export const uid = (prefix) => prefix + '-' + (++serial);
 
-function field(name, labelText, hint, { rows = 3, value = '' } = {}) {
+export function field(name, labelText, hint, { rows = 3, value = '', maxlength = name === 'findings' ? '20000' : '5000' } = {}) {
   const id = uid('f-' + name);
-  const area = h('textarea', { id, name, rows: String(rows), maxlength: name === 'findings' ? '20000' : '5000',
+  const area = h('textarea', { id, name, rows: String(rows), maxlength,
     'aria-describedby': (hint ? id + '-hint ' : '') + id + '-err' });
   area.value = value;
   return h('div', { class: 'field' },
@@ -26,7 +26,7 @@ function field(name, labelText, hint, { rows = 3, value = '' } = {}) {
     h('p', { class: 'err', id: id + '-err' }));
 }
 
-function clearErrors(form) {
+export function clearErrors(form) {
   form.querySelector('.form-alert').replaceChildren();
   for (const el of form.querySelectorAll('[aria-invalid]')) {
     el.removeAttribute('aria-invalid');
@@ -57,7 +57,7 @@ export function showError(form, error, ctx) {
   (first || box).focus();
 }
 
-function busy(form, on) {
+export function busy(form, on) {
   for (const button of form.querySelectorAll('button')) {
     if (on) button.setAttribute('aria-disabled', 'true');
     else button.removeAttribute('aria-disabled');
@@ -65,7 +65,7 @@ function busy(form, on) {
   form.setAttribute('aria-busy', String(on));
 }
 
-function alertBox() {
+export function alertBox() {
   return h('div', { class: 'alert form-alert', role: 'alert', tabindex: '-1' });
 }
 

@@ -2,6 +2,7 @@
  *   /dashboard?finding=ID&unit=U&period=P      a finding: my team's recommendations, else the unit's findings
  *   /dashboard?investigation=ID&unit=U         an investigation: the inspectorate's view, else the unit's
  *   /dashboard?view=team&period=P&report=ID    a report: my team, with the report itself on top
+ *   /dashboard?objection=ID                    a keberatan: its card, with both sides (views/objections.js)
  * The dashboard opens the first view (of those the person may open) that shows the item,
  * brings the item into view, marks it in words and colour, and moves the focus to it. */
 import { get } from '../api.js';
@@ -10,7 +11,7 @@ import { DASH, formatDateTime, periodName } from '../format.js';
 import { lang, t } from '../i18n.js';
 import { badge } from './common.js';
 
-const ORDER = { finding: ['team', 'unit'], investigation: ['investigations', 'unit'], report: ['team'] };
+const ORDER = { finding: ['team', 'unit'], investigation: ['investigations', 'unit'], report: ['team'], objection: ['objections'] };
 
 /** The item a link points at, or null: {type, id, unit, period, tried: []}. */
 export function readTarget(query) {
@@ -29,6 +30,7 @@ export function viewsFor(target, views) {
 function element(panel, target) {
   const id = CSS.escape(target.id);
   if (target.type === 'finding') return panel.querySelector(`[data-finding="${id}"]`);
+  if (target.type === 'objection') return panel.querySelector(`#objection-card[data-objection="${id}"]`);
   if (target.type === 'investigation') return panel.querySelector(`article[data-id="${id}"]`) || panel.querySelector(`tr[data-id="${id}"]`);
   const nip = CSS.escape(target.id.split('_')[0]);
   return panel.querySelector(`#team-members-table tr[data-nip="${nip}"]`);

@@ -1,6 +1,7 @@
 /* A unit's view, for its head, BKPSDM and the inspectorate: IKM per month against the
  * mutu thresholds, NRR per unsur, the predikat distribution against the curve, late and
- * missing reports, findings and investigations with their due dates, and the documents. */
+ * missing reports, findings and investigations with their due dates, the open objections
+ * (keberatan, overdue first), and the documents. */
 import { get } from '../api.js';
 import { figure, render } from '../charts.js';
 import { h, table } from '../dom.js';
@@ -158,8 +159,17 @@ export function renderUnit(panel, data, ctx) {
   const findings = section(t('findings') + ' (' + data.findings.length + ')', findingSummary(data.findings),
     mine.length ? h('div', { class: 'block' }, h('h4', { text: t('my_findings', { n: mine.length }) }), findingList(mine, 'unit-my-findings', ctx)) : null);
   const investigations = section(t('investigations') + ' (' + data.investigations.length + ')', investigationTable(data.investigations, 'unit-investigations-table', ctx));
+  const pending = data.objections || [];
+  const objections = section(t('obj_unit_title') + ' (' + pending.length + ')', table({
+    id: 'unit-objections-table',
+    caption: t('obj_unit_caption'),
+    columns: [{ label: t('obj_employee') }, { label: t('period') }, { label: t('status') }, { label: t('due') }],
+    rows: pending.map((o) => ({ attrs: { 'data-objection': o.id },
+      cells: [o.name, o.period.length === 4 ? t('obj_year', { year: o.period }) : periodName(o.period, l), t('obj_status_' + o.status), dueDate(o.due, o.overdue)] })),
+    empty: t('none'),
+  }));
 
-  render(panel, head, figures, documents, posters, h('div', { class: 'grid' }, ikm, nrr), curve, lists, findings, investigations);
+  render(panel, head, figures, documents, posters, h('div', { class: 'grid' }, ikm, nrr), curve, lists, findings, investigations, objections);
 }
 
 /** Investigations with their three due dates; the next one past due is flagged. */
