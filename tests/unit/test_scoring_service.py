@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from common.domain import reports as domain
+from common.domain.findings import FindingStatus
 from common.domain.organisation import ServiceType, Unit
 from common.services import scoring
 from common.settings import Settings
@@ -85,7 +86,7 @@ def test_re_running_a_period_gives_identical_results_and_no_duplicate_findings(w
     results, findings = dict(uow.state.results), dict(uow.state.findings)
     # An owner resolves one finding in between; the re-run must not reopen it.
     resolved_id = next(iter(findings))
-    uow.findings.put(findings[resolved_id].model_copy(update={"status": "resolved", "resolution_note": "done"}))
+    uow.findings.put(findings[resolved_id].model_copy(update={"status": FindingStatus.RESOLVED, "resolution_note": "done"}))
     second = scoring.start_run(uow, "2026-10", "admin", NOW)
     run_all(uow, publisher, second)
     assert uow.state.results == results
