@@ -24,6 +24,9 @@ from common.services.ports import AuditEntry
 from tests.fakes import FakePublisher, FakeUnitOfWork
 
 NOW = datetime(2026, 11, 3, 3, 0, tzinfo=timezone.utc)
+# The Firestore cases reach the stack through getfixturevalue, which the conftest's mark cannot
+# see: the whole module runs with the stack's tests, so the pure run never starts a second stack.
+pytestmark = pytest.mark.stack
 
 
 @pytest.fixture(params=["memory", "firestore"])
