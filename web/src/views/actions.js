@@ -65,6 +65,23 @@ export function busy(form, on) {
   form.setAttribute('aria-busy', String(on));
 }
 
+/** A form's submit: one at a time (aria-busy), errors cleared first and shown in the form after. */
+export function onSubmit(form, ctx, work) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (form.getAttribute('aria-busy') === 'true') return;
+    busy(form, true);
+    clearErrors(form);
+    try {
+      await work(event);
+    } catch (error) {
+      showError(form, error, ctx);
+    } finally {
+      busy(form, false);
+    }
+  });
+}
+
 export function alertBox() {
   return h('div', { class: 'alert form-alert', role: 'alert', tabindex: '-1' });
 }
@@ -86,21 +103,11 @@ export function findingActions(finding, ctx) {
       h('div', { class: 'actions' },
         finding.status === 'open' ? h('button', { type: 'submit', class: 'secondary', value: 'in_progress', text: t('act_start') }) : null,
         h('button', { type: 'submit', value: 'resolved', text: t('act_resolve') }))));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.getAttribute('aria-busy') === 'true') return;
+  onSubmit(form, ctx, async (event) => {
     const status = (event.submitter && event.submitter.value) || 'resolved';
     const text = form.querySelector('textarea[name=note]').value.trim();
-    busy(form, true);
-    clearErrors(form);
-    try {
-      const updated = await patch('/api/findings/' + encodeURIComponent(finding.id), { status, note: text || null });
-      await ctx.reload(t('act_finding_saved', { title: finding.title, status: label('finding_status', updated.status) }));
-    } catch (error) {
-      showError(form, error, ctx);
-    } finally {
-      busy(form, false);
-    }
+    const updated = await patch('/api/findings/' + encodeURIComponent(finding.id), { status, note: text || null });
+    await ctx.reload(t('act_finding_saved', { title: finding.title, status: label('finding_status', updated.status) }));
   });
   return form;
 }
@@ -124,21 +131,11 @@ export function investigationActions(item, ctx) {
       field('note', t('act_inv_note'), t('act_inv_note_hint')),
       field('findings', t('act_inv_findings'), t('act_inv_findings_hint'), { rows: 4, value: item.findings || '' }),
       h('button', { type: 'submit', text: t('save') })));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.getAttribute('aria-busy') === 'true') return;
+  onSubmit(form, ctx, async () => {
     const value = (name) => form.querySelector(`[name=${name}]`).value.trim();
     const body = { status: value('status'), note: value('note') || null, findings: value('findings') || null };
-    busy(form, true);
-    clearErrors(form);
-    try {
-      const updated = await patch('/api/investigations/' + encodeURIComponent(item.id), body);
-      await ctx.reload(t('act_inv_saved', { id: item.id, status: label('inv_status', updated.status) }));
-    } catch (error) {
-      showError(form, error, ctx);
-    } finally {
-      busy(form, false);
-    }
+    const updated = await patch('/api/investigations/' + encodeURIComponent(item.id), body);
+    await ctx.reload(t('act_inv_saved', { id: item.id, status: label('inv_status', updated.status) }));
   });
   return form;
 }
@@ -168,33 +165,23 @@ export function runStarter(period, ctx) {
     alertBox(),
     h('button', { type: 'submit', id: 'run-start-button', text: t('run_start', { period: periodName(period, l) }) }),
     meter, words);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.getAttribute('aria-busy') === 'true') return;
-    busy(form, true);
-    clearErrors(form);
-    try {
-      let run = await post('/api/admin/scoring-runs', { period });
-      meter.hidden = false;
-      for (;;) {
-        const total = run.units.length;
-        meter.max = Math.max(total, 1);
-        meter.value = run.done + run.failed;
-        words.textContent = t('run_progress', { done: formatCount(run.done, l), failed: formatCount(run.failed, l), total: formatCount(total, l),
-          status: label('run_status', run.status) });
-        if (run.status !== 'running' || !form.isConnected) break;
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        if (!form.isConnected) break; // the person went elsewhere: stop asking
-        run = await get('/api/admin/scoring-runs/' + encodeURIComponent(run.id));
-      }
-      if (form.isConnected) {
-        busy(form, false);
-        await ctx.reload(t('run_finished', { id: run.id, status: label('run_status', run.status) }));
-      }
-    } catch (error) {
-      showError(form, error, ctx);
-    } finally {
+  onSubmit(form, ctx, async () => {
+    let run = await post('/api/admin/scoring-runs', { period });
+    meter.hidden = false;
+    for (;;) {
+      const total = run.units.length;
+      meter.max = Math.max(total, 1);
+      meter.value = run.done + run.failed;
+      words.textContent = t('run_progress', { done: formatCount(run.done, l), failed: formatCount(run.failed, l), total: formatCount(total, l),
+        status: label('run_status', run.status) });
+      if (run.status !== 'running' || !form.isConnected) break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (!form.isConnected) break; // the person went elsewhere: stop asking
+      run = await get('/api/admin/scoring-runs/' + encodeURIComponent(run.id));
+    }
+    if (form.isConnected) {
       busy(form, false);
+      await ctx.reload(t('run_finished', { id: run.id, status: label('run_status', run.status) }));
     }
   });
   return form;

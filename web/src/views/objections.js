@@ -13,7 +13,7 @@ import { get, post } from '../api.js';
 import { h, table } from '../dom.js';
 import { DASH, formatDate, formatDateTime, periodName } from '../format.js';
 import { label, lang, t } from '../i18n.js';
-import { alertBox, busy, clearErrors, field, showError, uid } from './actions.js';
+import { alertBox, field, onSubmit, uid } from './actions.js';
 import { badge, dueDate, section } from './common.js';
 
 const RATINGS = ['di_atas_ekspektasi', 'sesuai_ekspektasi', 'di_bawah_ekspektasi'];
@@ -112,20 +112,10 @@ function objectionForm(period, ctx, close) {
         h('button', { type: 'submit', text: t('obj_send') }),
         h('button', { type: 'button', class: 'secondary', 'data-cancel': '', text: t('cancel') }))));
   form.querySelector('[data-cancel]').addEventListener('click', close);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.getAttribute('aria-busy') === 'true') return;
+  onSubmit(form, ctx, async () => {
     const value = (name) => form.querySelector(`[name=${name}]`).value.trim();
-    busy(form, true);
-    clearErrors(form);
-    try {
-      const filed = await post('/api/objections', { period, reason: value('reason'), evidence: linksOf(value('evidence')) });
-      await ctx.reload(t('obj_filed', { period: periodText(period, l), date: formatDate(filed.due, l) }));
-    } catch (error) {
-      showError(form, error, ctx);
-    } finally {
-      busy(form, false);
-    }
+    const filed = await post('/api/objections', { period, reason: value('reason'), evidence: linksOf(value('evidence')) });
+    await ctx.reload(t('obj_filed', { period: periodText(period, l), date: formatDate(filed.due, l) }));
   });
   return form;
 }
@@ -229,19 +219,9 @@ function responseForm(o, ctx) {
       alertBox(),
       field('response', t('obj_response_label'), t('obj_response_hint'), { rows: 4, maxlength: '2000' }),
       h('button', { type: 'submit', text: t('obj_respond') })));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.getAttribute('aria-busy') === 'true') return;
-    busy(form, true);
-    clearErrors(form);
-    try {
-      await post('/api/objections/' + encodeURIComponent(o.id) + '/response', { response: form.querySelector('[name=response]').value.trim() });
-      await ctx.reload(t('obj_responded', { name: o.name }));
-    } catch (error) {
-      showError(form, error, ctx);
-    } finally {
-      busy(form, false);
-    }
+  onSubmit(form, ctx, async () => {
+    await post('/api/objections/' + encodeURIComponent(o.id) + '/response', { response: form.querySelector('[name=response]').value.trim() });
+    await ctx.reload(t('obj_responded', { name: o.name }));
   });
   return form;
 }
@@ -275,26 +255,16 @@ function decisionForm(o, ctx) {
       ratingSelect('perilaku_kerja', t('obj_new_pk')),
       field('reason', t('obj_decision_reason'), t('obj_decision_reason_hint'), { rows: 4, maxlength: '2000' }),
       h('button', { type: 'submit', text: t('obj_decide') })));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.getAttribute('aria-busy') === 'true') return;
+  onSubmit(form, ctx, async () => {
     const chosen = form.querySelector('[name=decision]:checked');
     const body = { decision: chosen ? chosen.value : '', reason: form.querySelector('[name=reason]').value.trim() };
     for (const name of ['hasil_kerja', 'perilaku_kerja']) {
       const value = form.querySelector(`[name=${name}]`).value;
       if (value) body[name] = value;
     }
-    busy(form, true);
-    clearErrors(form);
-    try {
-      const decided = await post('/api/objections/' + encodeURIComponent(o.id) + '/decision', body);
-      await ctx.reload(t('obj_decided', { name: o.name, period: periodText(o.period, l), decision: label('verdict', decided.decision.decision),
-        predikat: label('predikat', decided.decision.predikat) }));
-    } catch (error) {
-      showError(form, error, ctx);
-    } finally {
-      busy(form, false);
-    }
+    const decided = await post('/api/objections/' + encodeURIComponent(o.id) + '/decision', body);
+    await ctx.reload(t('obj_decided', { name: o.name, period: periodText(o.period, l), decision: label('verdict', decided.decision.decision),
+      predikat: label('predikat', decided.decision.predikat) }));
   });
   return form;
 }
