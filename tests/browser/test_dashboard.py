@@ -84,7 +84,14 @@ def wait_for_colour(page: Page, chart: str, colour: str) -> None:
 
 
 def wait_until_still(page: Page, chart: str) -> None:
-    """Wait until the chart's pixels stop changing (its animation after a resize is over)."""
+    """Wait until every chart has followed its box to the viewport's size (Chart.js resizes on the
+    next frames, later on a busy machine) and this chart's pixels stop changing (its animation
+    after a resize is over). Without the first, a chart not yet resized looks still too."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('canvas[data-chart]')].filter((c) => c.offsetParent !== null)
+          .every((c) => c.getBoundingClientRect().width <= c.parentElement.getBoundingClientRect().width + 1)""",
+        polling=100,
+    )
     page.wait_for_function(
         """(chart) => {
           const canvas = document.querySelector(`canvas[data-chart='${chart}']`);
