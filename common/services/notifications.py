@@ -26,7 +26,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -509,24 +510,35 @@ def give_up(uow: UnitOfWork, notification: Notification, attempts: str, now: dat
 
 def run_deliveries(uow: UnitOfWork, run_id: str) -> DeliveryTotals:
     """Messages of one scoring run per channel (counted by the database), and why some failed or were skipped."""
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        return run_deliveries_in(uow, run_id, pool)()
+
+
+def run_deliveries_in(uow: UnitOfWork, run_id: str, pool: Executor) -> Callable[[], DeliveryTotals]:
+    """Sends the run's counting queries to ``pool`` now and returns what adds them up: a list of
+    runs puts all of its runs' queries in flight together, one round trip's time instead of one per run."""
     store = uow.notifications
     counted = [(c, s) for c in Channel for s in (None, DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED)]
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        counts = list(pool.map(lambda cs: store.count_deliveries(run_id, channel=cs[0], status=cs[1]), counted))
-        skipped = list(pool.map(lambda r: store.count_deliveries(run_id, status=DeliveryStatus.SKIPPED, reason=r), SKIP_REASONS))
-        failed = store.run_deliveries(run_id, DeliveryStatus.FAILED, limit=200)
-    by = dict(zip(counted, counts))
-    channels = {}
-    for channel in Channel:
-        total = by[(channel, None)]
-        sent, lost, skip = (by[(channel, s)] for s in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED))
-        channels[channel] = ChannelTotals(sent=sent, failed=lost, skipped=skip, pending=max(0, total - sent - lost - skip))
-    reasons = Counter((d.channel, (d.reason or "unknown")[:200]) for d in failed)
-    return DeliveryTotals(
-        channels=channels,
-        failed=[ReasonCount(channel=c, reason=r, count=n) for (c, r), n in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))],
-        skipped=[ReasonCount(channel=None, reason=r, count=n) for r, n in sorted(zip(SKIP_REASONS, skipped), key=lambda x: -x[1]) if n],
-    )
+    counts = [pool.submit(store.count_deliveries, run_id, channel=c, status=s) for c, s in counted]
+    skipped = [pool.submit(store.count_deliveries, run_id, status=DeliveryStatus.SKIPPED, reason=r) for r in SKIP_REASONS]
+    failed_records = pool.submit(store.run_deliveries, run_id, DeliveryStatus.FAILED, 200)
+
+    def totals() -> DeliveryTotals:
+        by = {key: f.result() for key, f in zip(counted, counts)}
+        channels = {}
+        for channel in Channel:
+            total = by[(channel, None)]
+            sent, lost, skip = (by[(channel, s)] for s in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED))
+            channels[channel] = ChannelTotals(sent=sent, failed=lost, skipped=skip, pending=max(0, total - sent - lost - skip))
+        reasons = Counter((d.channel, (d.reason or "unknown")[:200]) for d in failed_records.result())
+        skips = [(r, f.result()) for r, f in zip(SKIP_REASONS, skipped)]
+        return DeliveryTotals(
+            channels=channels,
+            failed=[ReasonCount(channel=c, reason=r, count=n) for (c, r), n in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))],
+            skipped=[ReasonCount(channel=None, reason=r, count=n) for r, n in sorted(skips, key=lambda x: -x[1]) if n],
+        )
+
+    return totals
 
 
 def device_id(token: str) -> str:
