@@ -205,16 +205,20 @@ def submit_survey(
     today = now.astimezone(WIB).date()
     fingerprint = hashlib.sha256(submission.model_dump_json(exclude={"client_key"}).encode()).hexdigest()
     key_id = hashlib.sha256(f"survey\n{submission.client_key}".encode()).hexdigest() if submission.client_key else None
-    if key_id and (first := _first(uow.survey_keys.get(key_id), fingerprint)) is not None:
-        return first  # a resend is never refused
     # Counted from one small document per accepted response and key, outside the
     # transaction: no counter for concurrent requests to fight over. Requests racing each
     # other may overshoot by a few; a refusal writes nothing.
     keys = [f"{sender.anywhere}_{window}", f"{sender.at_unit}_{today.isoformat()}"]
-    in_window, today_here = uow.rate_limits.counts(keys)
-    if in_window >= rate.limit:
-        raise RateLimited(retry_after=max(1, window_end - int(now.timestamp())))
-    if today_here >= rate.daily_limit:
+    # Reading at most limit + daily_limit - 1 documents still refuses exactly: while both
+    # counts are under their limits they add up to less than that.
+    in_window, today_here = uow.rate_limits.counts(keys, at_most=max(1, rate.limit + rate.daily_limit - 1))
+    if in_window >= rate.limit or today_here >= rate.daily_limit:
+        # A resend is never refused: its key is looked up only here, where it matters (the
+        # transaction reads it for everyone else).
+        if key_id and (first := _first(uow.survey_keys.get(key_id), fingerprint)) is not None:
+            return first
+        if in_window >= rate.limit:
+            raise RateLimited(retry_after=max(1, window_end - int(now.timestamp())))
         tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=WIB)
         raise RateLimited(retry_after=max(1, int((tomorrow - now).total_seconds())))
     complaint = is_complaint(submission.feedback)

@@ -117,10 +117,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     # (named inside it), commit; the publish; marking the outbox entry published.
     "review": {"auth.accounts:lookup": 1, "firestore.BatchGetDocuments": 3, "firestore.BeginTransaction": 1,
                "firestore.Commit": 2, "pubsub.Publish": 1},
-    # No token; the key's first receipt (a resend is never refused); the sender's two rate-limit
-    # counts; the transaction (begin, key + unit in one read, commit); the sender's count
-    # written after; the publish; marking the outbox entry published.
-    "survey": {"firestore.BatchGetDocuments": 2, "firestore.RunAggregationQuery": 2, "firestore.BeginTransaction": 1,
+    # No token; the sender's rate-limit documents, both keys in one query (the client key is
+    # looked up first only for a sender at the limit); the transaction (begin, key + unit in
+    # one read, commit); the sender's count written after; the publish; marking the outbox
+    # entry published.
+    "survey": {"firestore.RunQuery": 1, "firestore.BatchGetDocuments": 1, "firestore.BeginTransaction": 1,
                "firestore.Commit": 3, "pubsub.Publish": 1},
     # The revocation check, who is asking, one batched read (employee, SKP, the annual record,
     # twelve reports and results), the year's trainings (one query).

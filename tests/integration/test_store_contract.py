@@ -258,6 +258,16 @@ def test_survey_totals_span_more_months_than_one_in_filter_takes(store_uow):
     assert store_uow.surveys.count("kel-a", months[:3]) == 3 and store_uow.surveys.count("kel-b", months) == 0
 
 
+def test_rate_limit_counts_take_every_key_in_one_read_of_at_most_so_many(store_uow):
+    limits = store_uow.rate_limits
+    limits.hit(["window-a", "day-a"], expire_at=NOW + timedelta(days=1))
+    limits.hit(["window-a", "day-a"], expire_at=NOW + timedelta(days=1))
+    limits.hit(["window-b", "day-a"], expire_at=NOW + timedelta(days=1))
+    assert limits.counts(["window-a", "day-a"], at_most=10) == [2, 3]
+    assert limits.counts(["window-c", "day-c"], at_most=10) == [0, 0]
+    assert sum(limits.counts(["window-a", "day-a"], at_most=4)) == 4  # no more documents than asked for
+
+
 def test_objection_queries_list_page_find_the_overdue_and_run_in_a_transaction(store_uow):
     from datetime import date as day
 

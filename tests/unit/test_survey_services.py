@@ -96,6 +96,35 @@ def test_the_rate_limit_counts_per_address_and_writes_nothing_when_hit(uow):
     assert len(uow.state.surveys) == 5
 
 
+def test_a_resend_at_the_limit_still_gets_its_first_receipt_and_a_new_form_does_not(uow):
+    publisher = uow.publisher
+    first = submit(uow, publisher, submission(key="kiosk-form-0002"))
+    for _ in range(2):
+        submit(uow, publisher, submission())
+    again = submit(uow, publisher, submission(key="kiosk-form-0002"))  # the phone lost the answer
+    assert again.receipt == first.receipt and again.replayed
+    with pytest.raises(RateLimited):
+        submit(uow, publisher, submission(key="kiosk-form-0003"))
+    assert len(uow.state.surveys) == 3
+
+
+def test_the_limits_are_read_with_at_most_limit_plus_cap_less_one_documents(uow):
+    # Two under their limits (2 of 3 in the window, 4 of 5 today): all six read, none refused.
+    publisher = uow.publisher
+    for i in range(2):
+        submit(uow, publisher, submission(), now=NOW + timedelta(minutes=10 * i - 20))
+    for _ in range(2):
+        submit(uow, publisher, submission())
+    sender = surveys.Sender.of(SETTINGS.survey_salt, "10.0.0.1", "kel-a")
+    keys = [f"{sender.anywhere}_{int(NOW.timestamp()) // 600}", f"{sender.at_unit}_{NOW.astimezone(WIB).date().isoformat()}"]
+    assert uow.rate_limits.counts(keys, at_most=RATE.limit + RATE.daily_limit - 1) == [2, 4]
+    submit(uow, publisher, submission())  # the fifth today, the third in the window
+    capped = uow.rate_limits.counts(keys, at_most=RATE.limit + RATE.daily_limit - 1)
+    assert sum(capped) == 7 and (capped[0] >= RATE.limit or capped[1] >= RATE.daily_limit)  # a part, and one is at its limit
+    with pytest.raises(RateLimited):
+        submit(uow, publisher, submission())
+
+
 def test_the_daily_cap_per_address_and_unit_holds_across_windows(uow):
     publisher = uow.publisher
     for i in range(5):
