@@ -299,6 +299,19 @@ class MemoryStore:
         collection, doc_id = parent_of(path)
         self.documents.collections.get(collection, {}).pop(doc_id, None)
 
+    def write_all(self, writes: list[tuple[str, str, dict[str, Any] | None]]) -> None:
+        # One commit: applied to a copy and swapped in, so a refused write leaves nothing.
+        target = MemoryStore(self.documents.staged())
+        for kind, path, data in writes:
+            if kind == "delete":
+                target.delete(path)
+            elif kind == "update":
+                target.update(path, data or {})
+            else:
+                getattr(target, kind)(path, data)
+        self.documents.collections = target.documents.collections
+        self.wrote = self.wrote or bool(writes)
+
 
 class FakeUnitOfWork(UnitOfWork):
     """The unit of work on a MemoryStore. ``publisher`` defaults to a FakePublisher (``uow.publisher``)."""

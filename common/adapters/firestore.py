@@ -154,6 +154,9 @@ class FirestoreStore:
     def delete(self, path: str) -> None:
         self._write([("delete", path, None)])
 
+    def write_all(self, writes: list[tuple[str, str, dict[str, Any] | None]]) -> None:
+        self._write(writes)
+
     def _write(self, operations: list[tuple[str, str, dict[str, Any] | None]]) -> None:
         if not operations:
             return

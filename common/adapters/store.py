@@ -96,6 +96,53 @@ class Store(Protocol):
         ...
     def update_all(self, paths: list[str], fields: dict[str, Any]) -> None: ...
     def delete(self, path: str) -> None: ...
+    def write_all(self, writes: list["Write"]) -> None:
+        """Writes of every kind, in order, in one commit (batches of 500 beyond that)."""
+        ...
+
+
+Write = tuple[str, str, dict[str, Any] | None]  # ("set" | "create" | "update" | "delete", path, data)
+
+
+class Deferred:
+    """A store that only gathers writes, for one later commit (``commit``) with other writes:
+    what follows a transaction goes out with the outbox's mark, not in a commit of its own."""
+
+    transactional = False
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.writes: list[Write] = []
+
+    def _no_reads(self, *_: Any) -> Any:
+        raise TypeError("a deferred store only gathers writes")
+
+    get = get_all = query = aggregate = _no_reads
+
+    def set(self, path: str, data: dict[str, Any]) -> None:
+        self.writes.append(("set", path, data))
+
+    def set_all(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        self.writes.extend(("set", path, data) for path, data in items)
+
+    def create(self, path: str, data: dict[str, Any]) -> None:
+        self.writes.append(("create", path, data))
+
+    def update(self, path: str, fields: dict[str, Any]) -> None:
+        self.writes.append(("update", path, fields))
+
+    def update_all(self, paths: list[str], fields: dict[str, Any]) -> None:
+        self.writes.extend(("update", path, fields) for path in paths)
+
+    def delete(self, path: str) -> None:
+        self.writes.append(("delete", path, None))
+
+    def write_all(self, writes: list[Write]) -> None:
+        self.writes.extend(writes)
+
+    def commit(self) -> None:
+        if self.writes:
+            self.store.write_all(self.writes)
 
 
 # -- metering: what a piece of work costs, counted the same way by both stores ------------------

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 from common.domain.clock import utcnow
 from common.domain.events import Event
 
-from .store import Store, metered
+from .store import Deferred, Store, metered
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ class Repositories:
         self.store = store
         self._now = now
         self.emitted: list[Event] = []
+        self.later: list[Callable[[Repositories], None]] = []
 
     def __getattr__(self, name: str) -> Any:
         if name not in _REPOSITORIES:
@@ -101,6 +102,11 @@ class Repositories:
         if new:
             self.outbox.add(new)
             self.emitted.extend(new)
+
+    def after_commit(self, write: Callable[["Repositories"], None]) -> None:
+        """Writes to make once this transaction has committed, kept out of its commit; they
+        go out in one commit with the outbox's mark after the publish."""
+        self.later.append(write)
 
 
 class UnitOfWork(Repositories):
@@ -126,15 +132,29 @@ class UnitOfWork(Repositories):
 
     def transaction(self, work: Callable[[Repositories], T]) -> T:
         emitted: list[Event] = []
+        later: list[Callable[[Repositories], None]] = []
 
         def attempt(store: Store) -> T:
             tx = Repositories(store, self._now)
             result = work(tx)
             emitted[:] = tx.emitted  # this attempt's events; an earlier, retried one's are gone
+            later[:] = tx.later
             return result
 
         result = self._run(attempt)
-        self.publish_committed(emitted)
+        if not later:
+            self.publish_committed(emitted)
+            return result
+        # What follows the commit and the outbox's mark after the publish: one commit, not two.
+        deferred = Deferred(self.store)
+        after = Repositories(deferred, self._now)
+        for write in later:
+            write(after)
+        self.publish_committed(emitted, after.outbox)
+        try:
+            deferred.commit()
+        except Exception:  # committed and published: a lost mark is republished, a lost count lets one more through
+            log.exception("could not write what follows a commit", extra={"writes": len(deferred.writes)})
         return result
 
     def emit(self, events: Iterable[Event], before_publish: Callable[[], None] | None = None) -> None:
@@ -148,7 +168,9 @@ class UnitOfWork(Repositories):
             before_publish()
         self.publish_committed(new)
 
-    def publish_committed(self, events: list[Event]) -> bool:
+    def publish_committed(self, events: list[Event], outbox: Any = None) -> bool:
+        """Publish and mark the outbox entries published (through ``outbox``: a deferred one
+        marks them in a later commit)."""
         if not events:
             return True
         if self.publisher is None:  # a tool without Pub/Sub: the relay publishes them
@@ -156,4 +178,4 @@ class UnitOfWork(Repositories):
             return False
         from common.services.events import publish_committed
 
-        return publish_committed(events, self.publisher, self.outbox, self._now())
+        return publish_committed(events, self.publisher, outbox if outbox is not None else self.outbox, self._now())

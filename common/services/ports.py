@@ -231,6 +231,12 @@ class Repositories(Protocol):
         of work publishes them once it committed."""
         ...
 
+    def after_commit(self, write: Callable[["Repositories"], None]) -> None:
+        """Inside a transaction: writes to make once it has committed, kept out of its commit
+        (the sender's count beside a survey response). The unit of work sends them in one
+        commit with the outbox's mark after the publish: no round trip of their own."""
+        ...
+
 
 class Meter(Protocol):
     reads: int

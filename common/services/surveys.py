@@ -8,7 +8,6 @@ the rate limit, the client key, the response and its event. Everything else
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -42,7 +41,6 @@ from common.settings import Settings
 from .ports import Repositories, UnitOfWork
 from .survey_figures import Figures, Totals, unit_figures, with_withheld
 
-log = logging.getLogger(__name__)
 MAX_SERVICE_AGE_DAYS = 90
 # One Firestore commit holds a whole import, so a file is stored entirely or not
 # at all. The largest Krejcie-Morgan sample is 384, so one file per unit and
@@ -252,23 +250,20 @@ def submit_survey(
         if key_id:
             tx.survey_keys.put(key_id, receipt, fingerprint, expire_at=now + timedelta(days=7))
         tx.emit([_submitted_event(response)])
+        # Not in the response's commit, so no commit time ties a sender to a response; it goes
+        # out with the outbox's mark after the publish. Lost, it only lets one more through.
+        tx.after_commit(lambda later: _count_sender(later, settings, sender, keys, response.unit_id, complaint, today, window_end, now))
         return receipt
 
-    receipt = uow.transaction(work)
-    if not receipt.replayed:
-        # Not in the response's commit, so no commit time ties a sender to a response.
-        _count_sender(uow, settings, sender, keys, receipt.unit_id, complaint, today, window_end, now)
-    return receipt
+    return uow.transaction(work)
 
 
-def _count_sender(uow, settings: Settings, sender: Sender, keys: list[str], unit_id: str, complaint: bool, today: date, window_end: int, now: datetime) -> None:
-    try:
-        uow.rate_limits.hit(keys, expire_at=max(datetime.fromtimestamp(window_end, now.tzinfo), now) + timedelta(days=1, hours=1))
-        if complaint:
-            expire = datetime.combine(today + timedelta(days=2 * settings.complaint_window_days + 1), time(0), tzinfo=WIB)
-            uow.complainers.mark(unit_id, sender.at_unit, now, expire_at=expire)
-    except Exception:  # the response is stored: a missed count only lets one more through
-        log.exception("could not record the sender of a stored response")
+def _count_sender(repos: Repositories, settings: Settings, sender: Sender, keys: list[str], unit_id: str, complaint: bool, today: date,
+                  window_end: int, now: datetime) -> None:
+    repos.rate_limits.hit(keys, expire_at=max(datetime.fromtimestamp(window_end, now.tzinfo), now) + timedelta(days=1, hours=1))
+    if complaint:
+        expire = datetime.combine(today + timedelta(days=2 * settings.complaint_window_days + 1), time(0), tzinfo=WIB)
+        repos.complainers.mark(unit_id, sender.at_unit, now, expire_at=expire)
 
 
 def _submitted_event(response: SurveyResponse) -> Event:

@@ -214,6 +214,40 @@ def test_a_transaction_writes_its_events_and_publishes_them_after_commit(store_u
     assert store_uow.outbox.get(event.id) is not None and store_uow.outbox.pending(NOW + timedelta(minutes=1), 10) == []
 
 
+@pytest.mark.parametrize("publish_fails", [False, True])
+def test_writes_after_a_commit_go_out_in_one_commit_with_the_outbox_mark(store_uow, publish_fails):
+    from common.adapters.store import metered
+
+    event = Event.of("survey.submitted", key=f"after-{publish_fails}", occurred_at=NOW, data={"unit_id": "kel-a"})
+    store_uow.publisher.fail = publish_fails
+
+    def work(tx):
+        tx.units.get("kel-a")
+        tx.units.put(Unit(id="kel-a", name="Kelurahan A"))
+        tx.emit([event])
+        tx.after_commit(lambda later: later.store.set_all([("counted/a", {"n": 1}), ("counted/b", {"n": 2})]))
+
+    with metered() as meter:
+        store_uow.transaction(work)
+    assert meter.writes == 2 + 2 + 1  # the unit and its outbox entry; the two after; the mark (or the failure noted)
+    assert store_uow.store.get_all(["counted/a", "counted/b"]) == {"counted/a": {"n": 1}, "counted/b": {"n": 2}}
+    entry = store_uow.outbox.get(event.id)
+    assert (entry.published_at is None) == publish_fails and (entry.attempts == 1) == publish_fails
+
+
+def test_a_deferred_store_refuses_reads(store_uow):
+    from common.adapters.store import Deferred
+
+    deferred = Deferred(store_uow.store)
+    with pytest.raises(TypeError):
+        deferred.get("units/kel-a")
+    deferred.set("units/kel-a", {"name": "A"})
+    deferred.update("units/kel-a", {"name": "B"})
+    assert store_uow.store.get("units/kel-a") is None  # nothing before the commit
+    deferred.commit()
+    assert store_uow.store.get("units/kel-a") == {"name": "B"}  # in order, in one commit
+
+
 def test_a_read_after_a_write_in_a_transaction_is_refused(store_uow):
     def work(tx):
         tx.store.set("units/kel-a", {"name": "A"})
