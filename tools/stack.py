@@ -106,8 +106,12 @@ class Ports:
 class Process:
     name: str
     pid: int
-    cmdline: str  # what /proc/<pid>/cmdline held at start: checked before any signal
+    cmdline: str  # what /proc/<pid>/cmdline held at start, for people reading stack.json
     log: str
+    # When the process started (/proc/<pid>/stat's starttime): checked before any signal, so a
+    # reused pid is never signalled. Not the command line: gcloud execs into its bundled Python
+    # after start, and a check on that never matched, leaving every emulator running.
+    started: int | None = None
 
 
 @dataclass
@@ -229,6 +233,21 @@ def _cmdline(pid: int) -> str | None:
         return None
 
 
+def _started(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])  # field 22, after the command's parentheses
+
+
+def _same(process: Process) -> bool:
+    """Whether the pid is still the process we started (not gone, not reused)."""
+    if process.started is not None:
+        return _started(process.pid) == process.started
+    return _cmdline(process.pid) == process.cmdline  # a stack.json from before start times were kept
+
+
 def _spawn(name: str, args: list[str], state: Path, env: dict[str, str] | None = None) -> Process:
     logs = state / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -244,12 +263,11 @@ def _spawn(name: str, args: list[str], state: Path, env: dict[str, str] | None =
             start_new_session=True,  # its own process group: stopping the group stops gcloud's Java too
         )
     time.sleep(0.05)
-    return Process(name=name, pid=child.pid, cmdline=_cmdline(child.pid) or " ".join(args), log=str(log_path))
+    return Process(name=name, pid=child.pid, cmdline=_cmdline(child.pid) or " ".join(args), log=str(log_path), started=_started(child.pid))
 
 
 def _stop(process: Process, timeout: float = 15.0) -> None:
-    current = _cmdline(process.pid)
-    if current is None or current != process.cmdline:
+    if not _same(process):
         return  # gone, or the pid now belongs to someone else: never signal it
     try:
         os.killpg(process.pid, signal.SIGTERM)
@@ -493,7 +511,7 @@ class Stack:
 
     def _signal(self, info: StackInfo, name: str, sig: int) -> None:
         for process in info.processes:
-            if process.name == name and _cmdline(process.pid) == process.cmdline:
+            if process.name == name and _same(process):
                 os.killpg(process.pid, sig)
 
     def stop_process(self, info: StackInfo, name: str) -> None:
