@@ -45,12 +45,19 @@ def seed(uow, units: int, per_unit: int, surveys: int, period: str, rng: random.
     client = uow.client
     writes: list[tuple[object, dict]] = []
 
+    from google.api_core.exceptions import DeadlineExceeded
+    from google.api_core.retry import Retry, if_transient_error
+
+    # A batch of sets is safe to send again: on a loaded machine the emulator may take longer
+    # than the client's default deadline to commit 400 documents.
+    patient = Retry(predicate=lambda e: if_transient_error(e) or isinstance(e, DeadlineExceeded), timeout=600)
+
     def flush(force: bool = False) -> None:
         while len(writes) >= 400 or (force and writes):
             batch = client.batch()
             for ref, data in writes[:400]:
                 batch.set(ref, data)
-            batch.commit()
+            batch.commit(retry=patient, timeout=120)
             del writes[:400]
 
     services = [ServiceType(id=f"layanan-{i}", name=f"Layanan {i}", standard_days=2) for i in range(4)]
