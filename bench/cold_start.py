@@ -696,7 +696,7 @@ def write(args, rows: list[dict], left_out: list[str], record_json: bool = True)
         "",
     ]
     if left_out:
-        lines += ["Not measured: " + "; ".join(f"{n} ({LEFT_OUT.get(n, 'no first request defined here')})" for n in left_out) + ".", ""]
+        lines += ["Not measured: " + "; ".join(f"{n} ({LEFT_OUT.get(n, 'not in this run: --functions')})" for n in left_out) + ".", ""]
     from bench.scoring import _record
 
     _record(args.results, "## Cold start", "\n".join(lines))
