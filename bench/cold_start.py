@@ -613,26 +613,7 @@ def main() -> int:
         write(args, rows, left_out)
     finally:
         stack.down()
-        stop_leftovers(info)
     return 0
-
-
-def stop_leftovers(info) -> None:
-    """Stop this stack's emulators that ``down`` left running. The gcloud launcher replaces its
-    command line after start (the shell script becomes gcloud's bundled Python), so stack.down's
-    check of the recorded command line fails and never signals them (a bug in tools/stack.py).
-    Only this stack's process groups are signalled, and only if they still serve its ports."""
-    import signal
-
-    from tools.stack import _cmdline
-
-    for process in info.processes:
-        line = _cmdline(process.pid) or ""
-        if any(f"--host-port={address}" in line for address in (info.firestore, info.pubsub)):
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
 
 
 def write(args, rows: list[dict], left_out: list[str], record_json: bool = True) -> None:
