@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import os
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -31,21 +32,46 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Trips:
-    """The calls seen while counting, in order: ("firestore", "Commit"), ("auth", "accounts:lookup")..."""
+    """The calls seen while counting, in order: ("firestore", "Commit"), ("auth", "accounts:lookup")...,
+    each with the times it was sent and answered, so calls in flight at once count as one wait."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.spans: list[list[float]] = []  # [sent, answered] of each call, by perf_counter
         self._lock = threading.Lock()
         self.on = False
 
-    def add(self, service: str, name: str) -> None:
-        if self.on:
-            with self._lock:
-                self.calls.append((service, name))
+    def add(self, service: str, name: str) -> list[float] | None:
+        """Count a call; the span returned is closed (its answer time set) by ``done``."""
+        if not self.on:
+            return None
+        span = [time.perf_counter(), float("inf")]
+        with self._lock:
+            self.calls.append((service, name))
+            self.spans.append(span)
+        return span
+
+    @staticmethod
+    def done(span: list[float] | None) -> None:
+        if span is not None:
+            span[1] = time.perf_counter()
 
     @property
     def total(self) -> int:
         return len(self.calls)
+
+    @property
+    def sequential(self) -> int:
+        """The round trips the caller waits for one after another: calls whose spans overlap
+        (sent before the others were answered) are one wait."""
+        waits, answered = 0, float("-inf")
+        for sent, end in sorted(self.spans):
+            if sent >= answered:
+                waits += 1
+                answered = end
+            else:
+                answered = max(answered, end)
+        return waits
 
     def by_name(self) -> dict[str, int]:
         return dict(collections.Counter(f"{s}.{n}" for s, n in self.calls))
@@ -53,6 +79,7 @@ class Trips:
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
+            self.spans.clear()
 
 
 class _Interceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
@@ -60,24 +87,29 @@ class _Interceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInter
     def __init__(self, trips: Trips, service: str) -> None:
         self.trips, self.service = trips, service
 
-    def _count(self, details: Any) -> None:
-        self.trips.add(self.service, details.method.rpartition("/")[2])
+    def _counted(self, details: Any, call: Any) -> Any:
+        span = self.trips.add(self.service, details.method.rpartition("/")[2])
+        outcome = call()
+        if span is not None:
+            # The RPC's end: a blocking unary call has ended already; a streaming one ends when its
+            # last answer arrives, which its done callback reports.
+            if callable(getattr(outcome, "add_done_callback", None)) and not outcome.done():
+                outcome.add_done_callback(lambda _: Trips.done(span))
+            else:
+                Trips.done(span)
+        return outcome
 
     def intercept_unary_unary(self, continuation, details, request):
-        self._count(details)
-        return continuation(details, request)
+        return self._counted(details, lambda: continuation(details, request))
 
     def intercept_unary_stream(self, continuation, details, request):
-        self._count(details)
-        return continuation(details, request)
+        return self._counted(details, lambda: continuation(details, request))
 
     def intercept_stream_unary(self, continuation, details, request_iterator):
-        self._count(details)
-        return continuation(details, request_iterator)
+        return self._counted(details, lambda: continuation(details, request_iterator))
 
     def intercept_stream_stream(self, continuation, details, request_iterator):
-        self._count(details)
-        return continuation(details, request_iterator)
+        return self._counted(details, lambda: continuation(details, request_iterator))
 
 
 def counted_firestore(project: str, trips: Trips) -> Any:
@@ -124,9 +156,12 @@ def counting(project: str) -> Iterator[Trips]:
         from urllib.parse import urlsplit
 
         url = urlsplit(request.url)
-        trips.add("auth" if "identitytoolkit" in url.path or "securetoken" in url.path or "googleapis" in url.netloc else "http",
-                  url.path.rpartition("/")[2])
-        return send(adapter, request, *args, **kwargs)
+        span = trips.add("auth" if "identitytoolkit" in url.path or "securetoken" in url.path or "googleapis" in url.netloc else "http",
+                         url.path.rpartition("/")[2])
+        try:
+            return send(adapter, request, *args, **kwargs)
+        finally:
+            Trips.done(span)
 
     requests.adapters.HTTPAdapter.send = counted_send  # type: ignore[method-assign]
     try:
@@ -168,6 +203,6 @@ def measure(trips: Trips, call: Any) -> tuple[Any, Trips]:
     finally:
         trips.on = False
     seen = Trips()
-    seen.calls = list(trips.calls)
+    seen.calls, seen.spans = list(trips.calls), [list(span) for span in trips.spans]
     return result, seen
 

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from common.services.ports import TokenVerifier
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "docs" / "openapi-examples.json"
 NOW = datetime(2026, 11, 3, 2, 30, tzinfo=timezone.utc)  # 09:30 WIB, before the 5th: October's reports are on time
@@ -42,7 +44,7 @@ INSPECTOR = {"nip": "198509012010011006", "name": "Dewi Kartika Sari", "jabatan"
 CAMAT = {"nip": "197601082000031007", "name": "Zulkifli Matondang", "jabatan": "Camat Medan Belawan"}
 
 
-class _Verifier:
+class _Verifier(TokenVerifier):
     """A token here is the caller's NIP; it says what a fresh sign-in would: the account's uid and
     the role and unit of the employee record, which the HTTP layer then checks like any token."""
 

@@ -261,19 +261,18 @@ class Api:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthenticated", headers={"WWW-Authenticate": 'Bearer realm="pantau"'})
+        from common.services.accounts import resolve_caller
+
+        uow = self.deps.uow
         try:
-            identity = self.deps.verifier.verify(token.strip())
+            # What the employee record grants now, not what the token says: a role, a unit or a
+            # deactivation takes effect on the next request. Read beside the revocation check.
+            _, caller = self.deps.verifier.verify_with(token.strip(), lambda identity: resolve_caller(uow, identity))
         except TokenRejected as rejected:
             raise ApiError(401, rejected.code, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
         except AuthUnavailable:
             log.exception("token verification unavailable")
             raise ApiError(503, "unavailable", headers={"Retry-After": "5"}) from None
-        from common.services.accounts import resolve_caller
-
-        # What the employee record grants now, not what the token says: a role, a unit or a
-        # deactivation takes effect on the next request.
-        try:
-            caller = resolve_caller(self.deps.uow, identity)
         except Unauthenticated as error:
             raise ApiError(401, error.code, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
         if route.roles is not None and caller.role not in route.roles:

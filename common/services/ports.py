@@ -100,6 +100,18 @@ class TokenIdentity(BaseModel):
     unit: str | None = None
 
 
+class TokenVerifier(Protocol):
+    """Verifies Firebase ID tokens (common/adapters/firebase_auth.py)."""
+
+    def verify(self, token: str) -> TokenIdentity: ...
+
+    def verify_with(self, token: str, lookup: Callable[[TokenIdentity], T]) -> tuple[TokenIdentity, T]:
+        """Verify, with ``lookup`` run beside the revocation check; its answer only for a token that
+        passes. One after the other by default (the fakes); the Firebase adapter overlaps them."""
+        identity = self.verify(token)
+        return identity, lookup(identity)
+
+
 class IdempotencyRecord(BaseModel):
     """The first result of a request that carried an Idempotency-Key."""
 

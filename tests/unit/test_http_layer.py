@@ -9,7 +9,7 @@ import flask
 
 from common.api.http import Api
 from common.domain.accounts import Account
-from common.services.ports import AuthUnavailable, TokenIdentity, TokenRejected
+from common.services.ports import AuthUnavailable, TokenIdentity, TokenRejected, TokenVerifier
 from common.settings import Settings
 from tests import factories as f
 from tests.fakes import FakeAccounts, FakePublisher, FakeUnitOfWork
@@ -17,7 +17,7 @@ from tests.fakes import FakeAccounts, FakePublisher, FakeUnitOfWork
 NOW = f.at("2026-11-03 10:00")
 
 
-class FakeVerifier:
+class FakeVerifier(TokenVerifier):
     """Tokens are 'caller:<nip>:<role>:<unit>' here; anything else is rejected like a bad JWT."""
 
     def __init__(self) -> None:

@@ -140,3 +140,39 @@ def test_an_unsigned_token_is_refused_in_production(verifier):
     unsigned = jwt.encode({"sub": "uid-1", "aud": PROJECT}, key=None, algorithm="none")
     with pytest.raises(TokenRejected):
         verifier.verify(unsigned)
+
+
+# verify_with: who is asking is read beside the revocation check, never for a forged token,
+# and never answered for a refused one.
+
+
+def test_the_lookup_runs_beside_the_revocation_check_and_its_answer_is_returned(verifier):
+    identity, found = verifier.verify_with(token(), lambda who: f"record of {who.nip}")
+    assert (identity.uid, found) == ("uid-1", "record of 198507142010011003")
+
+
+def test_a_forged_token_is_refused_before_anything_is_read(verifier):
+    looked_up = []
+    with pytest.raises(TokenRejected) as refused:
+        verifier.verify_with(token(key=ATTACKER_KEY), looked_up.append)
+    assert refused.value.code == "token_invalid"
+    assert looked_up == []
+
+
+def test_a_revoked_token_is_refused_whatever_the_lookup_found(verifier, account):
+    account.tokens_valid_after_timestamp = int(time.time()) * 1000
+    with pytest.raises(TokenRejected) as revoked:
+        verifier.verify_with(token(), lambda who: "an employee record")
+    assert revoked.value.code == "token_revoked"
+    account.tokens_valid_after_timestamp, account.disabled = 0, True
+    with pytest.raises(TokenRejected) as disabled:
+        verifier.verify_with(token(), lambda who: 1 / 0)  # the check's answer wins over the lookup's failure
+    assert disabled.value.code == "account_disabled"
+
+
+def test_what_the_lookup_raises_reaches_the_caller_once_the_token_passed(verifier):
+    def missing(who):
+        raise LookupError(who.nip)
+
+    with pytest.raises(LookupError, match="198507142010011003"):
+        verifier.verify_with(token(), missing)
