@@ -17,9 +17,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from common.domain.findings import FindingRule
-from common.domain.ikm import PopulationBasis
-from common.domain.scoring import UnitRule
+from common.domain.rules import FindingRule, PopulationBasis, UnitRule
 
 
 class Environment(StrEnum):

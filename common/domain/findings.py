@@ -11,12 +11,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from .errors import Conflict, Invalid
 from .organisation import EmploymentStatus
 from .period import parse_period
 from .reports import Report
+from .rules import FindingRule
 from .scoring import AsnResult, UnitResult
 from .skp import Aspect, SkpPlan, capaian_exact
 
@@ -36,39 +37,6 @@ class FindingStatus(StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
-
-
-class FindingRule(BaseModel):
-    """Documented and configurable thresholds of the finding rules."""
-
-    late_share: float = Field(default=0.30, description="a unit where at least this share did not report on time")
-    u3_bad_mutu: tuple[str, ...] = ("C", "D")
-    training_min_jp: dict[EmploymentStatus, int | None] = Field(
-        default_factory=lambda: {EmploymentStatus.PNS: 20, EmploymentStatus.PPPK: None},
-        description="the least JP of training a year per employment status, below which a finding opens; none: no minimum. "
-        "PNS: 20 (PP 11/2017). PPPK: none, their development is capped, not owed (PP 49/2018 art. 40)")
-    training_max_jp: dict[EmploymentStatus, int | None] = Field(
-        default_factory=lambda: {EmploymentStatus.PNS: None, EmploymentStatus.PPPK: 24},
-        description="the most JP of development a year the rule provides for, shown beside the JP (PPPK: 24, PP 49/2018 art. 40)")
-    training_check_month: int = Field(default=9, description="checked from the scoring of this month on (end of September)")
-    due_days: int = Field(default=30, description="days an owner has to act on a finding")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_minimum_for_everyone(cls, data):
-        # The rule before PPPK were told apart had one number, the PNS minimum: it stays that.
-        if isinstance(data, dict) and "training_jp" in data:
-            data = dict(data)
-            data.setdefault("training_min_jp", {EmploymentStatus.PNS: data.pop("training_jp"), EmploymentStatus.PPPK: None})
-            data.pop("training_jp", None)
-        return data
-
-    def training_required(self, status: EmploymentStatus) -> int | None:
-        """The JP a year someone of this status must get, or None when the rule sets no minimum."""
-        return self.training_min_jp.get(status)
-
-    def training_cap(self, status: EmploymentStatus) -> int | None:
-        return self.training_max_jp.get(status)
 
 
 class FindingEvent(BaseModel):

@@ -21,6 +21,7 @@ from fractions import Fraction
 from pydantic import BaseModel, Field
 
 from .disclosure import Withheld
+from .rules import PopulationBasis
 from .survey import UNSUR_BY_CODE, UNSUR_CODES
 
 TWO_PLACES = Decimal("0.01")
@@ -44,11 +45,6 @@ class Mutu(StrEnum):
 
 MUTU_LABEL = {Mutu.A: "Sangat Baik", Mutu.B: "Baik", Mutu.C: "Kurang Baik", Mutu.D: "Tidak Baik"}
 MUTU_LABEL_EN = {Mutu.A: "Very good", Mutu.B: "Good", Mutu.C: "Poor", Mutu.D: "Bad"}
-
-
-class PopulationBasis(StrEnum):
-    PRO_RATA = "pro_rata"  # the period's share of the year's population: a month is 1/12 (the default)
-    ANNUAL = "annual"  # the year's population whatever the period (the older convention)
 
 
 class Sample(BaseModel):

@@ -19,6 +19,7 @@ from .ikm import IkmResult
 from .objections import ObjectionSummary
 from .ratings import Predikat, Rating, predikat
 from .reports import Decision, Report
+from .rules import UnitRule
 from .skp import Aspect, SkpPlan, capaian, category, default_hasil_kerja, exact, mean_capaian
 
 __all__ = ["CurveCheck", "UnitPredikat", "check_curve"]  # the curve lives in .curve; these names stay importable from here
@@ -173,22 +174,6 @@ def as_unit_head(result: AsnResult, unit: UnitPredikat) -> AsnResult:
 
 _RANK = {UnitPredikat.SANGAT_KURANG: 1, UnitPredikat.KURANG: 2, UnitPredikat.BUTUH_PERBAIKAN: 3, UnitPredikat.BAIK: 4, UnitPredikat.ISTIMEWA: 5}
 _BY_RANK = {rank: p for p, rank in _RANK.items()}
-
-
-class UnitRule(BaseModel):
-    """How a unit's predikat follows from its IKM, on-time share and average capaian.
-
-    Each measure is placed in a band (the thresholds are the lower bounds of
-    Istimewa, Baik, Butuh Perbaikan and Kurang; below the last is Sangat
-    Kurang); the unit predikat is the weighted mean of the bands, rounded to
-    the nearest band (halves round up). A measure without data is left out
-    and the other weights count in its place.
-    """
-
-    ikm_bands: tuple[float, float, float, float] = (88.31, 76.61, 65.00, 50.00)
-    on_time_bands: tuple[float, float, float, float] = (0.95, 0.85, 0.70, 0.50)
-    capaian_bands: tuple[float, float, float, float] = (1.10, 1.00, 0.90, 0.75)
-    weights: dict[str, float] = Field(default_factory=lambda: {"ikm": 0.4, "on_time": 0.3, "capaian": 0.3})
 
 
 def band(value: float | Fraction, thresholds: tuple[float, float, float, float]) -> UnitPredikat:

@@ -14,11 +14,12 @@ from common.domain.complaints import Investigation, InvestigationStatus, Investi
 from common.domain.curve import CURVE, CurveViolation, UnitPredikat, share_limits
 from common.domain.errors import Forbidden
 from common.domain.findings import Finding, FindingStatus
-from common.domain.ikm import IkmResult, PopulationBasis, Weights
+from common.domain.ikm import IkmResult, Weights
 from common.domain.organisation import OVERSIGHT, Role, heads
 from common.domain.period import parse_period, period_of, periods_of_year
 from common.domain.ratings import Predikat
 from common.domain.reports import report_id
+from common.domain.rules import PopulationBasis
 from common.domain.skp import plan_id
 from common.domain.survey import UNSUR
 from common.settings import Settings

@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 
 from common.domain.disclosure import bands_to_publish
 from common.domain.errors import NotFound
-from common.domain.ikm import IkmResult, Mutu, PopulationBasis, Weights, unsur_mutu
+from common.domain.ikm import IkmResult, Mutu, Weights, unsur_mutu
+from common.domain.rules import PopulationBasis
 from common.domain.survey import UNSUR, Education, Occupation
 
 from .ports import UnitOfWork

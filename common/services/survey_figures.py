@@ -12,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from common.domain.disclosure import NO_SERVICE, Withheld, hidden_cells, months_to_publish
-from common.domain.ikm import IkmResult, PopulationBasis, Sample, Weights, ikm_from_sums, krejcie_morgan, period_population
+from common.domain.ikm import IkmResult, Sample, Weights, ikm_from_sums, krejcie_morgan, period_population
 from common.domain.organisation import Unit
+from common.domain.rules import PopulationBasis
 from common.domain.survey import UNSUR_CODES
 
 from .ports import UnitOfWork

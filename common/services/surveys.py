@@ -19,9 +19,10 @@ from common.domain.clock import WIB
 from common.domain.disclosure import Withheld
 from common.domain.errors import Invalid, NotFound, RateLimited
 from common.domain.events import Event
-from common.domain.ikm import IkmResult, PopulationBasis, Weights, months_of
+from common.domain.ikm import IkmResult, Weights, months_of
 from common.domain.organisation import ServiceType, Unit
 from common.domain.period import period_of
+from common.domain.rules import PopulationBasis
 from common.domain.survey import (
     UNSUR,
     Education,

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from common.domain.clock import WIB
 from common.domain.errors import Forbidden, Invalid
-from common.domain.findings import FindingRule
 from common.domain.organisation import EmploymentStatus, Role
+from common.domain.rules import FindingRule
 from common.domain.training import Training, TrainingInput, jp_in_year
 
 from .ports import Caller, UnitOfWork

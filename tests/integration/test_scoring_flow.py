@@ -113,7 +113,7 @@ def test_findings_reach_their_owners_who_work_them(scored, uow):
     findings = org.boss.api.get("/api/findings").json()["findings"]
     mine = {(f["kind"], f["subject_id"]) for f in findings}
     # The training rule looks from September on (FindingRule.training_check_month): either way it is checked.
-    from common.domain.findings import FindingRule
+    from common.domain.rules import FindingRule
 
     checked = int(scored["period"][5:]) >= FindingRule().training_check_month
     assert (("training_hours", silent.nip) in mine) is checked

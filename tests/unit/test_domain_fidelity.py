@@ -7,10 +7,11 @@ from datetime import date, datetime, timezone
 
 from common.domain.calendar import WorkingCalendar, add_working_days
 from common.domain.complaints import due_dates
-from common.domain.findings import FindingKind, FindingRule, asn_candidates
+from common.domain.findings import FindingKind, asn_candidates
 from common.domain.organisation import EmploymentStatus
 from common.domain.period import last_day
 from common.domain.ratings import Rating
+from common.domain.rules import FindingRule
 from common.domain.scoring import AsnResult, Outcome
 from common.domain.skp import Aspect, Direction, Indicator, capaian, category, default_hasil_kerja
 from common.domain.training import Training, jp_in_year

@@ -149,3 +149,15 @@ def test_the_guard_finds_what_it_guards():
     assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _strongly_connected({"a": {"b"}, "b": set()}) == []
     assert "common.adapters.firestore" in imports("common.api.deps")
+
+
+def test_the_configuration_imports_no_domain_rule_code():
+    """Every function reads the settings at start-up: they name the rules' parameters
+    (common/domain/rules.py), not the modules that apply them (import time is cold-start time)."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run([sys.executable, "-c", "import sys, common.settings; print(*sorted(sys.modules))"],
+                            cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    domain = {m for m in loaded if m.startswith("common.domain.")}
+    assert domain <= {"common.domain.rules", "common.domain.organisation", "common.domain.nip", "common.domain.clock"}, domain

@@ -7,7 +7,8 @@ import pytest
 from common.domain import reports as domain
 from common.domain.ikm import ikm_from_answers
 from common.domain.ratings import Predikat, Rating
-from common.domain.scoring import Outcome, UnitPredikat, UnitRule, band, check_curve, score_asn, unit_predikat, unit_result
+from common.domain.rules import UnitRule
+from common.domain.scoring import Outcome, UnitPredikat, band, check_curve, score_asn, unit_predikat, unit_result
 from tests import factories as f
 
 ON_TIME = f.at("2026-11-03 10:00")
