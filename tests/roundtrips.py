@@ -62,15 +62,13 @@ class Trips:
 
     @property
     def sequential(self) -> int:
-        """The round trips the caller waits for one after another: calls whose spans overlap
-        (sent before the others were answered) are one wait."""
+        """The round trips the caller waits for one after another: the longest chain of calls
+        each sent after the one before was answered (calls in flight at once are one wait;
+        earliest answer first finds the longest chain)."""
         waits, answered = 0, float("-inf")
-        for sent, end in sorted(self.spans):
+        for sent, end in sorted(self.spans, key=lambda span: span[1]):
             if sent >= answered:
-                waits += 1
-                answered = end
-            else:
-                answered = max(answered, end)
+                waits, answered = waits + 1, end
         return waits
 
     def by_name(self) -> dict[str, int]:

@@ -12,13 +12,12 @@ revocation check (``verify_with``), and used only once that check has passed.
 
 from __future__ import annotations
 
-import contextvars
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from common.adapters.beside import beside
 from common.domain.accounts import AuthRecord
 from common.services.ports import AccountError, AuthUnavailable, TokenIdentity, TokenRejected
 from common.settings import Settings
@@ -52,7 +51,7 @@ class FirebaseTokenVerifier:
         only once the signature and times are good (a forged token costs no read), and its answer
         is used only once the check has passed; a refused token is refused as by ``verify``."""
         identity = self._verified(token, check_revoked=False)  # no network: the keys are cached
-        pending = _beside().submit(contextvars.copy_context().run, lookup, identity)
+        pending = beside(lookup, identity)
         try:
             self._verified(token, check_revoked=True)  # the library's own check: the account, one round trip to Auth
         except BaseException:
@@ -84,18 +83,6 @@ class FirebaseTokenVerifier:
         except exceptions.FirebaseError as error:
             raise AuthUnavailable(str(error)) from error
         return identity_from_claims(claims)
-
-
-_pool: ThreadPoolExecutor | None = None
-
-
-def _beside() -> ThreadPoolExecutor:
-    """One pool per process for the look-ups run beside the revocation check, made on first use."""
-    global _pool
-    with _app_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="beside-auth")
-        return _pool
 
 
 def _unverified_claims(token: str) -> dict[str, Any]:

@@ -197,6 +197,11 @@ class FirestoreUnitOfWork(UnitOfWork):
         self.client = client
         self.max_attempts = max_attempts
 
+    def beside(self, read: Callable[[], T]) -> Callable[[], T]:
+        from .beside import beside
+
+        return beside(read).result
+
     def _run(self, attempt: Callable[[FirestoreStore], T]) -> T:
         from google.api_core.exceptions import GoogleAPICallError
         from google.cloud import firestore

@@ -126,6 +126,19 @@ class UnitOfWork(Repositories):
     def meter(self) -> metered:
         return metered()
 
+    def beside(self, read: Callable[[], T]) -> Callable[[], T]:
+        """Here at once, one after the other (the unit tests' store); Firestore's runs it on a thread."""
+        try:
+            value = read()
+        except Exception as error:
+            failed = error
+
+            def fail() -> T:
+                raise failed
+
+            return fail
+        return lambda: value
+
     def _run(self, attempt: Callable[[Store], T]) -> T:
         """Run ``attempt`` in one transaction of the backend (again on contention) and commit."""
         raise NotImplementedError

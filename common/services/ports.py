@@ -269,6 +269,11 @@ class UnitOfWork(Repositories, Protocol):
         """Counts the database operations made inside the ``with`` block (this thread only)."""
         ...
 
+    def beside(self, read: Callable[[], T]) -> Callable[[], T]:
+        """Start ``read`` (one outside any transaction) now, in flight while what follows runs
+        (a transaction's start and first read); call the answer for its result or its error."""
+        ...
+
 
 class PermanentSendError(Exception):
     """The message can never be delivered as addressed (e.g. the server refuses the recipient)."""

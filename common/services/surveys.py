@@ -209,17 +209,10 @@ def submit_survey(
     # other may overshoot by a few; a refusal writes nothing.
     keys = [f"{sender.anywhere}_{window}", f"{sender.at_unit}_{today.isoformat()}"]
     # Reading at most limit + daily_limit - 1 documents still refuses exactly: while both
-    # counts are under their limits they add up to less than that.
-    in_window, today_here = uow.rate_limits.counts(keys, at_most=max(1, rate.limit + rate.daily_limit - 1))
-    if in_window >= rate.limit or today_here >= rate.daily_limit:
-        # A resend is never refused: its key is looked up only here, where it matters (the
-        # transaction reads it for everyone else).
-        if key_id and (first := _first(uow.survey_keys.get(key_id), fingerprint)) is not None:
-            return first
-        if in_window >= rate.limit:
-            raise RateLimited(retry_after=max(1, window_end - int(now.timestamp())))
-        tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=WIB)
-        raise RateLimited(retry_after=max(1, int((tomorrow - now).total_seconds())))
+    # counts are under their limits they add up to less than that. In flight while the
+    # transaction begins and reads, so it costs the sender no wait of its own.
+    limits = uow.rate_limits
+    counted = uow.beside(lambda: limits.counts(keys, at_most=max(1, rate.limit + rate.daily_limit - 1)))
     complaint = is_complaint(submission.feedback)
     stored_at = stored_moment(now)
 
@@ -227,7 +220,13 @@ def submit_survey(
         # The key's first receipt and the unit in one round trip.
         found, unit = tx.survey_keys.get_with_unit(key_id, submission.unit_id)
         if key_id and (first := _first(found, fingerprint)) is not None:
-            return first
+            return first  # a resend is never refused, at a limit or not
+        in_window, today_here = counted()
+        if in_window >= rate.limit:  # refused inside the transaction: it is rolled back, nothing written
+            raise RateLimited(retry_after=max(1, window_end - int(now.timestamp())))
+        if today_here >= rate.daily_limit:
+            tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=WIB)
+            raise RateLimited(retry_after=max(1, int((tomorrow - now).total_seconds())))
         _check_service(unit, submission, today, settings.survey_allow_blank)
         response = SurveyResponse(
             receipt=new_receipt(),

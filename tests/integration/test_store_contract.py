@@ -248,6 +248,15 @@ def test_a_deferred_store_refuses_reads(store_uow):
     assert store_uow.store.get("units/kel-a") == {"name": "B"}  # in order, in one commit
 
 
+def test_a_read_beside_a_transaction_answers_with_its_result_or_its_error(store_uow):
+    seed(store_uow.store, "units", {"kel-a": {"name": "A"}})
+    found = store_uow.beside(lambda: store_uow.store.get("units/kel-a"))
+    failed = store_uow.beside(lambda: 1 / 0)
+    assert store_uow.transaction(lambda tx: tx.store.get("units/kel-a")) == found() == {"name": "A"}
+    with pytest.raises(ZeroDivisionError):
+        failed()  # raised where the answer is asked for, not where the read started
+
+
 def test_a_read_after_a_write_in_a_transaction_is_refused(store_uow):
     def work(tx):
         tx.store.set("units/kel-a", {"name": "A"})
