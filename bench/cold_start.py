@@ -30,7 +30,6 @@ import argparse
 import base64
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -564,6 +563,9 @@ def main() -> int:
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--render", action="store_true", help="only write RESULTS.md's section again from bench/results.json")
     args = parser.parse_args()
+    from bench.results import Machine
+
+    machine = Machine()  # before the stack starts: what else was running
     if args.render:
         from bench.results import PATH
         from functions.catalog import FUNCTIONS
@@ -571,7 +573,7 @@ def main() -> int:
         data = json.loads(PATH.read_text())
         rows = data["cold_start"]
         args.runs = data["runs"]["cold_start"]["runs"]
-        write(args, rows, [f.name for f in FUNCTIONS if f.name not in {r["function"] for r in rows}], record_json=False)
+        write(args, rows, [f.name for f in FUNCTIONS if f.name not in {r["function"] for r in rows}], None, record_json=False)
         return 0
 
     from tools.stack import Ports, Stack
@@ -601,13 +603,13 @@ def main() -> int:
                   f"ratio {row['first_request_ms'] / row['bare_ms']:4.2f}   CPU {row['first_request_cpu_ms']:6.0f} / {row['bare_cpu_ms']:6.0f} ms   "
                   f"round trips {row['round_trips']}", flush=True)
         left_out = [f.name for f in FUNCTIONS if f.name not in [r["function"] for r in rows]]
-        write(args, rows, left_out)
+        write(args, rows, left_out, machine)
     finally:
         stack.down()
     return 0
 
 
-def write(args, rows: list[dict], left_out: list[str], record_json: bool = True) -> None:
+def write(args, rows: list[dict], left_out: list[str], machine, record_json: bool = True) -> None:
     ratio = lambda r: r["first_request_ms"] / r["bare_ms"]  # noqa: E731
     env = {**os.environ, "GOOGLE_CLOUD_PROJECT": "demo-pantau-cold"}
     settings_ms, settings_pulls = chain("common.settings", env)
@@ -626,8 +628,7 @@ def write(args, rows: list[dict], left_out: list[str], record_json: bool = True)
     lines = [
         f"## Cold start ({_today()})",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, shared with other work while "
-        "measured (compare the ratios, taken side by side, not the milliseconds). Command: "
+        f"{machine.line() if machine else 'Machine: as recorded in results.json (runs.cold_start).'} Command: "
         f"`python -m bench.cold_start --runs {args.runs}{chosen}`; medians of {args.runs} fresh processes each, ours and bare alternating.",
         "",
         "Each figure runs from just before a fresh Python process is spawned to the moment its first request is answered, "
@@ -681,7 +682,7 @@ def write(args, rows: list[dict], left_out: list[str], record_json: bool = True)
         return
     from bench.results import record
 
-    record("cold_start", rows, runs=args.runs, serving="a fresh process per function, answering through create_app's Flask app")
+    record("cold_start", rows, runs=args.runs, **(machine.about() if machine else {}), serving="a fresh process per function, answering through create_app's Flask app")
 
 
 def _today() -> str:

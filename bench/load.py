@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -77,6 +76,9 @@ def main() -> int:
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--serving", choices=("production", "gateway"), default="production")
     args = parser.parse_args()
+    from bench.results import Machine
+
+    machine = Machine()  # before the stack starts: what else was running
     levels = [int(x) for x in args.levels.split(",")]
     workers = max(levels)
 
@@ -232,15 +234,14 @@ def main() -> int:
         lines = [
             f"## Load ({_today()})",
             "",
-            f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, shared with other work "
-            "while measured (figures under load: compare the ratios, which one run takes side by side, not the milliseconds). "
-            f"The emulators and the client on the same machine, over loopback. Serving: {mode}.",
+            f"{machine.line()} The emulators and the client on the same machine, over loopback. Serving: {mode}.",
             f"Command: `python -m bench.load --levels {args.levels} --per-level {args.per_level} --serving {args.serving}`. "
             "The floors (bench/floor.py): bare = validate the body and one Firestore write; necessary = the ID token with the "
             "revocation check, one transaction with one batched read and one commit (the change, its revision or key, the outbox "
             "event), one publish.",
             "",
-            "Round trips per request (Firestore RPCs, Pub/Sub publishes, Auth requests; counted on the real clients, tests/roundtrips.py):",
+            "Round trips per request: the waits one after another (Firestore RPCs, Pub/Sub publishes, Auth requests, calls in "
+            "flight at once counted as one; counted on the real clients, tests/roundtrips.py):",
             "",
             "| endpoint | ours | bare floor | necessary floor | ours by call |",
             "|---|---|---|---|---|",
@@ -266,7 +267,7 @@ def main() -> int:
         from bench.scoring import _record
 
         _record(args.results, "## Load", "\n".join(lines))
-        record("load", results, serving=args.serving, workers_per_function=workers if args.serving == "production" else None,
+        record("load", results, **machine.about(), serving=args.serving, workers_per_function=workers if args.serving == "production" else None,
                per_level=args.per_level, round_trips={e: t["ours_by_call"] for e, t in trips.items()})
     finally:
         for server in servers:

@@ -21,3 +21,25 @@ def record(key: str, value: Any, path: Path = PATH, **about: Any) -> None:
     data.setdefault("runs", {})[key] = {"at": utcnow().isoformat(timespec="seconds"), "machine": platform.machine(),
                                         "cores": os.cpu_count(), "python": platform.python_version(), **about}
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+class Machine:
+    """What the machine was doing while a benchmark ran: its load averages when it started and
+    ended, so the text says whether the milliseconds were taken idle or shared."""
+
+    def __init__(self) -> None:
+        self.before = os.getloadavg()[0]
+        self.after: float | None = None
+
+    def about(self) -> dict[str, float]:
+        """For results.json's "runs": the load averages the text quotes."""
+        if self.after is None:
+            self.after = os.getloadavg()[0]
+        return {"load_average_before": round(self.before, 2), "load_average_after": round(self.after, 2)}
+
+    def line(self) -> str:
+        after = self.after = os.getloadavg()[0]
+        # The emulators and the benchmark's own client keep two cores busy: above that, something else shared them.
+        state = "otherwise idle" if self.before < 1.0 else "shared with other work (compare the ratios, taken side by side, not the times)"
+        return (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {state}: load "
+                f"average {self.before:.1f} when it started, {after:.1f} when it ended.")

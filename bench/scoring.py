@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import sys
 import time
@@ -149,6 +148,9 @@ def main() -> int:
     parser.add_argument("--province-units", type=int, default=2_000)
     parser.add_argument("--province-asn", type=int, default=200_000)
     args = parser.parse_args()
+    from bench.results import Machine
+
+    machine = Machine()  # before the stack starts: what else was running
 
     from tools.stack import Ports, Stack
 
@@ -221,8 +223,7 @@ def main() -> int:
         lines = [
             f"## Scoring run ({_today()})",
             "",
-            f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, shared with other work while "
-            "measured (figures under load: compare the ratios, which one run takes side by side, not the seconds). "
+            f"{machine.line()} "
             "Firestore and Pub/Sub emulators from the Google Cloud CLI, functions behind functions-framework on one local gateway "
             "(the notification functions detached, so they do not share the two cores with scoring as they would not in production).",
             f"Command: `python -m bench.scoring --units {args.units} --per-unit {args.per_unit} --surveys {args.surveys}`",
@@ -277,7 +278,7 @@ def main() -> int:
         _record(args.results, "## Scoring run", "\n".join(lines))
         from bench.results import record
 
-        record("scoring", {"asn": employees, "units": counts["units"], "wall_s": round(wall, 3), "plain_read_s": round(floor, 3),
+        record("scoring", **machine.about(), value={"asn": employees, "units": counts["units"], "wall_s": round(wall, 3), "plain_read_s": round(floor, 3),
                            "io_floor_s": round(floor_io.seconds, 3), "io_floor_read_s": round(floor_io.read_s, 3),
                            "io_floor_write_s": round(floor_io.write_s, 3), "io_floor_reads": floor_io.reads,
                            "io_floor_writes": floor_io.writes, "io_floor_threads": floor_io.threads,

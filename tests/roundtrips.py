@@ -37,15 +37,20 @@ class Trips:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
-        self.spans: list[list[float]] = []  # [sent, answered] of each call, by perf_counter
+        self.spans: list[list[float]] = []  # [sent, answered, thread] of each call, by perf_counter
         self._lock = threading.Lock()
         self.on = False
+        self.handed = threading.local()  # when the call running on this pool thread was handed over
 
     def add(self, service: str, name: str) -> list[float] | None:
         """Count a call; the span returned is closed (its answer time set) by ``done``."""
         if not self.on:
             return None
-        span = [time.perf_counter(), float("inf")]
+        # A call made beside the request (common/adapters/beside.py) is in flight from when it was
+        # handed to the pool: on the emulator a round trip can be quicker than a thread starts,
+        # and in the region it is milliseconds, so the time it waited for a thread is not a wait.
+        sent, self.handed.at = getattr(self.handed, "at", None) or time.perf_counter(), None
+        span = [sent, float("inf"), float(threading.get_ident())]
         with self._lock:
             self.calls.append((service, name))
             self.spans.append(span)
@@ -64,12 +69,29 @@ class Trips:
     def sequential(self) -> int:
         """The round trips the caller waits for one after another: the longest chain of calls
         each sent after the one before was answered (calls in flight at once are one wait;
-        earliest answer first finds the longest chain)."""
+        earliest answer first finds the longest chain). A streaming call's end is seen by its
+        done callback, which may come after the caller has its answer and has sent the next
+        call: calls on one thread never overlap, so each ends by the next one's start."""
+        spans = [[sent, end] for sent, end, _ in self.spans]
+        by_thread: dict[float, list[list[float]]] = collections.defaultdict(list)
+        for span, (_, _, thread) in zip(spans, self.spans):
+            by_thread[thread].append(span)
+        for own in by_thread.values():
+            own.sort()
+            for span, after in zip(own, own[1:]):
+                span[1] = min(span[1], after[0])
         waits, answered = 0, float("-inf")
-        for sent, end in sorted(self.spans, key=lambda span: span[1]):
+        for sent, end in sorted(spans, key=lambda span: span[1]):
             if sent >= answered:
                 waits, answered = waits + 1, end
         return waits
+
+    def timeline(self) -> list[str]:
+        """Each call with when it was sent and answered (ms from the first) and its thread, for a failing assertion."""
+        start = min((span[0] for span in self.spans), default=0.0)
+        threads = {t: i for i, t in enumerate(dict.fromkeys(span[2] for span in self.spans))}
+        return [f"{service}.{name} {1000 * (sent - start):.2f}->{1000 * (end - start):.2f} thread {threads[thread]}"
+                for (service, name), (sent, end, thread) in zip(self.calls, self.spans)]
 
     def by_name(self) -> dict[str, int]:
         return dict(collections.Counter(f"{s}.{n}" for s, n in self.calls))
@@ -162,10 +184,28 @@ def counting(project: str) -> Iterator[Trips]:
             Trips.done(span)
 
     requests.adapters.HTTPAdapter.send = counted_send  # type: ignore[method-assign]
+    from common.adapters import beside as pool
+
+    hand = pool.beside
+
+    def counted_beside(call, *args):
+        handed = time.perf_counter()
+
+        def run(*args):
+            trips.handed.at = handed
+            try:
+                return call(*args)
+            finally:
+                trips.handed.at = None
+
+        return hand(run, *args)
+
+    pool.beside = counted_beside  # type: ignore[assignment]
     try:
         yield trips
     finally:
         requests.adapters.HTTPAdapter.send = send  # type: ignore[method-assign]
+        pool.beside = hand  # type: ignore[assignment]
         firestore_adapter._client, pubsub_adapter._client = saved
 
 

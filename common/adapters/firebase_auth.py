@@ -17,9 +17,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from common.adapters.beside import beside
 from common.domain.accounts import AuthRecord
-from common.services.ports import AccountError, AuthUnavailable, TokenIdentity, TokenRejected
+from common.services.ports import AccountError, AuthUnavailable, TokenIdentity, TokenRejected, TokenVerifier
 from common.settings import Settings
 
 CLOCK_SKEW_SECONDS = 10
@@ -38,7 +37,7 @@ def _app(settings: Settings):
             return firebase_admin.initialize_app(options={"projectId": settings.project_id})
 
 
-class FirebaseTokenVerifier:
+class FirebaseTokenVerifier(TokenVerifier):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
@@ -50,6 +49,8 @@ class FirebaseTokenVerifier:
         check, so the request waits for one round trip where it waited for two. ``lookup`` starts
         only once the signature and times are good (a forged token costs no read), and its answer
         is used only once the check has passed; a refused token is refused as by ``verify``."""
+        from .beside import beside
+
         identity = self._verified(token, check_revoked=False)  # no network: the keys are cached
         pending = beside(lookup, identity)
         try:

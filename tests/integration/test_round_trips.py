@@ -52,7 +52,7 @@ def test_report_submission_and_review(counted, org, clock):
     assert response.status_code == 201, response.get_data(as_text=True)
     print("report submission:", cost.sequential, cost.by_name())
     assert cost.by_name() == EXPECTED["submit"], cost.calls
-    assert cost.sequential == WAITS["submit"], (cost.calls, cost.spans)
+    assert cost.sequential == WAITS["submit"], cost.timeline()
     report_id = response.get_json()["report"]["id"]
 
     replay, cost = measure(trips, lambda: reports.post("/api/reports", json=report_body(period),
@@ -60,13 +60,13 @@ def test_report_submission_and_review(counted, org, clock):
     assert replay.headers.get("Idempotent-Replayed") == "true"
     print("replayed submission:", cost.sequential, cost.by_name())
     assert cost.by_name() == EXPECTED["replay"], cost.calls
-    assert cost.sequential == WAITS["replay"], (cost.calls, cost.spans)
+    assert cost.sequential == WAITS["replay"], cost.timeline()
 
     reviewed, cost = measure(trips, lambda: reports.post(f"/api/reports/{report_id}/review", json=review_body(), headers=bearer(boss.token)))
     assert reviewed.status_code == 200, reviewed.get_data(as_text=True)
     print("review:", cost.sequential, cost.by_name())
     assert cost.by_name() == EXPECTED["review"], cost.calls
-    assert cost.sequential == WAITS["review"], (cost.calls, cost.spans)
+    assert cost.sequential == WAITS["review"], cost.timeline()
 
 
 def test_survey_intake(counted, stack, uow, unique, clock):
@@ -88,7 +88,7 @@ def test_survey_intake(counted, stack, uow, unique, clock):
     assert response.status_code == 201, response.get_data(as_text=True)
     print("survey intake:", cost.sequential, cost.by_name())
     assert cost.by_name() == EXPECTED["survey"], cost.calls
-    assert cost.sequential == WAITS["survey"], (cost.calls, cost.spans)
+    assert cost.sequential == WAITS["survey"], cost.timeline()
 
 
 def test_e_performance_read(counted, org, clock):
@@ -105,7 +105,7 @@ def test_e_performance_read(counted, org, clock):
     assert response.status_code == 200, response.get_data(as_text=True)
     print("e-performance:", cost.sequential, cost.by_name())
     assert cost.by_name() == EXPECTED["performance"], cost.calls
-    assert cost.sequential == WAITS["performance"], (cost.calls, cost.spans)
+    assert cost.sequential == WAITS["performance"], cost.timeline()
 
 
 # The counts by RPC. What is left above the necessary floor (bench/floor.py) is said in
