@@ -49,28 +49,49 @@ class PubSubPublisher:
         self._send([(self.topic_path(topic), data, attributes)])
 
     def _send(self, messages: list[tuple[str, bytes, dict[str, str]]]) -> None:
-        """One Publish per topic, all sent at once and each waited for. Not the client's
-        ``publish()``: its batching holds every message up to 10 ms (BatchSettings.max_latency)
-        for others to join it, which a request that publishes one event waits for in full."""
+        """One Publish per topic (per ``PUBLISH_MESSAGES`` messages or ``PUBLISH_BYTES`` bytes),
+        all sent at once and each waited for. Not the client's ``publish()``: its batching holds
+        every message up to 10 ms (BatchSettings.max_latency) for others to join it, which a
+        request that publishes one event waits for in full."""
         from google.pubsub_v1 import PublisherClient as Rpc
-        from google.pubsub_v1 import PubsubMessage
 
         from .beside import beside
 
-        by_topic: dict[str, list[PubsubMessage]] = {}
-        for topic, data, attributes in messages:
-            by_topic.setdefault(topic, []).append(PubsubMessage(data=data, attributes=attributes))
-        if not by_topic:
+        requests = _requests(messages)
+        if not requests:
             return
         timeout = self.settings.publish_timeout_seconds
         try:
             client = get_publisher_client()
             # The client's own class is the generated one underneath: its publish is the bare RPC.
-            send = lambda topic: Rpc.publish(client, topic=topic, messages=by_topic[topic], timeout=timeout)  # noqa: E731
-            first, *others = by_topic
-            pending = [beside(send, topic) for topic in others]
+            send = lambda request: Rpc.publish(client, topic=request[0], messages=request[1], timeout=timeout)  # noqa: E731
+            first, *others = requests
+            pending = [beside(send, request) for request in others]
             send(first)
             for future in pending:
                 future.result(timeout=timeout)
         except Exception as error:  # any failure means "not known to be published"
             raise PublishError(f"{type(error).__name__}: {error}") from error
+
+
+# Below Pub/Sub's limits of a Publish request (1,000 messages, 10 MB), at the client's own batch size.
+PUBLISH_MESSAGES = 100
+PUBLISH_BYTES = 1_000_000
+
+
+def _requests(messages: list[tuple[str, bytes, dict[str, str]]]) -> list[tuple[str, list]]:
+    """The messages grouped by topic, in order, in requests of at most so many messages and bytes."""
+    from google.pubsub_v1 import PubsubMessage
+
+    requests: list[tuple[str, list]] = []
+    open_by_topic: dict[str, tuple[list, list[int]]] = {}
+    for topic, data, attributes in messages:
+        size = len(data) + sum(len(k) + len(v) for k, v in attributes.items())
+        batch, used = open_by_topic.get(topic, (None, [0]))
+        if batch is None or len(batch) >= PUBLISH_MESSAGES or used[0] + size > PUBLISH_BYTES:
+            batch, used = [], [0]
+            open_by_topic[topic] = (batch, used)
+            requests.append((topic, batch))
+        batch.append(PubsubMessage(data=data, attributes=attributes))
+        used[0] += size
+    return requests

@@ -128,3 +128,14 @@ def test_without_a_published_trace_the_delivery_s_own_traceparent_is_used(wired)
     handler(BY_NAME["survey_events"])(pushed(event.model_dump(mode="json"), foreign,
                                              traceparent="00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
     assert (trace_var.get(), span_var.get()) == ("projects/demo-x/traces/4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7")
+
+
+def test_publish_requests_stay_under_pubsub_limits_per_topic():
+    from common.adapters.pubsub import PUBLISH_BYTES, PUBLISH_MESSAGES, _requests
+
+    messages = [("t/a", b"x", {"event_id": str(i)}) for i in range(2 * PUBLISH_MESSAGES + 1)] + [("t/b", b"y", {})]
+    messages += [("t/c", b"z" * (PUBLISH_BYTES // 2 + 1), {}) for _ in range(3)]  # no two fit in one request
+    requests = _requests(messages)
+    assert [(topic, len(batch)) for topic, batch in requests] == [
+        ("t/a", PUBLISH_MESSAGES), ("t/a", PUBLISH_MESSAGES), ("t/a", 1), ("t/b", 1), ("t/c", 1), ("t/c", 1), ("t/c", 1)]
+    assert [m.attributes["event_id"] for m in requests[0][1][:3]] == ["0", "1", "2"]  # in order
