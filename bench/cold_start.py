@@ -610,6 +610,8 @@ def main() -> int:
 
 
 def write(args, rows: list[dict], left_out: list[str], machine, record_json: bool = True) -> None:
+    from bench.results import Machine
+
     ratio = lambda r: r["first_request_ms"] / r["bare_ms"]  # noqa: E731
     env = {**os.environ, "GOOGLE_CLOUD_PROJECT": "demo-pantau-cold"}
     settings_ms, settings_pulls = chain("common.settings", env)
@@ -628,7 +630,7 @@ def write(args, rows: list[dict], left_out: list[str], machine, record_json: boo
     lines = [
         f"## Cold start ({_today()})",
         "",
-        f"{machine.line() if machine else 'Machine: as recorded in results.json (runs.cold_start).'} Command: "
+        f"{(machine or Machine.recorded('cold_start')).line()} Command: "
         f"`python -m bench.cold_start --runs {args.runs}{chosen}`; medians of {args.runs} fresh processes each, ours and bare alternating.",
         "",
         "Each figure runs from just before a fresh Python process is spawned to the moment its first request is answered, "
@@ -656,20 +658,18 @@ def write(args, rows: list[dict], left_out: list[str], machine, record_json: boo
         "Where ours' extra time goes. The round trips are the same by construction, so the difference is work in the process: "
         "the last column is what ours imports that the bare handler does not, with those modules' own import time (under "
         "-X importtime, which inflates it, on a loaded machine: read it as shares). Most of it is our own code, and most of that "
-        "common.domain: pydantic builds a model's validator when its class is defined, so each domain "
-        "module costs milliseconds to import, and every function imports most of them whatever it serves. The path: "
-        "common/settings.py imports FindingRule (common.domain.findings), UnitRule (common.domain.scoring) and PopulationBasis "
-        "(common.domain.ikm) at module level, and these import reports, skp, curve, survey, objections, evidence and more: "
-        f"`import common.settings` alone took {settings_ms:.0f} ms here (after pydantic's BaseModel is loaded) and loaded "
-        f"{len(settings_pulls)} domain modules ({pulls}). Every API imports it through common.api.http -> common.api.deps "
-        f"(`import common.api.http`: {http_ms:.0f} ms), every Pub/Sub function through common.api.deps; api_docs, which serves a "
-        "file, pays it too. The first request's own first-use work (clients, the Auth app) is the bare handler's as well."
+        "common.domain: pydantic builds a model's validator when its class is defined, so each domain module costs "
+        "milliseconds to import, and a function imports the models of every route it serves, whichever its first request "
+        "asks for. The settings every function reads name only the rules' parameters (common/domain/rules.py): "
+        f"`import common.settings` took {settings_ms:.0f} ms here (after pydantic's BaseModel is loaded) and loaded "
+        f"{len(settings_pulls)} domain modules ({pulls or 'none'}); `import common.api.http`, which every API needs, took "
+        f"{http_ms:.0f} ms. The first request's own first-use work (clients, the Auth app) is the bare handler's as well."
         + (f" Libraries only ours loads (20 ms or more): {libraries_text}." if libraries else ""),
         "",
-        "Suggested fix (outside bench/, not made here): give the three rule types a module of their own that imports no other "
-        "domain model (common/domain/rules.py, re-exported where they live now), so settings costs what its own fields cost; "
-        "and set `defer_build=True` in the domain models' `model_config` (or a shared base), so a model's validator is built on "
-        "its first use rather than on import: a function then pays for the models its request touches. "
+        "Next, not made here: `defer_build=True` in the models' `model_config` (a shared base), so a validator is built on its "
+        "first use rather than on import and a function pays for the models its request touches (measured: 20 to 25 ms less "
+        "import for api_reports, api_me and score_unit, of which the first request builds some back); or routes that import "
+        "their service on first call. "
         + (f"Our code among the misses' extra imports: {misses_code}." if missed else ""),
         "",
     ]

@@ -31,6 +31,15 @@ class Machine:
         self.before = os.getloadavg()[0]
         self.after: float | None = None
 
+    @classmethod
+    def recorded(cls, key: str, path: Path = PATH) -> "Machine":
+        """The machine as results.json recorded it for ``key`` (rendering the text again later)."""
+        runs = json.loads(path.read_text()).get("runs", {}).get(key, {}) if path.exists() else {}
+        machine = cls()
+        machine.before = runs.get("load_average_before", float("nan"))
+        machine.after = runs.get("load_average_after", float("nan"))
+        return machine
+
     def about(self) -> dict[str, float]:
         """For results.json's "runs": the load averages the text quotes."""
         if self.after is None:
@@ -38,8 +47,11 @@ class Machine:
         return {"load_average_before": round(self.before, 2), "load_average_after": round(self.after, 2)}
 
     def line(self) -> str:
-        after = self.after = os.getloadavg()[0]
-        # The emulators and the benchmark's own client keep two cores busy: above that, something else shared them.
-        state = "otherwise idle" if self.before < 1.0 else "shared with other work (compare the ratios, taken side by side, not the times)"
+        if self.after is None:
+            self.after = os.getloadavg()[0]
+        after = self.after
+        # The one-minute average lags: what ran just before still shows. Below a core's worth per core, nothing else was running.
+        state = ("otherwise idle" if self.before < (os.cpu_count() or 1)
+                 else "shared with other work (compare the ratios, taken side by side, not the times)")
         return (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {state}: load "
                 f"average {self.before:.1f} when it started, {after:.1f} when it ended.")
