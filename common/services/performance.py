@@ -23,6 +23,8 @@ def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: in
     # One batched read for the employee, the SKP, the annual record and the whole year's
     # reports and results, rather than a read per collection (or a query per month).
     nip, periods = caller.nip or "", periods_of_year(year)
+    trainings_repo = uow.trainings
+    trainings_soon = uow.beside(lambda: trainings_repo.for_nip(nip, year))  # the year's trainings, in flight beside the read
     employee, plan, annual, *rest = uow.employees.get_with(
         nip, (uow.plans, plan_id(nip, year)), (uow.annual, annual_id(nip, year)),
         *((uow.reports, report_id(nip, p)) for p in periods), *((uow.results, f"{nip}_{p}") for p in periods),
@@ -31,7 +33,7 @@ def my_performance(uow: UnitOfWork, settings: Settings, caller: Caller, year: in
         raise Forbidden("not_an_employee")
     reports = {r.period: r for r in rest[: len(periods)] if r is not None}
     results = {r.period: r for r in rest[len(periods) :] if r is not None}
-    trainings = uow.trainings.for_nip(employee.nip, year)
+    trainings = trainings_soon()
     view = build_view(
         nip=employee.nip,
         name=employee.name,

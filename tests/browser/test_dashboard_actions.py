@@ -138,7 +138,7 @@ def red_bars(page: Page) -> dict:
 
 
 def test_the_status_chart_stays_readable_with_one_unit_and_with_fifty(open_page, demo, uow, unique):
-    from common.domain.complaints import Investigation
+    from common.domain.complaints import Investigation, InvestigationStatus
 
     account = demo.one("inspektorat")
     data = demo.api(account).get("/api/dashboard/investigations").json()
@@ -153,7 +153,7 @@ def test_the_status_chart_stays_readable_with_one_unit_and_with_fifty(open_page,
 
     # Fifty offices with an open investigation each: fifty labelled rows, each as thick as before.
     template = Investigation.model_validate(next(i for i in data["investigations"]))
-    made = [template.model_copy(update={"id": f"uji-{unique}-{n:02d}", "unit_id": f"kel-uji-{unique}-{n:02d}", "status": "open", "history": []})
+    made = [template.model_copy(update={"id": f"uji-{unique}-{n:02d}", "unit_id": f"kel-uji-{unique}-{n:02d}", "status": InvestigationStatus.OPEN, "history": []})
             for n in range(50)]
     try:
         for investigation in made:
