@@ -39,7 +39,7 @@ def _firestore():
 
 
 def _reply(status: int, body: dict):
-    return json.dumps(body), status, {"Content-Type": "application/json"}
+    return json.dumps(body, default=str), status, {"Content-Type": "application/json"}  # Firestore times as text
 
 
 @functions_framework.http
@@ -179,7 +179,42 @@ def necessary_survey(request):
     return _reply(status, {"receipt": result})
 
 
-ROUTES = {"/report": "floor_report", "/survey": "floor_survey", "/necessary/report": "necessary_report", "/necessary/survey": "necessary_survey"}
+def _performance_reads(nip: str, year: int) -> dict:
+    """The e-performance read's documents: the employee and account, the SKP, the annual record,
+    the twelve months' reports and results in one batched read, beside the year's trainings."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    from common.adapters import beside as pool  # a thread pool like any other (and the round-trip count sees it)
+
+    db = _firestore()
+    periods = [f"{year}-{m:02d}" for m in range(1, 13)]
+    refs = [db.document(p) for p in (f"employees/{nip}", f"accounts/{nip}", f"skp_plans/{nip}_{year}", f"annual_results/{nip}_{year}",
+                                     *(f"reports/{nip}_{m}" for m in periods), *(f"results/{nip}_{m}" for m in periods))]
+    query = db.collection("trainings").where(filter=FieldFilter("nip", "in", [nip])).where(filter=FieldFilter("year", "==", year))
+    trainings = pool.beside(lambda: [d.to_dict() for d in query.stream()])
+    documents = {s.reference.path: s.to_dict() for s in db.get_all(refs) if s.exists}
+    return {"documents": documents, "trainings": trainings.result()}
+
+
+
+@functions_framework.http
+def floor_performance(request):
+    """The bare e-performance read: the same documents for the NIP asked, no token."""
+    year = int(request.args.get("year", "2000"))
+    return _reply(200, _performance_reads(request.args.get("nip", ""), year))
+
+
+@functions_framework.http
+def necessary_performance(request):
+    """The token with the revocation check, then the same reads, as the signed-in ASN's."""
+    claims = _bearer_claims(request)
+    if claims is None or not isinstance(claims.get("nip"), str):
+        return _reply(401, {"error": "unauthenticated"})
+    return _reply(200, _performance_reads(claims["nip"], int(request.args.get("year", "2000"))))
+
+
+ROUTES = {"/report": "floor_report", "/survey": "floor_survey", "/necessary/report": "necessary_report", "/necessary/survey": "necessary_survey",
+          "/performance": "floor_performance", "/necessary/performance": "necessary_performance"}
 
 
 def main() -> None:

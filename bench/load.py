@@ -1,12 +1,15 @@
-"""Benchmark: report submission and survey intake under rising concurrency, next to a floor.
+"""Benchmark: report submission, survey intake and the e-performance read under rising concurrency, next to a floor.
 
     python -m bench.load [--levels 1,4,8,16] [--per-level 60]
 
-Starts its own local stack, seeds ASN with SKP plans and sign-ins, and the floors (bench/
-floor.py): the bare floor (validate the body, one Firestore write) and the necessary floor
-(exactly what a correct, idempotent request needs: token with revocation check, one batched
-read in one transaction, one commit, one publish). At each concurrency level it sends a fixed
-number of report submissions and survey responses, through HTTP on loopback, to ours and both
+Starts its own local stack, seeds ASN with SKP plans, last year's twelve reports and sign-ins,
+and the floors (bench/floor.py): the bare floor (validate the body, one Firestore write) and the
+necessary floor (exactly what a correct, idempotent request needs: token with revocation check,
+one batched read in one transaction, one commit, one publish); for the e-performance read, the
+same reads (the employee, SKP, annual record, twelve reports and results in one batched read,
+beside the year's trainings), without the token (bare) and with it (necessary). At each
+concurrency level it sends a fixed number of report submissions, survey responses and
+e-performance reads of last year, through HTTP on loopback, to ours and both
 floors, and prints the median and p99 latency and the throughput of each, with their ratios,
 and the network round trips each makes per request (counted in this process on the real
 clients, tests/roundtrips.py). Then it checks that every accepted request is stored exactly
@@ -49,7 +52,7 @@ def loopback(i: int) -> str:
 
 
 def fire(jobs: list[tuple], concurrency: int) -> tuple[list[float], list[requests.Response], float]:
-    """Post every (url, body, headers[, source address]) job, ``concurrency`` at a time."""
+    """Post every (url, body, headers[, source address]) job, ``concurrency`` at a time (a body of None: a GET)."""
     from tools.client import Api
 
     session_pool = [requests.Session() for _ in range(concurrency)]
@@ -59,7 +62,7 @@ def fire(jobs: list[tuple], concurrency: int) -> tuple[list[float], list[request
         index, (url, body, headers, *source) = index_job
         session = senders.setdefault(source[0], Api("", source_address=source[0]).session) if source else session_pool[index % concurrency]
         started = time.perf_counter()
-        response = session.post(url, json=body, headers=headers, timeout=60)
+        response = session.get(url, headers=headers, timeout=60) if body is None else session.post(url, json=body, headers=headers, timeout=60)
         return time.perf_counter() - started, response
 
     started = time.perf_counter()
@@ -67,6 +70,27 @@ def fire(jobs: list[tuple], concurrency: int) -> tuple[list[float], list[request
         results = list(pool.map(one, enumerate(jobs)))
     wall = time.perf_counter() - started
     return [r[0] for r in results], [r[1] for r in results], wall
+
+
+LABELS = {"report_submission": "report submission", "survey_intake": "survey intake", "e_performance": "e-performance"}
+
+
+def seed_year_of_reports(uow, people, year: int) -> None:
+    """Each person's twelve reports of ``year``, each submitted on the 3rd of the month after (on time)."""
+    from datetime import datetime, timezone
+
+    from common.domain import reports as domain
+    from common.domain.skp import plan_id
+    from tests import factories as f
+
+    plans = uow.plans.get_many([plan_id(p.nip, year) for p in people])
+    made = []
+    for person in people:
+        for month in range(1, 13):
+            after = datetime(year + month // 12, month % 12 + 1, 3, 2, 0, tzinfo=timezone.utc)
+            report, _, _ = domain.submit(None, person, plans[plan_id(person.nip, year)], f"{year}-{month:02d}", f.content(IKI_1=40 + month), after, 5)
+            made.append(report)
+    uow.reports.put_many(made)
 
 
 def main() -> int:
@@ -91,9 +115,9 @@ def main() -> int:
     servers = [subprocess.Popen([sys.executable, "-m", "bench.floor", "--port", str(floor_port)]
                                 + (["--workers", str(workers)] if args.serving == "production" else []), cwd=ROOT,
                                 env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
-    api = {"reports": info.api, "surveys": info.api}
+    api = {"reports": info.api, "surveys": info.api, "me": info.api}
     if args.serving == "production":  # each function in its own process, one request per worker at a time
-        for name in ("reports", "surveys"):
+        for name in ("reports", "surveys", "me"):
             port = Ports.free().hosting
             servers.append(subprocess.Popen(
                 [str(Path(sys.executable).parent / "functions-framework"), "--target", f"api_{name}", "--source", str(ROOT / "main.py"),
@@ -117,9 +141,10 @@ def main() -> int:
         administration.load_units(uow, [Unit(id="kel-beban", name="Kelurahan Beban", services=[ServiceType(id="sk", name="Domisili", standard_days=1)])])
         people = [f.employee("kel-beban", email=f"beban{i}@uji.example") for i in range(args.per_level + 1)]  # the last: round trips
         enrol(info, uow, people, PASSWORD, actor="bench", reason="load benchmark")
-        administration.load_plans(uow, [f.plan(p.nip, year) for p in people])
+        administration.load_plans(uow, [f.plan(p.nip, y) for p in people for y in (year - 1, year)])
+        seed_year_of_reports(uow, people, year - 1)  # the e-performance read: an ASN with twelve months of reports
         tokens = [sign_in(info.auth, p.email, PASSWORD) for p in people]
-        for url in (f"http://127.0.0.1:{floor_port}/survey", f"{api['reports']}/api/reports", f"{api['surveys']}/api/surveys"):
+        for url in (f"http://127.0.0.1:{floor_port}/survey", f"{api['reports']}/api/reports", f"{api['surveys']}/api/surveys", f"{api['me']}/api/me/performance"):
             for _ in range(300):  # each server is up when it answers
                 try:
                     requests.post(url, data=b"{}", timeout=2)
@@ -127,7 +152,7 @@ def main() -> int:
                 except requests.ConnectionError:
                     time.sleep(0.1)
         _topics(info.project, ("floor-report-submitted", "floor-survey-submitted"))
-        trips = round_trips(info, tokens[-1])
+        trips = round_trips(info, tokens[-1], people[-1].nip, year - 1)
         print("round trips per request:", trips, flush=True)
 
         today = utcnow().astimezone(WIB).date().isoformat()
@@ -151,6 +176,8 @@ def main() -> int:
             [(f"{api['surveys']}/api/surveys", warm_survey(i), {}, loopback(20_000 + i)) for i in range(warm)],
             [(f"{floor_url}/survey", warm_survey(i), {}) for i in range(warm)],
             [(f"{floor_url}/necessary/survey", warm_survey(i), {}) for i in range(warm)],
+            [(f"{api['me']}/api/me/performance?year={year - 1}", None, {"Authorization": f"Bearer {tokens[i]}"}) for i in range(warm)],
+            [(f"{floor_url}/necessary/performance?year={year - 1}", None, {"Authorization": f"Bearer {tokens[i]}"}) for i in range(warm)],
         ):
             _, warmed, _ = fire(jobs, workers)
             if bad := sorted({r.status_code for r in warmed} - {200, 201}):
@@ -171,15 +198,19 @@ def main() -> int:
             ours_surveys = [(f"{api['surveys']}/api/surveys", survey_body(i), {}, loopback(level_index * args.per_level + i)) for i in range(args.per_level)]
             floor_surveys = [(f"{floor_url}/survey", survey_body(i), {}) for i in range(args.per_level)]
             needed_surveys = [(f"{floor_url}/necessary/survey", survey_body(i), {}) for i in range(args.per_level)]
+            ours_reads = [(f"{api['me']}/api/me/performance?year={year - 1}", None, {"Authorization": f"Bearer {tokens[i]}"}) for i in range(args.per_level)]
+            floor_reads = [(f"{floor_url}/performance?year={year - 1}&nip={people[i].nip}", None, {}) for i in range(args.per_level)]
+            needed_reads = [(f"{floor_url}/necessary/performance?year={year - 1}", None, {"Authorization": f"Bearer {tokens[i]}"}) for i in range(args.per_level)]
             for name, ours, bare, needed in (("report submission", ours_reports, floor_reports, needed_reports),
-                                             ("survey intake", ours_surveys, floor_surveys, needed_surveys)):
+                                             ("survey intake", ours_surveys, floor_surveys, needed_surveys),
+                                             ("e-performance", ours_reads, floor_reads, needed_reads)):
                 lat_o, res_o, wall_o = fire(ours, concurrency)
                 lat_f, res_f, wall_f = fire(bare, concurrency)
                 lat_n, res_n, wall_n = fire(needed, concurrency)
                 bad = [r.status_code for r in res_o + res_n if r.status_code not in (200, 201)]
                 if bad:
                     raise SystemExit(f"{name} at {concurrency}: unexpected statuses {sorted(set(bad))}")
-                endpoint = name.replace(" ", "_")
+                endpoint = name.replace(" ", "_").replace("-", "_")
                 figures = lambda lat, wall, n, key: {"p50_ms": round(statistics.median(lat) * 1000, 2),  # noqa: E731
                                                      "p99_ms": round(percentile(lat, 99) * 1000, 2), "rps": round(n / wall, 2),
                                                      "round_trips": trips[endpoint][key]}
@@ -188,7 +219,7 @@ def main() -> int:
                                 "necessary_floor": figures(lat_n, wall_n, len(needed), "necessary_floor")})
                 if name == "report submission":
                     accepted_reports += len(res_o)
-                else:
+                elif name == "survey intake":
                     accepted_surveys += len(res_o)
                 rows.append((concurrency, name, statistics.median(lat_o), percentile(lat_o, 99), len(ours) / wall_o,
                              statistics.median(lat_f), percentile(lat_f, 99), len(bare) / wall_f,
@@ -198,7 +229,7 @@ def main() -> int:
                       f"floor p50 {r[5]*1000:6.1f} ms {r[7]:6.1f}/s | necessary p50 {r[8]*1000:6.1f} ms {r[10]:6.1f}/s", flush=True)
 
         # Exactly once: one report (and one revision, one event) per accepted submission; one response per receipt.
-        reports = list(uow.client.collection("reports").stream())
+        reports = [r for r in uow.client.collection("reports").stream() if r.id.endswith(tuple(f"_{year}-{m:02d}" for m in range(1, 13)))]
         revisions = sum(1 for r in reports for _ in r.reference.collection("revisions").stream())
         events = sum(1 for d in uow.client.collection("outbox").stream() if d.id.startswith("report.submitted:"))
         surveys = uow.surveys.totals("kel-beban", [f"{year}-{m:02d}" for m in range(1, 13)])[0]
@@ -236,16 +267,18 @@ def main() -> int:
             "",
             f"{machine.line()} The emulators and the client on the same machine, over loopback. Serving: {mode}.",
             f"Command: `python -m bench.load --levels {args.levels} --per-level {args.per_level} --serving {args.serving}`. "
-            "The floors (bench/floor.py): bare = validate the body and one Firestore write; necessary = the ID token with the "
+            "The floors (bench/floor.py): bare = validate the body and one Firestore write (e-performance: the same reads, no "
+            "token); necessary = the ID token with the "
             "revocation check, one transaction with one batched read and one commit (the change, its revision or key, the outbox "
-            "event), one publish.",
+            "event), one publish (e-performance: the token, then the employee and account, SKP, annual record, twelve reports and "
+            "results in one batched read beside the year's trainings).",
             "",
             "Round trips per request: the waits one after another (Firestore RPCs, Pub/Sub publishes, Auth requests, calls in "
             "flight at once counted as one; counted on the real clients, tests/roundtrips.py):",
             "",
             "| endpoint | ours | bare floor | necessary floor | ours by call |",
             "|---|---|---|---|---|",
-            *(f"| {e.replace('_', ' ')} | {t['ours']} | {t['floor']} | {t['necessary_floor']} | {t['ours_by_call']} |" for e, t in trips.items()),
+            *(f"| {LABELS[e]} | {t['ours']} | {t['floor']} | {t['necessary_floor']} | {t['ours_by_call']} |" for e, t in trips.items()),
             "",
             "| concurrency | endpoint | ours p50 | ours p99 | ours req/s | floor p50 | floor req/s | necessary p50 | necessary p99 | necessary req/s "
             "| p50 / floor | p50 / necessary | throughput / necessary |",
@@ -288,7 +321,7 @@ def _topics(project: str, names: tuple[str, ...]) -> None:
             pass
 
 
-def round_trips(info, token: str) -> dict[str, dict]:
+def round_trips(info, token: str, nip: str, read_year: int) -> dict[str, dict]:
     """One request of each kind to ours and to both floors, in this process on counted clients:
     the sequential network round trips each makes (tests/roundtrips.py)."""
     from bench import floor
@@ -311,7 +344,7 @@ def round_trips(info, token: str) -> dict[str, dict]:
 
         app = flask.Flask("floors")
         for path, name in floor.ROUTES.items():
-            app.add_url_rule(path, name, (lambda handler: lambda: handler(flask.request))(getattr(floor, name)), methods=["POST"])
+            app.add_url_rule(path, name, (lambda handler: lambda: handler(flask.request))(getattr(floor, name)), methods=["GET", "POST"])
         floors = dict.fromkeys(floor.ROUTES.values(), app.test_client())
         # A first request of each warms the clients (channels, Auth's app), as on a warm instance.
         for warm in ("warmup01", "trips001"):
@@ -323,6 +356,10 @@ def round_trips(info, token: str) -> dict[str, dict]:
                                                                                            environ_base={"REMOTE_ADDR": "127.3.0.1" if k == "warmup01" else "127.3.0.2"}),
                                   "floor": lambda k=warm: floors["floor_survey"].post("/survey", json=survey(k)),
                                   "necessary_floor": lambda k=warm: floors["necessary_survey"].post("/necessary/survey", json=survey(f"{k}-floor"))},
+                "e_performance": {"ours": lambda: ours.client("api_me").get(f"/api/me/performance?year={read_year}", headers={"Authorization": f"Bearer {token}"}),
+                                  "floor": lambda: floors["floor_performance"].get(f"/performance?year={read_year}&nip={nip}"),
+                                  "necessary_floor": lambda: floors["necessary_performance"].get(f"/necessary/performance?year={read_year}",
+                                                                                                 headers={"Authorization": f"Bearer {token}"})},
             }
             if warm == "warmup01":
                 # Warm on other documents: the report's month must stay new for the measured request.
