@@ -21,6 +21,7 @@ from common.domain.period import period_of
 from common.services import administration
 from tests.integration.org import make_org
 from tests.integration.test_report_flow import body
+from tools.client import Api
 from tools.stack import Stack
 
 
@@ -52,13 +53,23 @@ def test_requests_during_an_outage_answer_503_and_write_nothing_half(stack, uow,
     survey = {"unit_id": org.unit_id, "service_id": "sk", "service_date": clock.today().isoformat(),
               "answers": {f"U{i}": 3 for i in range(1, 10)}, "client_key": f"outage-{unique}"}
 
+    from concurrent.futures import ThreadPoolExecutor
+
+    reader = Api(stack.api, token=asn.api.session.headers["Authorization"].removeprefix("Bearer "))  # a session of its own
+
+    def timed(call):
+        started = time.monotonic()
+        return call(), time.monotonic() - started
+
     stack_control.pause(info, "firestore")
     try:
-        started = time.monotonic()
-        report = asn.api.post("/api/reports", json=body(period), headers=key, timeout=60)
-        elapsed = time.monotonic() - started
-        survey_reply = requests.post(f"{stack.api}/api/surveys", json=survey, headers={"X-Forwarded-For": "203.0.113.77"}, timeout=60)
-        view = asn.api.get("/api/me/performance", timeout=60)
+        # The three at once: each waits out the 10 s Firestore limit, so together they take one.
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            calls = [pool.submit(timed, lambda: asn.api.post("/api/reports", json=body(period), headers=key, timeout=60)),
+                     pool.submit(timed, lambda: requests.post(f"{stack.api}/api/surveys", json=survey,
+                                                              headers={"X-Forwarded-For": "203.0.113.77"}, timeout=60)),
+                     pool.submit(timed, lambda: reader.get("/api/me/performance", timeout=60))]
+            (report, elapsed), (survey_reply, _), (view, _) = (c.result() for c in calls)
     finally:
         stack_control.resume(info, "firestore")
 
