@@ -17,6 +17,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from common.domain.model import Model
 from common.domain.rules import FindingRule, PopulationBasis, UnitRule
 
 
@@ -33,7 +34,7 @@ class HumanCheck(StrEnum):
     APP_CHECK = "app_check"  # Firebase App Check token in X-Firebase-AppCheck
 
 
-class Settings(BaseModel):
+class Settings(Model):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     environment: Environment = Environment.LOCAL

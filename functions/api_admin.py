@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Callable
 
 import functions_framework
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.errors import Conflict, Invalid
+from common.domain.model import Model
 from common.domain.nip import Nip
 from common.domain.organisation import OVERSIGHT, Employee, Role, Unit, UnitId
 from common.domain.skp import SkpPlan
@@ -23,23 +24,23 @@ LOAD_ERRORS = (400, 401, 403, 413, 415, 422)
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
 
 
-class UnitsBody(BaseModel):
+class UnitsBody(Model):
     model_config = ConfigDict(extra="forbid")
     units: list[Unit] = Field(min_length=1, max_length=500)
 
 
-class EmployeesBody(BaseModel):
+class EmployeesBody(Model):
     model_config = ConfigDict(extra="forbid")
     employees: list[Employee] = Field(min_length=1, max_length=500)
     reason: Reason | None = Field(default=None, description="why, for the audit log (e.g. the decree: SK Wali Kota No. ...)")
 
 
-class InvitationBody(BaseModel):
+class InvitationBody(Model):
     model_config = ConfigDict(extra="forbid")
     reason: Reason = Field(description="why, for the audit log (e.g. the first link expired)")
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(Model):
     model_config = ConfigDict(extra="forbid")
     nip: Nip | None = Field(default=None, description="entries about this person only")
     since: AwareDatetime | None = Field(default=None, description="from this moment on (ISO 8601 with its zone)")
@@ -47,24 +48,24 @@ class AuditQuery(BaseModel):
     cursor: CursorParam = None
 
 
-class SupervisorsBody(BaseModel):
+class SupervisorsBody(Model):
     model_config = ConfigDict(extra="forbid")
     links: list[SupervisorLink] = Field(min_length=1, max_length=500)
 
 
-class PlansBody(BaseModel):
+class PlansBody(Model):
     model_config = ConfigDict(extra="forbid")
     plans: list[SkpPlan] = Field(min_length=1, max_length=500)
 
 
-class EmployeesQuery(BaseModel):
+class EmployeesQuery(Model):
     model_config = ConfigDict(extra="forbid")
     unit_id: UnitId
     limit: int = Field(default=200, ge=1, le=500)
     cursor: CursorParam = None
 
 
-class UnitsQuery(BaseModel):
+class UnitsQuery(Model):
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=200, ge=1, le=500)
     cursor: CursorParam = None
@@ -80,7 +81,7 @@ def _within(key: str, work: Callable[[], LoadResult]) -> LoadResult:
         raise
 
 
-class DeliveryQuery(BaseModel):
+class DeliveryQuery(Model):
     model_config = ConfigDict(extra="forbid")
     notification_id: str | None = Field(default=None, max_length=300)
     nip: str | None = Field(default=None, max_length=18)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.api.http import Api, Call, Route
+from common.domain.model import Model
 from common.domain.period import Period, period_of
 from common.services import dashboard
 from common.services.dashboard import InvestigationDashboard, Me, TeamDashboard, UnitDashboard
 
 
-class PeriodQuery(BaseModel):
+class PeriodQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     period: Period | None = Field(default=None, description="default this month (WIB)")

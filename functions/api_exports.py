@@ -6,30 +6,31 @@ from __future__ import annotations
 from typing import Literal
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.api.http import Api, ApiError, Call, Reply, Route
 from common.domain.clock import WIB
 from common.domain.ikm import PERIOD_SPEC_PATTERN
+from common.domain.model import Model
 from common.domain.period import Period, period_of
 from common.services import results
 from common.services.skm_report import SkmReport, skm_report
 from common.services.surveys import months_for
 
 
-class SkmQuery(BaseModel):
+class SkmQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     period: str | None = Field(default=None, json_schema_extra={"pattern": PERIOD_SPEC_PATTERN}, description="YYYY-MM, YYYY-Qn, YYYY-Sn or YYYY; default this month")
 
 
-class PosterQuery(BaseModel):
+class PosterQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     kiosk: bool = Field(default=False, description="1: the code opens the kiosk mode of the form (it empties itself after each respondent)")
 
 
-class PeriodQuery(BaseModel):
+class PeriodQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     period: Period

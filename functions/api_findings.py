@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.findings import Finding, FindingStatus
+from common.domain.model import Model
 from common.domain.training import Training, TrainingInput
 from common.services import findings, trainings
 from common.services.findings import FindingList, FindingUpdate
 from common.services.paging import CursorParam
 
 
-class FindingQuery(BaseModel):
+class FindingQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     status: FindingStatus | None = None

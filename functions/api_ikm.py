@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
 from common.domain.errors import Invalid
 from common.domain.ikm import MAX_RANGE_MONTHS, MONTH_PATTERN, PERIOD_SPEC_PATTERN, RangeTooLong, Weights, months_between
+from common.domain.model import Model
 from common.domain.period import period_of
 from common.services.surveys import IkmReport, ikm_report, months_for
 
 
-class IkmQuery(BaseModel):
+class IkmQuery(Model):
     """The documented patterns are checked by the period parsing, whose 422 says what to write."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

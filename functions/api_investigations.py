@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.api.http import Api, Call, Route
 from common.domain.complaints import Investigation, InvestigationStatus
+from common.domain.model import Model
 from common.domain.organisation import Role, UnitId
 from common.services import complaints
 from common.services.complaints import InvestigationList, InvestigationUpdate
@@ -15,7 +16,7 @@ from common.services.paging import CursorParam
 READERS = frozenset({Role.INSPEKTORAT, Role.ADMIN})
 
 
-class ListQuery(BaseModel):
+class ListQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     status: InvestigationStatus | None = None

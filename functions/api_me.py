@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.clock import WIB
+from common.domain.model import Model
 from common.domain.performance import PerformanceView
 from common.services import inbox
 from common.services.paging import CursorParam
@@ -14,20 +15,20 @@ from common.services.performance import my_performance
 from common.services.trainings import TrainingList, my_trainings
 
 
-class PerformanceQuery(BaseModel):
+class PerformanceQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     year: int | None = Field(default=None, ge=2000, le=2100, description="defaults to the current year (WIB)")
 
 
-class InboxQuery(BaseModel):
+class InboxQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=100)
     cursor: CursorParam = None
 
 
-class ReadAll(BaseModel):
+class ReadAll(Model):
     model_config = ConfigDict(extra="forbid")
 
     ids: list[str] | None = Field(default=None, max_length=200, description="omit to mark everything read")

@@ -4,9 +4,10 @@ respond once; the supervisor's supervisor (or BKPSDM, where there is none) decid
 from __future__ import annotations
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.api.http import Api, Call, Reply, Route
+from common.domain.model import Model
 from common.domain.objections import ObjectionStatus
 from common.domain.organisation import UnitId
 from common.services import objections
@@ -14,7 +15,7 @@ from common.services.objections import DecisionInput, ObjectionInput, ObjectionI
 from common.services.paging import CursorParam
 
 
-class ListQuery(BaseModel):
+class ListQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     scope: Scope = Field(default=Scope.MINE, description="mine (my own), to_decide (for me to decide), unit (a unit's: unit_id)")

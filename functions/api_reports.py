@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.evidence import UploadRequest
+from common.domain.model import Model
 from common.domain.period import Period
 from common.domain.reports import Report, ReportContent, ReviewInput
 from common.services import evidence, reporting
@@ -18,7 +19,7 @@ class SubmitReportBody(ReportContent):
     period: Period
 
 
-class TeamQuery(BaseModel):
+class TeamQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     period: Period

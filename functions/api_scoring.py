@@ -4,10 +4,11 @@ BKPSDM read the results."""
 from __future__ import annotations
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.api.http import Api, Call, Reply, Route
 from common.domain.annual import AnnualResult
+from common.domain.model import Model
 from common.domain.organisation import Role
 from common.domain.period import Period
 from common.domain.scoring import UnitResult
@@ -19,13 +20,13 @@ from common.services.results import TeamResults, UnitResults
 ADMIN = frozenset({Role.ADMIN})
 
 
-class RunRequest(BaseModel):
+class RunRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     period: Period
 
 
-class PeriodQuery(BaseModel):
+class PeriodQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     period: Period
@@ -36,7 +37,7 @@ class RunsQuery(PeriodQuery):
     cursor: CursorParam = None
 
 
-class YearQuery(BaseModel):
+class YearQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     year: annual.Year

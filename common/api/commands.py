@@ -13,6 +13,7 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.domain.events import Event
+from common.domain.model import Model
 from common.domain.nip import Nip
 from common.domain.notifications import Notification
 from common.domain.organisation import UnitId
@@ -22,7 +23,7 @@ D = TypeVar("D", bound=BaseModel)
 _ID = Field(min_length=1, max_length=200, pattern=r"^[^/]+$")
 
 
-class _Data(BaseModel):
+class _Data(Model):
     model_config = ConfigDict(extra="ignore", frozen=True)  # newer publishers may add fields
 
 
@@ -41,7 +42,7 @@ class InvitedData(_Data):
     invitation: str = _ID
 
 
-class Envelope(BaseModel, Generic[D]):
+class Envelope(Model, Generic[D]):
     """One of our events, as published: its id (the handler's idempotency key), type and data."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -80,7 +81,7 @@ NOTIFIABLE = ("report.submitted", "report.reviewed", "investigation.opened", "fi
               "objection.filed", "objection.decided", "objection.overdue")
 
 
-class Tick(BaseModel):
+class Tick(Model):
     """Cloud Scheduler's message: ``{"source": "cloud-scheduler", "job": ...}``; only its arrival matters."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)

@@ -13,6 +13,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from common.domain.model import Model
+
 from .http import MAX_JSON_DEPTH, PATH_ID_PATTERN, Api, Route
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
@@ -58,21 +60,21 @@ HEADERS: dict[str, dict[str, Any]] = {
 CONDITIONAL = "304"
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     field: str = Field(description="dotted path of the bad field, e.g. realisasi.0.value; '' when not about one field")
     code: str = Field(description="machine-readable reason")
     message: str = Field(description="what is wrong, in the negotiated language")
     value: Any | None = Field(default=None, description="the offending value, where it helps")
 
 
-class ErrorInfo(BaseModel):
+class ErrorInfo(Model):
     code: str = Field(description="stable error code, e.g. validation_failed, not_supervisor, report_already_accepted")
     message: str = Field(description="what to do, in Bahasa Indonesia (default) or English (Accept-Language: en)")
     details: list[ErrorDetail]
     request_id: str = Field(description="also in the X-Request-Id header and in every log line of the request")
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     error: ErrorInfo
 
 

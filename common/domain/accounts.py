@@ -19,8 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
-
+from .model import Model
 from .organisation import Employee
 
 UID_PREFIX = "pk-"
@@ -36,7 +35,7 @@ def claims_for(employee: Employee) -> dict[str, Any]:
     return {"role": employee.role.value, "nip": employee.nip, "unit": employee.unit_id}
 
 
-class Account(BaseModel):
+class Account(Model):
     """The system's record of an account it created (``accounts/{nip}``)."""
 
     nip: str
@@ -47,7 +46,7 @@ class Account(BaseModel):
     invitation: str | None = None  # the id of the last invitation sent
 
 
-class AuthRecord(BaseModel):
+class AuthRecord(Model):
     """What Firebase Auth holds about an account."""
 
     uid: str

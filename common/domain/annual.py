@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .errors import Conflict
+from .model import Model
 from .objections import ObjectionSummary
 from .organisation import FunctionalLevel
 from .ratings import Predikat, Rating, predikat
@@ -62,7 +63,7 @@ def median_rating(ratings: list[Rating]) -> Rating | None:
     return ordered[(len(ordered) - 1) // 2]
 
 
-class MonthRating(BaseModel):
+class MonthRating(Model):
     period: str
     outcome: Outcome
     hasil_kerja: Rating | None = None
@@ -70,7 +71,7 @@ class MonthRating(BaseModel):
     predikat: Predikat | None = None
 
 
-class AnnualDecision(BaseModel):
+class AnnualDecision(Model):
     """One decision on the year: the supervisor's (``kind`` supervisor), later an objection's."""
 
     kind: str = Field(default="supervisor", description="supervisor, or objection (the decision on a keberatan, which is final)")
@@ -82,7 +83,7 @@ class AnnualDecision(BaseModel):
     reason: str | None = None
 
 
-class AnnualResult(BaseModel):
+class AnnualResult(Model):
     id: str = Field(description="{nip}_{year}")
     nip: str
     name: str

@@ -13,15 +13,16 @@ from collections.abc import Container
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .calendar import add_working_days
 from .errors import Conflict, Invalid
+from .model import Model
 
 __all__ = ["add_working_days"]  # kept importable from here, where the deadlines use it
 
 
-class SpikeRule(BaseModel):
+class SpikeRule(Model):
     """Documented and configurable (docs/rules.md). Complaints are counted by the people who
     made them: one sender's complaints count once per unit and window, however many they
     send. Defaults: complaints from at least 10 people in 30 days and at least twice as many
@@ -36,7 +37,7 @@ class SpikeRule(BaseModel):
     min_senders: int = Field(default=5, ge=1, description="different people who complained, for any investigation")
 
 
-class ComplaintPicture(BaseModel):
+class ComplaintPicture(Model):
     """An office's complaints over the window and the window before it.
 
     The rule looks only at what no investigation has covered yet: from the
@@ -93,7 +94,7 @@ _NEXT = {
 }
 
 
-class ComplaintRef(BaseModel):
+class ComplaintRef(Model):
     receipt: str
     submitted_at: datetime
     service_id: str
@@ -102,20 +103,20 @@ class ComplaintRef(BaseModel):
     text: str | None = None
 
 
-class DueDates(BaseModel):
+class DueDates(Model):
     verify_by: date = Field(description="verified and forwarded: 3 working days after opening")
     follow_up_by: date = Field(description="followed up: 5 working days after forwarding")
     close_by: date = Field(description="closed: 10 working days after the follow-up, if the reporter is silent")
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Model):
     at: datetime
     by: str
     status: InvestigationStatus
     note: str | None = None
 
 
-class Investigation(BaseModel):
+class Investigation(Model):
     id: str
     unit_id: str
     status: InvestigationStatus
@@ -129,7 +130,7 @@ class Investigation(BaseModel):
     history: list[HistoryEntry] = Field(default_factory=list)
 
 
-class InvestigationSummary(BaseModel):
+class InvestigationSummary(Model):
     """What the investigated unit's people see of an investigation: that it exists and its
     deadlines. Complaint texts, receipts, services and times, the inspectorate's notes and
     findings stay with the inspectorate and BKPSDM."""

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from .model import Model
 from .ratings import Predikat, Rating
 
 
@@ -35,7 +36,7 @@ class BoundKind(StrEnum):
     PRESENT = "present"  # at least one employee with one of the predikat
 
 
-class CurveBound(BaseModel):
+class CurveBound(Model):
     """One rule of a unit's curve, about one predikat or a group of them together."""
 
     model_config = ConfigDict(frozen=True)
@@ -90,7 +91,7 @@ CURVE: dict[UnitPredikat, tuple[CurveBound, ...]] = {
 }
 
 
-class CurveViolation(BaseModel):
+class CurveViolation(Model):
     """A bound of the curve the distribution breaks: a code and its numbers (the words are in common/api/messages.py)."""
 
     kind: BoundKind
@@ -102,7 +103,7 @@ class CurveViolation(BaseModel):
     rival_count: int | None = None
 
 
-class CurveCheck(BaseModel):
+class CurveCheck(Model):
     counts: dict[Predikat, int]
     shares: dict[Predikat, float]
     rated: int

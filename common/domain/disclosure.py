@@ -22,12 +22,14 @@ withheld is every figure made from the answers, and the profile bands below k.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from .model import Model
 
 NO_SERVICE = ""  # paper rows without a service: counted for the unit, never shown per service
 
 
-class Withheld(BaseModel):
+class Withheld(Model):
     months: list[str] = Field(default_factory=list, description="months left out: 1 to k-1 respondents, which a figure could reveal")
     responses: int = Field(default=0, description="responses in those months")
 

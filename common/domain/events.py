@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from .model import Model
 
 # Each event type has its own topic so that each consumer subscribes only to what it needs.
 TOPICS: dict[str, str] = {
@@ -28,7 +30,7 @@ TOPICS: dict[str, str] = {
 }
 
 
-class Event(BaseModel):
+class Event(Model):
     id: str
     type: str
     occurred_at: datetime

@@ -25,11 +25,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from .errors import Conflict, Invalid, TooLarge
 from .files import EXTENSIONS, Damaged, FileKind, check_pdf, sniff, strip_jpeg_location, strip_png_location
+from .model import Model
 from .period import Period, is_future
 
 PREFIX = "evidence"
@@ -61,7 +62,7 @@ def _filename(value: str) -> str:
 FileName = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_filename)]
 
 
-class UploadRequest(BaseModel):
+class UploadRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     period: Period
@@ -70,14 +71,14 @@ class UploadRequest(BaseModel):
     size: int = Field(ge=1, description="bytes; at most the configured limit (10 MiB by default)")
 
 
-class EvidenceLimits(BaseModel):
+class EvidenceLimits(Model):
     max_bytes: int = Field(ge=1)
     max_files: int = Field(ge=1, description="files per report (per ASN and period)")
     upload_ttl: timedelta = Field(description="how long an upload target works")
     orphan_after: timedelta = Field(description="how long a verified file waits to be attached before the sweep deletes it")
 
 
-class Evidence(BaseModel):
+class Evidence(Model):
     """``evidence/{id}``: one requested upload and what became of it."""
 
     id: str
@@ -107,7 +108,7 @@ class Evidence(BaseModel):
         return self.status is EvidenceStatus.VERIFIED or self.status is EvidenceStatus.PENDING
 
 
-class EvidenceFile(BaseModel):
+class EvidenceFile(Model):
     """An attached, verified file as the report shows it."""
 
     id: str
@@ -172,7 +173,7 @@ def _lapsed(evidence: Evidence, now: datetime) -> bool:
     return evidence.status is EvidenceStatus.PENDING and now > evidence.upload_expires_at + timedelta(minutes=5)
 
 
-class Verdict(BaseModel):
+class Verdict(Model):
     accepted: bool
     reason: Rejection | None = None
     content_type: FileKind | None = None

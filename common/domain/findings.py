@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .errors import Conflict, Invalid
+from .model import Model
 from .organisation import EmploymentStatus
 from .period import parse_period
 from .reports import Report
@@ -39,14 +40,14 @@ class FindingStatus(StrEnum):
     RESOLVED = "resolved"
 
 
-class FindingEvent(BaseModel):
+class FindingEvent(Model):
     at: datetime
     by: str
     status: FindingStatus
     note: str | None = None
 
 
-class Finding(BaseModel):
+class Finding(Model):
     id: str
     kind: FindingKind
     subject_type: str = Field(description="asn or unit")
@@ -106,7 +107,7 @@ def missed_deadline(report: Report | None) -> bool:
     return report is None or report.late
 
 
-class Candidate(BaseModel):
+class Candidate(Model):
     """A finding the rules want, before it is checked against what already exists."""
 
     kind: FindingKind

@@ -18,9 +18,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .disclosure import Withheld
+from .model import Model
 from .rules import PopulationBasis
 from .survey import UNSUR_BY_CODE, UNSUR_CODES
 
@@ -47,7 +48,7 @@ MUTU_LABEL = {Mutu.A: "Sangat Baik", Mutu.B: "Baik", Mutu.C: "Kurang Baik", Mutu
 MUTU_LABEL_EN = {Mutu.A: "Very good", Mutu.B: "Good", Mutu.C: "Poor", Mutu.D: "Bad"}
 
 
-class Sample(BaseModel):
+class Sample(Model):
     population: int | None = Field(description="people served in the period evaluated (see basis)")
     required: int | None = Field(description="Krejcie-Morgan sample size for that population, never more than it")
     reached: bool | None = Field(description="n >= required; a result below it is shown with a warning, not hidden")
@@ -65,7 +66,7 @@ def period_population(annual: int | None, months: int, basis: PopulationBasis = 
     return max(1, math.ceil(Fraction(annual * months, 12)))
 
 
-class IkmResult(BaseModel):
+class IkmResult(Model):
     n: int = Field(description="respondents counted (months with 1 to k-1 respondents are left out: see withheld)")
     nrr: dict[str, float | None] | None = Field(
         description="average answer per unsur, 1..4, to three decimals, over the answers given to it; null for an unsur with "

@@ -23,9 +23,10 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from .clock import WIB
+from .model import Model
 from .organisation import Role
 
 
@@ -66,7 +67,7 @@ class Mode(StrEnum):
     DAILY = "daily"  # in the day's digest (16:00 WIB)
 
 
-class Modes(BaseModel):
+class Modes(Model):
     """When push and e-mail come, per kind a person may choose for. Empty follows the role's default."""
 
     model_config = ConfigDict(extra="forbid")
@@ -104,12 +105,12 @@ def mode_for(kind: Kind, role: Role | None, chosen: dict[str, Any] | None) -> Mo
 
 # -- what is sent ------------------------------------------------------------------------------
 
-class Recipient(BaseModel):
+class Recipient(Model):
     nip: str
     channels: list[Channel]
 
 
-class Item(BaseModel):
+class Item(Model):
     """One line of a grouped message: a finding of a run, a report in the daily digest."""
 
     kind: Kind = Field(description="the fact: report_submitted, report_reviewed or finding_opened")
@@ -118,7 +119,7 @@ class Item(BaseModel):
     web_link: str | None = None
 
 
-class Notification(BaseModel):
+class Notification(Model):
     id: str = Field(description="derived from the fact, e.g. report_reviewed:{report_id}:2")
     kind: Kind
     params: dict[str, Any] = Field(default_factory=dict)
@@ -149,7 +150,7 @@ def group_items(items: list[Item]) -> tuple[list[Item], dict[str, int]]:
     return kept, counts
 
 
-class DigestEntry(BaseModel):
+class DigestEntry(Model):
     """What waits for a person's daily digest: one fact, or the findings of one run."""
 
     id: str = Field(description="the fact's id: the same fact joins a digest once")
@@ -158,7 +159,7 @@ class DigestEntry(BaseModel):
     channels: list[Channel] = Field(description="the alert channels it would have come on at once")
 
 
-class Digest(BaseModel):
+class Digest(Model):
     nip: str
     day: date = Field(description="the day (WIB) whose digest it is")
     entries: list[DigestEntry] = Field(default_factory=list)
@@ -209,13 +210,13 @@ class DeliveryStatus(StrEnum):
 SKIP_REASONS = ("opted_out", "no_employee_record", "email_not_configured", "no_email_address", "push_not_configured", "no_device")
 
 
-class Attempt(BaseModel):
+class Attempt(Model):
     at: datetime
     outcome: str
     error: str | None = None
 
 
-class Delivery(BaseModel):
+class Delivery(Model):
     id: str
     notification_id: str
     kind: Kind
@@ -238,20 +239,20 @@ def skip_reason(channel: Channel, mandatory: bool, opted_out: set[Channel]) -> s
     return None
 
 
-class ChannelTotals(BaseModel):
+class ChannelTotals(Model):
     sent: int
     failed: int
     skipped: int
     pending: int = Field(description="being sent, or waiting for a retry")
 
 
-class ReasonCount(BaseModel):
+class ReasonCount(Model):
     channel: Channel | None = Field(description="null when counted over every channel")
     reason: str
     count: int
 
 
-class DeliveryTotals(BaseModel):
+class DeliveryTotals(Model):
     """The messages of one scoring run: its findings, their summaries, the published results."""
 
     channels: dict[Channel, ChannelTotals]
@@ -447,17 +448,17 @@ def _params(params: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-class Line(BaseModel):
+class Line(Model):
     text: str
     url: str | None = None
 
 
-class Section(BaseModel):
+class Section(Model):
     heading: str
     lines: list[Line]
 
 
-class Rendered(BaseModel):
+class Rendered(Model):
     """A notification in one language: the inbox and push use the title and body; e-mail uses it all."""
 
     language: str
@@ -542,7 +543,7 @@ def render(notification: Notification, lang: str, base_url: str = "") -> Rendere
     )
 
 
-class Email(BaseModel):
+class Email(Model):
     """An e-mail to send: the adapter writes the MIME message (text and HTML) from it."""
 
     to: str

@@ -19,10 +19,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import Field, WithJsonSchema
 
 from .clock import WIB
 from .errors import Conflict, Invalid
+from .model import Model
 from .ratings import Predikat, Rating, predikat
 
 BKPSDM = "role:admin"  # the decider when the rater has no supervisor (the same key findings use)
@@ -48,19 +49,19 @@ class Verdict(StrEnum):
     REJECTED = "rejected"
 
 
-class Ratings(BaseModel):
+class Ratings(Model):
     hasil_kerja: Rating
     perilaku_kerja: Rating
     predikat: Predikat
 
 
-class Response(BaseModel):
+class Response(Model):
     text: str
     by: str
     at: datetime
 
 
-class ObjectionDecision(BaseModel):
+class ObjectionDecision(Model):
     decision: Verdict
     hasil_kerja: Rating
     perilaku_kerja: Rating
@@ -74,13 +75,13 @@ class ObjectionDecision(BaseModel):
         return self.decision is not Verdict.REJECTED
 
 
-class Step(BaseModel):
+class Step(Model):
     action: str = Field(description="filed, responded, decided or overdue")
     by: str
     at: datetime
 
 
-class ObjectionSummary(BaseModel):
+class ObjectionSummary(Model):
     """What a result (monthly or annual) carries of its objection: the history beside the ratings."""
 
     id: str
@@ -91,7 +92,7 @@ class ObjectionSummary(BaseModel):
     decision: ObjectionDecision | None = None
 
 
-class Objection(BaseModel):
+class Objection(Model):
     id: str = Field(description="{nip}_{period}: one per person and period")
     nip: str
     name: str

@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from .model import Model
 from .nip import Nip
 
 # A plain pattern rather than email-validator: the address only has to be
@@ -51,7 +52,7 @@ class FunctionalLevel(StrEnum):
     AHLI_UTAMA = "ahli_utama"
 
 
-class ServiceType(BaseModel):
+class ServiceType(Model):
     """A service (jenis layanan) in a unit's catalogue."""
 
     model_config = ConfigDict(extra="forbid")
@@ -61,7 +62,7 @@ class ServiceType(BaseModel):
     standard_days: int = Field(ge=0, le=365, description="service standard time in working days")
 
 
-class Unit(BaseModel):
+class Unit(Model):
     model_config = ConfigDict(extra="forbid")
 
     id: UnitId
@@ -75,7 +76,7 @@ class Unit(BaseModel):
     )
 
 
-class Employee(BaseModel):
+class Employee(Model):
     model_config = ConfigDict(extra="forbid")
 
     nip: Nip

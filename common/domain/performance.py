@@ -10,9 +10,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from statistics import fmean
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .annual import AnnualResult
+from .model import Model
 from .objections import ObjectionSummary
 from .period import period_of, periods_of_year, report_deadline
 from .ratings import Predikat, Rating
@@ -29,21 +30,21 @@ class MonthState(StrEnum):
     OPEN = "open"  # no report yet, still before the deadline
 
 
-class MonthCapaian(BaseModel):
+class MonthCapaian(Model):
     period: str
     realisasi: float | None = None
     capaian: float | None = Field(default=None, description="0..1.2, direction-aware, capped at 120%")
     category: Rating | None = None
 
 
-class IndicatorProgress(BaseModel):
+class IndicatorProgress(Model):
     indicator: Indicator
     months: list[MonthCapaian]
     capaian_to_date: float | None = Field(default=None, description="mean of the monthly capaian reported so far")
     category_to_date: Rating | None = None
 
 
-class Feedback(BaseModel):
+class Feedback(Model):
     revision: int
     reviewed_at: datetime
     reviewer_nip: str
@@ -53,7 +54,7 @@ class Feedback(BaseModel):
     feedback: str | None
 
 
-class MonthProgress(BaseModel):
+class MonthProgress(Model):
     period: str
     state: MonthState
     deadline: datetime
@@ -72,7 +73,7 @@ class MonthProgress(BaseModel):
         default=None, description="while I may still object to this month's predikat: the last day (WIB) to file; null otherwise")
 
 
-class PerformanceView(BaseModel):
+class PerformanceView(Model):
     nip: str
     name: str
     unit_id: str

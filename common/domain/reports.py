@@ -15,12 +15,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from .errors import Conflict, Forbidden, Invalid
 from .events import Event
 from .evidence import EvidenceFile
+from .model import Model
 from .organisation import Employee
 from .period import Period, is_future, report_deadline
 from .ratings import BerAkhlak, Rating, summarise
@@ -49,7 +50,7 @@ EvidenceLink = Annotated[str, StringConstraints(max_length=2000), AfterValidator
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
 
-class RealisasiEntry(BaseModel):
+class RealisasiEntry(Model):
     model_config = ConfigDict(extra="forbid")
 
     indicator_id: IndicatorId
@@ -57,7 +58,7 @@ class RealisasiEntry(BaseModel):
     note: Annotated[Text, Field(max_length=500)] | None = None
 
 
-class ReportContent(BaseModel):
+class ReportContent(Model):
     """What the ASN writes: realisasi per SKP indicator, a narrative, evidence links and uploaded files."""
 
     model_config = ConfigDict(extra="forbid")
@@ -75,7 +76,7 @@ class ReportContent(BaseModel):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class Review(BaseModel):
+class Review(Model):
     revision: int = Field(description="the revision of the report this review is about")
     reviewer_nip: str
     reviewed_at: datetime
@@ -87,7 +88,7 @@ class Review(BaseModel):
     feedback: str | None = None
 
 
-class ReviewInput(BaseModel):
+class ReviewInput(Model):
     model_config = ConfigDict(extra="forbid")
 
     decision: Decision
@@ -106,7 +107,7 @@ class ReviewInput(BaseModel):
     )
 
 
-class Report(BaseModel):
+class Report(Model):
     id: str
     nip: str
     period: Period

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from .model import Model
 from .organisation import EmploymentStatus
 
 
-class FindingRule(BaseModel):
+class FindingRule(Model):
     """Documented and configurable thresholds of the finding rules."""
 
     late_share: float = Field(default=0.30, description="a unit where at least this share did not report on time")
@@ -48,7 +49,7 @@ class FindingRule(BaseModel):
         return self.training_max_jp.get(status)
 
 
-class UnitRule(BaseModel):
+class UnitRule(Model):
     """How a unit's predikat follows from its IKM, on-time share and average capaian.
 
     Each measure is placed in a band (the thresholds are the lower bounds of

@@ -12,10 +12,11 @@ from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .curve import HEAD_RATING, CurveCheck, UnitPredikat, check_curve
 from .ikm import IkmResult
+from .model import Model
 from .objections import ObjectionSummary
 from .ratings import Predikat, Rating, predikat
 from .reports import Decision, Report
@@ -32,7 +33,7 @@ class Outcome(StrEnum):
     NO_SKP = "no_skp"  # no SKP plan for the year: nothing to measure against
 
 
-class IndicatorScore(BaseModel):
+class IndicatorScore(Model):
     indicator_id: str
     aspect: Aspect
     target: float
@@ -41,7 +42,7 @@ class IndicatorScore(BaseModel):
     category: Rating
 
 
-class Reason(BaseModel):
+class Reason(Model):
     """One reason of a result: a code and its numbers; the words are in common/api/messages.py."""
 
     code: str = Field(description="no_skp, no_report, awaiting_review, matrix, mean_capaian or returned")
@@ -52,7 +53,7 @@ def _reason(code: str, **params) -> Reason:
     return Reason(code=code, params={k: (v.value if isinstance(v, StrEnum) else v) for k, v in params.items()})
 
 
-class AsnResult(BaseModel):
+class AsnResult(Model):
     nip: str
     name: str
     unit_id: str
@@ -199,7 +200,7 @@ def unit_predikat(rule: UnitRule, ikm: float | None, on_time: float | Fraction |
     return _BY_RANK[min(5, max(1, int(mean + 0.5)))], {k: v.value for k, v in known.items()}
 
 
-class PredikatDecision(BaseModel):
+class PredikatDecision(Model):
     """The leader above's decision on a unit's predikat (SE MenPANRB 3/2023): who, when, why.
     Kept with the unit's result, newest last in ``UnitResult.decisions``, so a later decision
     (or an objection's, issue 17) adds to the record instead of replacing it."""
@@ -212,7 +213,7 @@ class PredikatDecision(BaseModel):
     reason: str
 
 
-class UnitResult(BaseModel):
+class UnitResult(Model):
     unit_id: str
     period: str
     employees: int

@@ -13,8 +13,9 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from .model import Model
 from .nip import Nip
 from .ratings import Rating, summarise
 
@@ -43,7 +44,7 @@ class Direction(StrEnum):
 IndicatorId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")]
 
 
-class Indicator(BaseModel):
+class Indicator(Model):
     model_config = ConfigDict(extra="forbid")
 
     id: IndicatorId
@@ -58,7 +59,7 @@ class Indicator(BaseModel):
         return self.unit.strip() in {"%", "persen"}
 
 
-class SkpPlan(BaseModel):
+class SkpPlan(Model):
     model_config = ConfigDict(extra="forbid")
 
     nip: Nip

@@ -12,8 +12,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from .model import Model
 from .organisation import UnitId
 
 Score = Annotated[int, Field(ge=1, le=4)]
@@ -71,7 +72,7 @@ UNSUR: tuple[Unsur, ...] = (
 UNSUR_BY_CODE = {u.code: u for u in UNSUR}
 
 
-class Answers(BaseModel):
+class Answers(Model):
     model_config = ConfigDict(extra="forbid")
 
     U1: Score
@@ -91,7 +92,7 @@ class Answers(BaseModel):
         return []
 
 
-class PartialAnswers(BaseModel):
+class PartialAnswers(Model):
     """The nine answers, where an unsur may be left blank: a paper form with an empty box, or a
     kiosk whose form allows skipping (off by default). At least one unsur is answered."""
 
@@ -147,7 +148,7 @@ class Occupation(StrEnum):
     LAINNYA = "LAINNYA"
 
 
-class Profile(BaseModel):
+class Profile(Model):
     """The respondent profile of the official form; every item optional."""
 
     model_config = ConfigDict(extra="forbid")
@@ -163,7 +164,7 @@ class FeedbackKind(StrEnum):
     PENGADUAN = "pengaduan"  # complaint
 
 
-class SurveyFeedback(BaseModel):
+class SurveyFeedback(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: FeedbackKind
@@ -176,7 +177,7 @@ class Source(StrEnum):
     PAPER = "paper"
 
 
-class SurveySubmission(BaseModel):
+class SurveySubmission(Model):
     """What the public form or a kiosk sends."""
 
     model_config = ConfigDict(extra="forbid")
@@ -197,7 +198,7 @@ class SurveySubmission(BaseModel):
     )
 
 
-class SurveyResponse(BaseModel):
+class SurveyResponse(Model):
     """A stored response. ``period`` is the month it counts in (WIB)."""
 
     receipt: str

@@ -9,15 +9,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from .model import Model
 from .nip import Nip
 from .reports import EvidenceLink
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
 
 
-class TrainingInput(BaseModel):
+class TrainingInput(Model):
     model_config = ConfigDict(extra="forbid")
 
     nip: Nip | None = Field(default=None, description="whose training; omit for your own (admins may record anyone's)")
@@ -35,7 +36,7 @@ class TrainingInput(BaseModel):
         return self
 
 
-class Training(BaseModel):
+class Training(Model):
     id: str
     nip: str
     unit_id: str

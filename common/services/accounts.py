@@ -21,11 +21,12 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain.accounts import Account, AccountPlan, Action, AuthRecord, account_uid, claims_for, invitation_page, owned_by, plan_account
 from common.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from common.domain.events import Event
+from common.domain.model import Model
 from common.domain.notifications import (
     PREFERENCES_LINK,
     Attempt,
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 SYSTEM = "system"
 
 
-class AccountOutcome(BaseModel):
+class AccountOutcome(Model):
     nip: str
     email: str | None
     uid: str | None = None
@@ -176,7 +177,7 @@ def _invitation_event(nip: str, uid: str, invitation: str, now: datetime) -> Eve
 
 # -- invitations ----------------------------------------------------------------------------
 
-class InvitationResult(BaseModel):
+class InvitationResult(Model):
     nip: str
     email: str
     invitation: str
@@ -290,7 +291,7 @@ def resolve_caller(uow: UnitOfWork, identity: TokenIdentity) -> Caller:
 AUDIT = Keyset("audit", tuple[datetime, str])  # newest first: (at, id) descending
 
 
-class AuditPage(BaseModel):
+class AuditPage(Model):
     entries: list[AuditEntry] = Field(description="newest first")
     next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 

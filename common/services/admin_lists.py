@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain.errors import Invalid
+from common.domain.model import Model
 from common.domain.notifications import Delivery
 from common.domain.organisation import Employee, Unit
 
@@ -16,17 +17,17 @@ EMPLOYEES = Keyset("employees", tuple[str, str])  # by name, then NIP
 DELIVERIES = Keyset("deliveries", tuple[str])  # by id: notification, person, channel
 
 
-class UnitList(BaseModel):
+class UnitList(Model):
     units: list[Unit] = Field(description="by id")
     next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 
 
-class EmployeeList(BaseModel):
+class EmployeeList(Model):
     employees: list[Employee] = Field(description="by name, then NIP")
     next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 
 
-class DeliveryList(BaseModel):
+class DeliveryList(Model):
     deliveries: list[Delivery] = Field(description="by id: notification, person, channel")
     next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 

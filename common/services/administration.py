@@ -14,9 +14,10 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from common.domain.errors import Invalid
+from common.domain.model import Model
 from common.domain.nip import Nip
 from common.domain.organisation import Employee, Unit
 from common.domain.skp import SkpPlan
@@ -26,14 +27,14 @@ from .accounts import AccountOutcome, apply_accounts, plan_accounts
 from .ports import AccountDirectory, UnitOfWork
 
 
-class SupervisorLink(BaseModel):
+class SupervisorLink(Model):
     model_config = ConfigDict(extra="forbid")
 
     nip: Nip
     supervisor_nip: Nip | None
 
 
-class LoadResult(BaseModel):
+class LoadResult(Model):
     written: int
     accounts: list[AccountOutcome] = []
 

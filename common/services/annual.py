@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from common.domain.annual import AnnualResult, annual_id, decide, propose
 from common.domain.curve import CurveCheck, UnitPredikat, check_curve
 from common.domain.errors import Forbidden, NotFound
+from common.domain.model import Model
 from common.domain.ratings import Rating
 from common.domain.reports import report_id
 
@@ -20,20 +21,20 @@ from .positions import is_supervisor_of, team_of, unit_for
 Year = Annotated[int, Field(ge=2020, le=2100)]
 
 
-class AnnualRunInput(BaseModel):
+class AnnualRunInput(Model):
     model_config = ConfigDict(extra="forbid")
 
     year: Year
     unit_id: str | None = Field(default=None, max_length=60, description="one unit; every unit when omitted")
 
 
-class AnnualRun(BaseModel):
+class AnnualRun(Model):
     year: int
     units: int
     records: int = Field(description="annual records written (proposals; decisions already taken are kept)")
 
 
-class AnnualDecisionInput(BaseModel):
+class AnnualDecisionInput(Model):
     model_config = ConfigDict(extra="forbid")
 
     hasil_kerja: Rating
@@ -42,7 +43,7 @@ class AnnualDecisionInput(BaseModel):
         default=None, description="why, when the year's ratings differ from the proposal; kept in the audit log")
 
 
-class UnitAnnual(BaseModel):
+class UnitAnnual(Model):
     unit_id: str
     year: int
     unit_predikat: UnitPredikat | None = Field(description="the organisation's predikat for the year: December's, as the leader above left it")
@@ -52,7 +53,7 @@ class UnitAnnual(BaseModel):
     records: list[AnnualResult]
 
 
-class TeamAnnual(BaseModel):
+class TeamAnnual(Model):
     year: int
     records: list[AnnualResult]
 

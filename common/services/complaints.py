@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Container
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain.clock import WIB
 from common.domain.complaints import (
@@ -30,6 +30,7 @@ from common.domain.complaints import (
 )
 from common.domain.errors import Forbidden, NotFound
 from common.domain.events import Event
+from common.domain.model import Model
 from common.domain.organisation import Role
 from common.domain.survey import UNSUR_CODES
 
@@ -143,7 +144,7 @@ def _ref(response) -> ComplaintRef:
 
 # -- the inspectorate's work ---------------------------------------------------
 
-class InvestigationUpdate(BaseModel):
+class InvestigationUpdate(Model):
     status: InvestigationStatus
     note: str | None = Field(default=None, max_length=5000)
     findings: str | None = Field(default=None, max_length=20000, description="required to close")
@@ -152,7 +153,7 @@ class InvestigationUpdate(BaseModel):
 INVESTIGATIONS = Keyset("investigations", tuple[datetime, str])  # newest first: (opened_at, id) descending
 
 
-class InvestigationList(BaseModel):
+class InvestigationList(Model):
     investigations: list[Investigation] = Field(description="newest first")
     next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 

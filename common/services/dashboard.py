@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain.complaints import Investigation, InvestigationStatus, InvestigationSummary
 from common.domain.curve import CURVE, CurveViolation, UnitPredikat, share_limits
 from common.domain.errors import Forbidden
 from common.domain.findings import Finding, FindingStatus
 from common.domain.ikm import IkmResult, Weights
+from common.domain.model import Model
 from common.domain.organisation import OVERSIGHT, Role, heads
 from common.domain.period import parse_period, period_of, periods_of_year
 from common.domain.ratings import Predikat
@@ -34,12 +35,12 @@ from .survey_figures import unit_figures
 # -- the supervisor ---------------------------------------------------------------------
 
 
-class UnitName(BaseModel):
+class UnitName(Model):
     id: str
     name: str
 
 
-class Me(BaseModel):
+class Me(Model):
     nip: str | None
     name: str | None
     role: Role
@@ -64,18 +65,18 @@ def who_am_i(uow: UnitOfWork, caller: Caller) -> Me:
               supervises=len(team), heads=heading, views=views, units=openable)
 
 
-class TrendPoint(BaseModel):
+class TrendPoint(Model):
     period: str
     capaian: float | None = Field(description="mean capaian of the month's reported indicators, 0..1.2")
 
 
-class MemberTrend(BaseModel):
+class MemberTrend(Model):
     nip: str
     name: str
     points: list[TrendPoint]
 
 
-class TeamDashboard(BaseModel):
+class TeamDashboard(Model):
     period: str
     reports: TeamReports
     late: int = Field(description="reports this period first submitted after the deadline")
@@ -115,7 +116,7 @@ def _mean_capaian(plan, report) -> float | None:
 # -- the unit head and BKPSDM --------------------------------------------------------------
 
 
-class MonthIkm(BaseModel):
+class MonthIkm(Model):
     period: str
     n: int
     ikm: float | None
@@ -123,14 +124,14 @@ class MonthIkm(BaseModel):
     withheld: bool = Field(default=False, description="fewer respondents than the survey's minimum: no figure")
 
 
-class UnsurNrr(BaseModel):
+class UnsurNrr(Model):
     code: str
     name: str
     nrr: float | None
     answers: int = Field(default=0, description="answers given to the unsur this year so far (a blank on a paper form is not one)")
 
 
-class CurveBar(BaseModel):
+class CurveBar(Model):
     predikat: Predikat
     count: int
     share: float
@@ -139,7 +140,7 @@ class CurveBar(BaseModel):
     largest: bool = Field(default=False, description="the curve asks this predikat to be the largest group")
 
 
-class CurveRule(BaseModel):
+class CurveRule(Model):
     """One bound of the unit's curve (common/domain/curve.py), whether the distribution keeps it, in words."""
 
     kind: str = Field(description="largest, at_most, at_least or present")
@@ -149,7 +150,7 @@ class CurveRule(BaseModel):
     text: str = Field(default="", description="the bound in the request's language")
 
 
-class PersonLine(BaseModel):
+class PersonLine(Model):
     nip: str
     name: str
     outcome: str
@@ -157,7 +158,7 @@ class PersonLine(BaseModel):
     predikat: str | None
 
 
-class ObjectionLine(BaseModel):
+class ObjectionLine(Model):
     """An open keberatan of the unit: who, which period, where it stands, whether it is past its due date."""
 
     id: str
@@ -170,7 +171,7 @@ class ObjectionLine(BaseModel):
     overdue: bool
 
 
-class UnitDashboard(BaseModel):
+class UnitDashboard(Model):
     unit_id: str
     unit_name: str
     period: str
@@ -247,14 +248,14 @@ def unit_dashboard(uow: UnitOfWork, caller: Caller, unit_id: str, period: str, m
 # -- the inspectorate --------------------------------------------------------------------
 
 
-class UnitCount(BaseModel):
+class UnitCount(Model):
     unit_id: str
     open: int
     in_progress: int
     closed: int
 
 
-class InvestigationDashboard(BaseModel):
+class InvestigationDashboard(Model):
     investigations: list[Investigation] = Field(description="newest first; each lists up to 50 of the complaints behind it "
                                                 "(picture.counted_complaints says how many there were)")
     by_unit: list[UnitCount]

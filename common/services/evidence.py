@@ -14,12 +14,13 @@ import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain import evidence as domain
 from common.domain.errors import Forbidden, NotFound
 from common.domain.evidence import Evidence, EvidenceStatus, UploadRequest, Verdict
 from common.domain.files import FileKind
+from common.domain.model import Model
 from common.domain.reports import ReportStatus, report_id
 from common.settings import Settings
 
@@ -30,7 +31,7 @@ from .reporting import read_report
 log = logging.getLogger(__name__)
 
 
-class UploadGrant(BaseModel):
+class UploadGrant(Model):
     """What the phone needs to send one file."""
 
     upload_id: str = Field(description="name it in the report's `files` once its status is verified")
@@ -41,7 +42,7 @@ class UploadGrant(BaseModel):
     max_bytes: int
 
 
-class UploadStatus(BaseModel):
+class UploadStatus(Model):
     upload_id: str
     period: str
     filename: str
@@ -54,7 +55,7 @@ class UploadStatus(BaseModel):
     report_id: str | None = None
 
 
-class DownloadLink(BaseModel):
+class DownloadLink(Model):
     evidence_id: str
     filename: str
     content_type: FileKind

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.domain.errors import Forbidden, NotFound
 from common.domain.findings import BKPSDM, Finding, FindingStatus, move
+from common.domain.model import Model
 from common.domain.organisation import Role
 
 from .paging import NEXT_CURSOR, Keyset, merged
@@ -18,12 +19,12 @@ FINDINGS = Keyset("findings", tuple[int, date, str])
 _PHASES = ((0, (FindingStatus.OPEN, FindingStatus.IN_PROGRESS)), (1, (FindingStatus.RESOLVED,)))
 
 
-class FindingList(BaseModel):
+class FindingList(Model):
     findings: list[Finding] = Field(description="unresolved first, by due date; then resolved, by due date")
     next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 
 
-class FindingUpdate(BaseModel):
+class FindingUpdate(Model):
     model_config = ConfigDict(extra="forbid")
 
     status: FindingStatus

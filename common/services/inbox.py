@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.domain.errors import Forbidden, Invalid, NotFound
+from common.domain.model import Model
 from common.domain.notifications import DEFAULT_MODES, Channel, Modes, effective_modes
 from common.domain.organisation import Language
 
@@ -17,7 +18,7 @@ from .ports import Caller, UnitOfWork
 INBOX = Keyset("inbox", tuple[datetime, str])  # newest first: (created_at, id) descending
 
 
-class InboxItem(BaseModel):
+class InboxItem(Model):
     id: str
     kind: str
     title: str
@@ -27,18 +28,18 @@ class InboxItem(BaseModel):
     read_at: datetime | None = None
 
 
-class InboxPage(BaseModel):
+class InboxPage(Model):
     items: list[InboxItem] = Field(description="newest first")
     unread: int
     next_cursor: str | None = Field(description="pass as cursor for the next (older) page; null on the last page")
 
 
-class ReadResult(BaseModel):
+class ReadResult(Model):
     marked: int
     unread: int
 
 
-class Preferences(BaseModel):
+class Preferences(Model):
     model_config = ConfigDict(extra="forbid")
 
     language: Language | None = Field(default=None, description="id or en; empty follows the employee record")
@@ -53,7 +54,7 @@ class PreferencesView(Preferences):
     defaults: Modes = Field(description="my role's defaults")
 
 
-class DeviceRegistration(BaseModel):
+class DeviceRegistration(Model):
     model_config = ConfigDict(extra="forbid")
 
     token: str = Field(min_length=20, max_length=4096, description="this app install's Firebase installation id (or a legacy FCM registration token)")
@@ -61,7 +62,7 @@ class DeviceRegistration(BaseModel):
     platform: str = Field(default="android", pattern="^(android|ios|web)$")
 
 
-class Device(BaseModel):
+class Device(Model):
     id: str
     platform: str
     registered_at: datetime

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from common.domain import annual as annual_domain
 from common.domain import objections as domain
@@ -22,6 +22,7 @@ from common.domain.clock import WIB
 from common.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from common.domain.events import Event
 from common.domain.findings import BKPSDM, Finding, FindingKind
+from common.domain.model import Model
 from common.domain.objections import Objection, ObjectionPeriod, ObjectionStatus, Ratings, Verdict
 from common.domain.organisation import OVERSIGHT, Role, heads
 from common.domain.ratings import Rating
@@ -37,7 +38,7 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, 
 DecisionReason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=2000)]
 
 
-class ObjectionInput(BaseModel):
+class ObjectionInput(Model):
     model_config = ConfigDict(extra="forbid")
 
     period: ObjectionPeriod
@@ -45,14 +46,14 @@ class ObjectionInput(BaseModel):
     evidence: list[EvidenceLink] = Field(default_factory=list, max_length=20, description="links to evidence (bukti dukung)")
 
 
-class ResponseInput(BaseModel):
+class ResponseInput(Model):
     model_config = ConfigDict(extra="forbid")
 
     response: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=2000)] = Field(
         description="the rater's side: why the ratings were given")
 
 
-class DecisionInput(BaseModel):
+class DecisionInput(Model):
     model_config = ConfigDict(extra="forbid")
 
     decision: Verdict
@@ -71,12 +72,12 @@ class ObjectionItem(Objection):
     overdue: bool = Field(description="not decided and past its due date")
 
 
-class ObjectionList(BaseModel):
+class ObjectionList(Model):
     objections: list[ObjectionItem] = Field(description="newest first")
     next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 
 
-class ObjectionView(BaseModel):
+class ObjectionView(Model):
     """Both sides, for the decider: the objection, the report, the review and ratings, the rater's response."""
 
     objection: ObjectionItem

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Proto
 from pydantic import BaseModel, Field
 
 from common.domain.events import Event
+from common.domain.model import Model
 from common.domain.organisation import Role
 
 if TYPE_CHECKING:  # annotations only: a function imports just the models it uses (cold start)
@@ -37,7 +38,7 @@ if TYPE_CHECKING:  # annotations only: a function imports just the models it use
 T = TypeVar("T")
 
 
-class ScoringRun(BaseModel):
+class ScoringRun(Model):
     """One evaluation of a period: a message per unit, units scored in parallel."""
 
     id: str
@@ -56,7 +57,7 @@ class ScoringRun(BaseModel):
         return len(self.units)
 
 
-class UnitStatus(BaseModel):
+class UnitStatus(Model):
     unit_id: str
     status: str = Field(description="done or failed")
     at: datetime
@@ -67,7 +68,7 @@ class UnitStatus(BaseModel):
     findings_opened: int | None = None
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(Model):
     """Append-only: who or what did what, when, why, from which inputs (before) to what (after)."""
 
     id: str
@@ -81,7 +82,7 @@ class AuditEntry(BaseModel):
     outputs: dict[str, Any] = Field(default_factory=dict)
 
 
-class Caller(BaseModel):
+class Caller(Model):
     """Who is asking: the person the verified ID token names, with what their employee
     record grants at the time of the request (role, unit). Never the token's own claims."""
 
@@ -91,7 +92,7 @@ class Caller(BaseModel):
     unit_id: str | None = None
 
 
-class TokenIdentity(BaseModel):
+class TokenIdentity(Model):
     """What a verified ID token says; only a claim until checked against the employee record."""
 
     uid: str
@@ -112,7 +113,7 @@ class TokenVerifier(Protocol):
         return identity, lookup(identity)
 
 
-class IdempotencyRecord(BaseModel):
+class IdempotencyRecord(Model):
     """The first result of a request that carried an Idempotency-Key."""
 
     id: str
@@ -122,7 +123,7 @@ class IdempotencyRecord(BaseModel):
     expire_at: datetime  # TTL field: the store deletes the record after this
 
 
-class OutboxEntry(BaseModel):
+class OutboxEntry(Model):
     event: Event
     created_at: datetime
     published_at: datetime | None = None
@@ -525,7 +526,7 @@ class EvidenceRepository(Repository["Evidence"], Protocol):
         ...
 
 
-class UploadTarget(BaseModel):
+class UploadTarget(Model):
     """Where and how the phone sends the file: one request, no credentials of ours."""
 
     url: str

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from pydantic import BaseModel
-
 from common.domain.errors import NotFound
+from common.domain.model import Model
 from common.services.ports import UnitOfWork
 
 
-class Poster(BaseModel):
+class Poster(Model):
     unit_id: str
     unit_name: str
     kiosk: bool

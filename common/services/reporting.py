@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain import reports as domain
 from common.domain.errors import Forbidden, NotFound
 from common.domain.evidence import attach, attached_to
+from common.domain.model import Model
 from common.domain.organisation import Employee, Role
 from common.domain.period import report_deadline
 from common.domain.reports import Report, ReportContent, ReportStatus, ReviewInput, SubmitOutcome
@@ -21,13 +22,13 @@ from .ports import Caller, Repositories, UnitOfWork
 from .positions import is_supervisor_of, team_of
 
 
-class SubmitResult(BaseModel):
+class SubmitResult(Model):
     outcome: SubmitOutcome
     report: Report
     replayed: bool = False
 
 
-class ReviewResult(BaseModel):
+class ReviewResult(Model):
     report: Report
     replayed: bool = False
 
@@ -122,7 +123,7 @@ class TeamState(StrEnum):
     NOT_YET = "not_yet"  # no report, deadline not passed
 
 
-class TeamMember(BaseModel):
+class TeamMember(Model):
     nip: str
     name: str
     jabatan: str
@@ -135,7 +136,7 @@ class TeamMember(BaseModel):
     evidence_file_count: int | None = Field(default=None, description="verified evidence files attached to the report")
 
 
-class TeamReports(BaseModel):
+class TeamReports(Model):
     period: str
     deadline: datetime
     supervisor_nip: str

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from common.domain.errors import Forbidden
+from common.domain.model import Model
 from common.domain.scoring import AsnResult, UnitResult
 
 from .ports import Caller, UnitOfWork
 from .positions import team_of, unit_for
 
 
-class TeamResults(BaseModel):
+class TeamResults(Model):
     period: str
     results: list[AsnResult]
 
 
-class UnitResults(BaseModel):
+class UnitResults(Model):
     period: str
     unit: UnitResult | None
     results: list[AsnResult]

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain.clock import WIB
 from common.domain.disclosure import small
@@ -29,6 +29,7 @@ from common.domain.errors import NotFound
 from common.domain.events import Event
 from common.domain.findings import Finding, asn_candidates, missed_deadline, missed_waktu, unit_candidates
 from common.domain.ikm import Weights, unsur_mutu
+from common.domain.model import Model
 from common.domain.notifications import DeliveryTotals
 from common.domain.period import last_day, parse_period, period_of, previous_period
 from common.domain.reports import report_id
@@ -100,7 +101,7 @@ class RunView(ScoringRun):
 RUNS = Keyset("scoring-runs", tuple[datetime, str])  # newest first: (requested_at, id) descending
 
 
-class RunList(BaseModel):
+class RunList(Model):
     runs: list[RunView] = Field(description="newest first")
     next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 

@@ -10,11 +10,12 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain.disclosure import bands_to_publish
 from common.domain.errors import NotFound
 from common.domain.ikm import IkmResult, Mutu, Weights, unsur_mutu
+from common.domain.model import Model
 from common.domain.rules import PopulationBasis
 from common.domain.survey import UNSUR, Education, Occupation
 
@@ -36,12 +37,12 @@ ACTIONS = {
 AGE_BANDS = [(15, 25, "< 25"), (25, 35, "25-34"), (35, 45, "35-44"), (45, 55, "45-54"), (55, 101, ">= 55")]
 
 
-class Count(BaseModel):
+class Count(Model):
     label: str
     count: int | None = Field(description="None: withheld, too few respondents in this band (or to keep another band from being worked out)")
 
 
-class UnsurRow(BaseModel):
+class UnsurRow(Model):
     code: str
     name: str
     answers: int = Field(default=0, description="answers given to this unsur (a blank on a paper form is not one)")
@@ -51,7 +52,7 @@ class UnsurRow(BaseModel):
     mutu: str | None
 
 
-class PlanRow(BaseModel):
+class PlanRow(Model):
     code: str
     name: str
     nrr: float
@@ -60,7 +61,7 @@ class PlanRow(BaseModel):
     timeline: str = "Triwulan berikutnya"
 
 
-class SkmReport(BaseModel):
+class SkmReport(Model):
     unit_id: str
     unit_name: str
     period: str

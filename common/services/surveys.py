@@ -13,13 +13,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain.clock import WIB
 from common.domain.disclosure import Withheld
 from common.domain.errors import Invalid, NotFound, RateLimited
 from common.domain.events import Event
 from common.domain.ikm import IkmResult, Weights, months_of
+from common.domain.model import Model
 from common.domain.organisation import ServiceType, Unit
 from common.domain.period import period_of
 from common.domain.rules import PopulationBasis
@@ -52,31 +53,31 @@ RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, 
 
 # -- the form -------------------------------------------------------------------
 
-class Option(BaseModel):
+class Option(Model):
     value: str
     label: str
 
 
-class UnsurForm(BaseModel):
+class UnsurForm(Model):
     code: str
     name: str
     question: str
     labels: list[str]
 
 
-class ProfileOptions(BaseModel):
+class ProfileOptions(Model):
     sex: list[Option]
     education: list[Option]
     occupation: list[Option]
     age: dict[str, int]
 
 
-class UnitRef(BaseModel):
+class UnitRef(Model):
     id: str
     name: str
 
 
-class HumanCheckInfo(BaseModel):
+class HumanCheckInfo(Model):
     """What the page must send to prove a person filled it (off on the local stack)."""
 
     kind: str = Field(description="off, recaptcha (send X-Recaptcha-Token) or app_check (send X-Firebase-AppCheck)")
@@ -84,7 +85,7 @@ class HumanCheckInfo(BaseModel):
     action: str | None = None
 
 
-class SurveyForm(BaseModel):
+class SurveyForm(Model):
     unit: UnitRef
     services: list[ServiceType]
     unsur: list[UnsurForm]
@@ -131,7 +132,7 @@ def survey_form(uow: UnitOfWork, settings: Settings, unit_id: str) -> SurveyForm
 
 # -- intake -------------------------------------------------------------------
 
-class Receipt(BaseModel):
+class Receipt(Model):
     receipt: str = Field(description="the respondent's receipt number, e.g. SKM-4K7P-9QXD")
     unit_id: str
     period: str
@@ -285,7 +286,7 @@ def _submitted_event(response: SurveyResponse) -> Event:
 
 # -- paper surveys ------------------------------------------------------------
 
-class PaperResponse(BaseModel):
+class PaperResponse(Model):
     """One row of a paper-survey CSV, already validated. An empty box is a blank unsur: the
     row still counts for the unsur answered (PermenPANRB 14/2017)."""
 
@@ -356,23 +357,23 @@ def import_paper(uow: UnitOfWork, unit_id: str, period: str, rows: list[PaperRes
 
 # -- IKM ----------------------------------------------------------------------
 
-class PeriodRef(BaseModel):
+class PeriodRef(Model):
     label: str
     months: list[str]
 
 
-class UnsurRef(BaseModel):
+class UnsurRef(Model):
     code: str
     name: str
 
 
-class ServiceIkm(BaseModel):
+class ServiceIkm(Model):
     service_id: str
     name: str
     result: IkmResult
 
 
-class IkmReport(BaseModel):
+class IkmReport(Model):
     unit: UnitRef
     period: PeriodRef
     weights: Weights

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from common.domain.clock import WIB
 from common.domain.errors import Forbidden, Invalid
+from common.domain.model import Model
 from common.domain.organisation import EmploymentStatus, Role
 from common.domain.rules import FindingRule
 from common.domain.training import Training, TrainingInput, jp_in_year
@@ -16,7 +17,7 @@ from common.domain.training import Training, TrainingInput, jp_in_year
 from .ports import Caller, UnitOfWork
 
 
-class TrainingList(BaseModel):
+class TrainingList(Model):
     year: int
     jp: int
     required_jp: int | None = Field(description="the least JP a year the rule asks of me (PNS 20); null when it sets none (PPPK)")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from common.domain.curve import UnitPredikat
 from common.domain.errors import Forbidden, NotFound
+from common.domain.model import Model
 from common.domain.organisation import Role, Unit, heads
 from common.domain.period import Period
 from common.domain.scoring import UnitResult, decide
@@ -17,7 +18,7 @@ from common.domain.scoring import UnitResult, decide
 from .ports import AuditEntry, Caller, Repositories, UnitOfWork
 
 
-class PredikatDecisionInput(BaseModel):
+class PredikatDecisionInput(Model):
     model_config = ConfigDict(extra="forbid")
 
     period: Period

@@ -160,4 +160,4 @@ def test_the_configuration_imports_no_domain_rule_code():
     loaded = subprocess.run([sys.executable, "-c", "import sys, common.settings; print(*sorted(sys.modules))"],
                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     domain = {m for m in loaded if m.startswith("common.domain.")}
-    assert domain <= {"common.domain.rules", "common.domain.organisation", "common.domain.nip", "common.domain.clock"}, domain
+    assert domain <= {"common.domain.model", "common.domain.rules", "common.domain.organisation", "common.domain.nip", "common.domain.clock"}, domain

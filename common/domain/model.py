@@ -1,0 +1,14 @@
+"""The base of our pydantic models.
+
+``defer_build``: pydantic builds a model's validator and serializer when its class is defined,
+which made importing a module of models cost milliseconds, paid at every cold start for every
+model a function imports, whichever its request uses. Deferred, each is built on first use.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(defer_build=True)
