@@ -558,7 +558,7 @@ def measure(name: str, first: First, runs: int, env: dict[str, str], bare_source
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9, help="fresh processes of each, ours and bare alternating (5 proved noisy: a slow run in three moved a median 30 %%)")
     parser.add_argument("--functions", default="", help="comma-separated; default: every function with a first request here")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--render", action="store_true", help="only write RESULTS.md's section again from bench/results.json")
