@@ -1,6 +1,6 @@
 """Benchmark: cold start of each function, from a fresh process to its first answered request.
 
-    python -m bench.cold_start [--runs 5] [--functions api_me,score_unit,...]
+    python -m bench.cold_start [--runs 9] [--functions api_me,score_unit,...]
 
 Starts its own local stack (tools/stack.py: Firestore, Pub/Sub and Auth emulators; the stack's
 push subscriptions are removed so no gateway function competes or answers for the one measured),
