@@ -94,7 +94,10 @@ def test_a_review_lands_in_the_asns_inbox(org, clock):
 def test_the_supervisor_gets_one_daily_digest_by_email(org, stack, clock):
     for member in org.team:
         assert member.api.post("/api/reports", json=body(period_of(clock.now()))).status_code == 201
-    time.sleep(2)  # the submissions reach the digest through notify_events
+    # The submissions reach the digest through notify_events, which adds the digest entries
+    # before it sends the inbox items: once both items are in the inbox, the digest has them.
+    submitted = lambda: [i for i in org.boss.api.get("/api/me/notifications").json()["items"] if i["kind"] == "report_submitted"]  # noqa: E731
+    assert len(wait_for(lambda: len(submitted()) == len(org.team) and submitted())) == len(org.team)
     publish(stack, "digest-tick", {"job": "digest"})
     mails = wait_for(lambda: mails_to(stack, org.boss.employee.email))
     assert len(mails) == 1
