@@ -53,11 +53,9 @@ class FirebaseTokenVerifier(TokenVerifier):
 
         identity = self._verified(token, check_revoked=False)  # no network: the keys are cached
         pending = beside(lookup, identity)
-        try:
-            self._verified(token, check_revoked=True)  # the library's own check: the account, one round trip to Auth
-        except BaseException:
-            pending.add_done_callback(lambda done: done.exception())  # its answer no longer matters
-            raise
+        # The library's own check, one round trip to Auth; a refused token raises here, and the
+        # look-up's answer (or error) is dropped with its future.
+        self._verified(token, check_revoked=True)
         return identity, pending.result()
 
     def _verified(self, token: str, check_revoked: bool) -> TokenIdentity:

@@ -84,14 +84,13 @@ def _requests(messages: list[tuple[str, bytes, dict[str, str]]]) -> list[tuple[s
     from google.pubsub_v1 import PubsubMessage
 
     requests: list[tuple[str, list]] = []
-    open_by_topic: dict[str, tuple[list, list[int]]] = {}
+    open_request: dict[str, tuple[int, int]] = {}  # topic: its open request's index, and the bytes in it
     for topic, data, attributes in messages:
         size = len(data) + sum(len(k) + len(v) for k, v in attributes.items())
-        batch, used = open_by_topic.get(topic, (None, [0]))
-        if batch is None or len(batch) >= PUBLISH_MESSAGES or used[0] + size > PUBLISH_BYTES:
-            batch, used = [], [0]
-            open_by_topic[topic] = (batch, used)
-            requests.append((topic, batch))
-        batch.append(PubsubMessage(data=data, attributes=attributes))
-        used[0] += size
+        index, used = open_request.get(topic, (-1, 0))
+        if index < 0 or len(requests[index][1]) >= PUBLISH_MESSAGES or used + size > PUBLISH_BYTES:
+            requests.append((topic, []))
+            index, used = len(requests) - 1, 0
+        requests[index][1].append(PubsubMessage(data=data, attributes=attributes))
+        open_request[topic] = (index, used + size)
     return requests

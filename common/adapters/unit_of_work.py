@@ -128,16 +128,14 @@ class UnitOfWork(Repositories):
 
     def beside(self, read: Callable[[], T]) -> Callable[[], T]:
         """Here at once, one after the other (the unit tests' store); Firestore's runs it on a thread."""
+        from concurrent.futures import Future
+
+        done: Future[T] = Future()
         try:
-            value = read()
+            done.set_result(read())
         except Exception as error:
-            failed = error
-
-            def fail() -> T:
-                raise failed
-
-            return fail
-        return lambda: value
+            done.set_exception(error)  # raised where the answer is asked for, as from the thread
+        return done.result
 
     def _run(self, attempt: Callable[[Store], T]) -> T:
         """Run ``attempt`` in one transaction of the backend (again on contention) and commit."""
