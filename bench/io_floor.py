@@ -14,8 +14,8 @@ In one process, with the plain google-cloud-firestore client:
 * writes, with one BulkWriter, a copy of every document the run wrote (results, unit results,
   findings, outbox entries, audit entries, the run and its unit statuses), read back from the
   run's output beforehand and not timed, under collections prefixed ``floor_``; then the
-  outbox entries' "published" marks, as the run writes them after each publish, and the run's
-  completion (the run's document is written when it starts and when it completes).
+  outbox entries' "published" marks the relay made from their receipts while the run went on,
+  and the run's completion (the run's document is written when it starts and when it completes).
 
 It computes nothing, validates no model and publishes nothing: what is left of the run's time
 above it is the run's own work (scoring, pydantic, transactions, Pub/Sub, the functions).

@@ -214,8 +214,9 @@ def main() -> int:
         print(f"I/O floor: {floor_io.seconds:.2f}s (reads {floor_io.read_s:.2f}s, writes {floor_io.write_s:.2f}s), "
               f"{floor_io.reads} reads, {floor_io.writes} writes, {floor_io.failures} failed writes", flush=True)
 
-        # The meters miss writes made after a unit's status is written: the outbox marks after each
-        # publish and the run's completion. The run's output, read back, has every one of them.
+        # The meters miss writes made after a unit's status is written: the run's completion, and the
+        # outbox marks the relay made from Pub/Sub's receipts while the run went on. The run's
+        # output, read back, has every one of them.
         metered_writes, writes = writes, floor_io.writes
         max_instances = score_unit_max_instances()
         projection = project(units=counts["units"], asn=employees, reads=reads, writes=writes, timing=timing,
@@ -240,8 +241,8 @@ def main() -> int:
             f"| **ratio run / I/O floor** (goal <= 1.5) | **{wall / floor_io.seconds:.2f}** |",
             f"| Firestore reads by the run | {reads} ({reads / max(1, employees):.2f} per ASN; per unit min {per_unit[0] if per_unit else 0}, max {per_unit[-1] if per_unit else 0}) |",
             f"| Firestore writes by the run | {writes} ({writes / max(1, employees):.2f} per ASN), counted from its output: every "
-            f"document it wrote, the outbox marks and the run's completion (its meters count {metered_writes}, "
-            f"{metered_writes / max(1, employees):.2f} per ASN: they stop at each unit's status, before the marks) |",
+            f"document it wrote, the run's completion and the outbox marks the relay made meanwhile (its meters count {metered_writes}, "
+            f"{metered_writes / max(1, employees):.2f} per ASN: they stop at each unit's status) |",
             f"| reads and writes by the I/O floor | {floor_io.reads} and {floor_io.writes} ({floor_io.failures} failed): "
             + ", ".join(f"{n} {k}" for k, n in floor_io.written.items()) + " |",
             f"| one unit's handler, start to commit | mean {timing['mean_s']:.2f} s, min {timing['min_s']:.2f} s, max {timing['max_s']:.2f} s; "

@@ -90,3 +90,28 @@ resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
   role         = "roles/pubsub.subscriber"
   member       = local.pubsub_agent
 }
+
+# Each event topic keeps a copy of every message in a pull subscription: the outbox relay marks
+# those events published each minute, so the request that published one answers without waiting
+# for that mark. A receipt the relay never reads only means the event is published once more.
+resource "google_pubsub_subscription" "receipts" {
+  for_each = local.catalog.receipt_subscriptions
+
+  name                       = each.key
+  topic                      = google_pubsub_topic.topic[each.value.topic].id
+  ack_deadline_seconds       = 60
+  message_retention_duration = "86400s" # a day: past it the relay publishes the event again instead
+
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# Only the relay reads and acknowledges the receipts.
+resource "google_pubsub_subscription_iam_member" "receipts_reader" {
+  for_each = local.catalog.receipt_subscriptions
+
+  subscription = google_pubsub_subscription.receipts[each.key].name
+  role         = "roles/pubsub.subscriber"
+  member       = google_service_account.function[each.value.reader].member
+}

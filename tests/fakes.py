@@ -20,7 +20,7 @@ from common.adapters.unit_of_work import UnitOfWork
 from common.domain.accounts import AuthRecord
 from common.domain.clock import utcnow
 from common.domain.events import Event
-from common.services.ports import AccountError, PublishError
+from common.services.ports import AccountError, PublishError, Receipts
 
 T = TypeVar("T")
 INT64 = 2**63
@@ -435,11 +435,25 @@ class FakePublisher:
         self.published: list[Event] = []
         self.forwarded: list[tuple[str, bytes, dict[str, str]]] = []  # (topic, data, attributes)
         self.fail = False
+        self.unacknowledged: list[Event] = []  # what the receipts subscriptions hold
 
     def publish(self, events: list[Event]) -> None:
         if self.fail:
             raise PublishError("Pub/Sub unavailable (fake)")
         self.published.extend(events)
+        self.unacknowledged.extend(events)
+
+    def receipts(self, limit: int) -> Receipts:
+        """As Pub/Sub's: at most ``limit`` per topic, kept until acknowledged."""
+        taken: list[Event] = []
+        for topic in dict.fromkeys(e.topic for e in self.unacknowledged):
+            taken += [e for e in self.unacknowledged if e.topic == topic][:limit]
+        more = any(sum(1 for e in self.unacknowledged if e.topic == t) > limit for t in {e.topic for e in taken})
+
+        def acknowledge() -> None:
+            self.unacknowledged = [e for e in self.unacknowledged if not any(e is t for t in taken)]
+
+        return Receipts(list(dict.fromkeys(e.id for e in taken)), acknowledge, more=more)
 
     def forward(self, topic: str, data: bytes, attributes: dict[str, str]) -> None:
         if self.fail:

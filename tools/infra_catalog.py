@@ -158,6 +158,9 @@ SIZES: dict[str, Size] = {
 RETRY_BACKOFF = {"minimum": "10s", "maximum": "600s"}
 
 
+RECEIPTS_READER = "outbox_relay"  # the one function that pulls the receipts subscriptions
+
+
 def push_subscription_name(function, topic: str) -> str:
     """``score-unit-push``, or ``notify-events-report-submitted-push`` for a function's further topics."""
     return f"{function.function_id}-push" if topic == function.topic else f"{function.function_id}-{topic}-push"
@@ -171,12 +174,13 @@ def _account_id(name: str) -> str:
 
 
 def build() -> dict:
+    from common.domain.events import receipts_subscription
     from common.settings import Settings
     from functions.catalog import DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS, TRIGGER_TOPICS
 
     names = {f.name for f in FUNCTIONS}
     fields = set(Settings.model_fields)
-    problems = [f"{fn}: unknown function" for fn in {*FUNCTION_SETTINGS, *FUNCTION_ROLES, *SIZES} - names]
+    problems = [f"{fn}: unknown function" for fn in {*FUNCTION_SETTINGS, *FUNCTION_ROLES, *SIZES, RECEIPTS_READER} - names]
     problems += [f"{fn}: unknown setting {s}" for fn, table in FUNCTION_SETTINGS.items() for s in table if s not in fields]
     problems += [
         f"{fn}: {s} is a secret but has no id in SECRET_IDS"
@@ -236,6 +240,8 @@ def build() -> dict:
     consumed = set(TRIGGER_TOPICS)
     # A dead-letter topic that no function consumes keeps its messages in a pull subscription.
     hold = {f"{t}-hold": {"topic": t} for t in sorted(set(DEAD_LETTER_TOPICS)) if t not in consumed}
+    # Each event topic keeps a copy of what Pub/Sub stored, for the outbox relay to mark published.
+    receipts = {receipts_subscription(t): {"topic": t, "reader": RECEIPTS_READER} for t in sorted(set(EVENT_TOPICS))}
     topics = set(EVENT_TOPICS) | consumed | set(DEAD_LETTER_TOPICS) | {t for f in FUNCTIONS for t in f.publishes_to}
     secrets = {}
     for fn, table in sorted(FUNCTION_SETTINGS.items()):
@@ -254,6 +260,7 @@ def build() -> dict:
         "dead_letter_topics": sorted(set(DEAD_LETTER_TOPICS)),
         "push_subscriptions": push,
         "hold_subscriptions": hold,
+        "receipt_subscriptions": receipts,
         "schedules": {
             f.name: {"topic": f.topic, "schedule": f.schedule, "time_zone": TIME_ZONE, "job": f.function_id}
             for f in FUNCTIONS

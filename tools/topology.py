@@ -2,7 +2,8 @@
 evidence bucket of the local Cloud Storage emulator.
 
 In production Terraform creates the same: a topic per event type, and for
-each topic-triggered function a push subscription to it; the bucket, and an
+each topic-triggered function a push subscription to it; on each event topic a
+pull subscription of receipts for the outbox relay; the bucket, and an
 Eventarc trigger for each storage-triggered function.
 
 Eventarc, locally: the Storage emulator publishes the bucket's notifications to the topic
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from common.domain.events import receipts_subscription
 from functions.catalog import DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS, STORAGE_FUNCTIONS
 from tools.infra_catalog import push_subscription_name
 
@@ -54,6 +56,16 @@ def create_topics(info: "StackInfo") -> None:
             }
         try:
             subscriber.create_subscription(request=request)
+        except AlreadyExists:
+            pass
+    # The receipts the outbox relay marks events published from (infra/pubsub.tf, as in production).
+    for topic in sorted(set(EVENT_TOPICS)):
+        try:
+            subscriber.create_subscription(request={
+                "name": subscriber.subscription_path(info.project, receipts_subscription(topic)),
+                "topic": publisher.topic_path(info.project, topic),
+                "ack_deadline_seconds": 60,
+            })
         except AlreadyExists:
             pass
     # A dead-letter topic that no function consumes keeps its messages in a pull

@@ -5,15 +5,16 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from common.domain.events import Event
+from common.domain.events import TOPICS, Event, receipts_subscription
 from common.logs import trace_attributes
-from common.services.ports import PublishError
+from common.services.ports import PublishError, Receipts
 from common.settings import Settings
 
 if TYPE_CHECKING:
-    from google.cloud.pubsub_v1 import PublisherClient
+    from google.cloud.pubsub_v1 import PublisherClient, SubscriberClient
 
 _client: "PublisherClient | None" = None
+_subscriber: "SubscriberClient | None" = None
 _lock = threading.Lock()
 
 
@@ -26,6 +27,18 @@ def get_publisher_client() -> "PublisherClient":
 
                 _client = pubsub_v1.PublisherClient()
     return _client
+
+
+def get_subscriber_client() -> "SubscriberClient":
+    """Only the outbox relay pulls (the receipts); made on its first sweep."""
+    global _subscriber
+    if _subscriber is None:
+        with _lock:
+            if _subscriber is None:
+                from google.cloud import pubsub_v1
+
+                _subscriber = pubsub_v1.SubscriberClient()
+    return _subscriber
 
 
 class PubSubPublisher:
@@ -47,6 +60,35 @@ class PubSubPublisher:
 
     def forward(self, topic: str, data: bytes, attributes: dict[str, str]) -> None:
         self._send([(self.topic_path(topic), data, attributes)])
+
+    def receipts(self, limit: int) -> Receipts:
+        """Pull each event topic's receipts subscription at once (one wait for all of them).
+
+        ``return_immediately``: the relay drains what is there and goes on; Pub/Sub may answer
+        empty while messages wait, and then an event is published again once its grace is over,
+        which consumers drop by id. Without it, a quiet topic holds the pull open for seconds.
+        """
+        from .beside import beside
+
+        client = get_subscriber_client()
+        project = self.settings.project_id
+        paths = [f"projects/{project}/subscriptions/{self.settings.topic(receipts_subscription(t))}" for t in sorted(set(TOPICS.values()))]
+        timeout = self.settings.publish_timeout_seconds
+
+        def pull(path: str) -> tuple[str, list]:
+            answer = client.pull(subscription=path, max_messages=limit, return_immediately=True, timeout=timeout)
+            return path, list(answer.received_messages)
+
+        pulled = [future.result(timeout=2 * timeout) for future in [beside(pull, path) for path in paths]]
+        ids = [m.message.attributes["event_id"] for _, messages in pulled for m in messages if "event_id" in m.message.attributes]
+
+        def acknowledge() -> None:
+            done = [beside(lambda p=path, m=messages: client.acknowledge(subscription=p, ack_ids=[x.ack_id for x in m], timeout=timeout))
+                    for path, messages in pulled if messages]
+            for future in done:
+                future.result(timeout=2 * timeout)
+
+        return Receipts(list(dict.fromkeys(ids)), acknowledge, more=any(len(messages) >= limit for _, messages in pulled))
 
     def _send(self, messages: list[tuple[str, bytes, dict[str, str]]]) -> None:
         """One Publish per topic (per ``PUBLISH_MESSAGES`` messages or ``PUBLISH_BYTES`` bytes),

@@ -105,8 +105,8 @@ Write = tuple[str, str, dict[str, Any] | None]  # ("set" | "create" | "update" |
 
 
 class Deferred:
-    """A store that only gathers writes, for one later commit (``commit``) with other writes:
-    what follows a transaction goes out with the outbox's mark, not in a commit of its own."""
+    """A store that only gathers writes, for one later commit (``commit``): what follows a
+    transaction, sent while its events are published."""
 
     transactional = False
 

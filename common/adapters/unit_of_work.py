@@ -105,7 +105,7 @@ class Repositories:
 
     def after_commit(self, write: Callable[["Repositories"], None]) -> None:
         """Writes to make once this transaction has committed, kept out of its commit; they
-        go out in one commit with the outbox's mark after the publish."""
+        go out in one commit of their own while the events are published."""
         self.later.append(write)
 
 
@@ -153,19 +153,20 @@ class UnitOfWork(Repositories):
             return result
 
         result = self._run(attempt)
-        if not later:
-            self.publish_committed(emitted)
-            return result
-        # What follows the commit and the outbox's mark after the publish: one commit, not two.
-        deferred = Deferred(self.store)
-        after = Repositories(deferred, self._now)
-        for write in later:
-            write(after)
-        self.publish_committed(emitted, after.outbox)
-        try:
-            deferred.commit()
-        except Exception:  # committed and published: a lost mark is republished, a lost count lets one more through
-            log.exception("could not write what follows a commit", extra={"writes": len(deferred.writes)})
+        wrote = None
+        if later:
+            # What follows the commit, in a commit of its own, in flight while the events are published.
+            deferred = Deferred(self.store)
+            after = Repositories(deferred, self._now)
+            for write in later:
+                write(after)
+            wrote = self.beside(deferred.commit)
+        self.publish_committed(emitted)
+        if wrote is not None:
+            try:
+                wrote()
+            except Exception:  # committed and published: a lost count lets one more through
+                log.exception("could not write what follows a commit", extra={"writes": len(deferred.writes)})
         return result
 
     def emit(self, events: Iterable[Event], before_publish: Callable[[], None] | None = None) -> None:
@@ -179,9 +180,8 @@ class UnitOfWork(Repositories):
             before_publish()
         self.publish_committed(new)
 
-    def publish_committed(self, events: list[Event], outbox: Any = None) -> bool:
-        """Publish and mark the outbox entries published (through ``outbox``: a deferred one
-        marks them in a later commit)."""
+    def publish_committed(self, events: list[Event]) -> bool:
+        """Publish (the relay marks the outbox entries published from Pub/Sub's receipts)."""
         if not events:
             return True
         if self.publisher is None:  # a tool without Pub/Sub: the relay publishes them
@@ -189,4 +189,4 @@ class UnitOfWork(Repositories):
             return False
         from common.services.events import publish_committed
 
-        return publish_committed(events, self.publisher, outbox if outbox is not None else self.outbox, self._now())
+        return publish_committed(events, self.publisher, self.outbox)

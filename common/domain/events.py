@@ -30,6 +30,13 @@ TOPICS: dict[str, str] = {
 }
 
 
+def receipts_subscription(topic: str) -> str:
+    """The pull subscription on each event topic that keeps a copy of every message Pub/Sub has
+    stored: the outbox relay marks those events published from it, so the request that published
+    an event answers without waiting for the mark."""
+    return f"{topic}-published"
+
+
 class Event(Model):
     id: str
     type: str

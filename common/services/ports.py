@@ -11,6 +11,7 @@ repositories.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Protocol, TypeVar
 
@@ -247,7 +248,7 @@ class Repositories(Protocol):
     def after_commit(self, write: Callable[["Repositories"], None]) -> None:
         """Inside a transaction: writes to make once it has committed, kept out of its commit
         (the sender's count beside a survey response). The unit of work sends them in one
-        commit with the outbox's mark after the publish: no round trip of their own."""
+        commit while the events are published: no wait of their own."""
         ...
 
 
@@ -308,6 +309,18 @@ class Publisher(Protocol):
     def forward(self, topic: str, data: bytes, attributes: dict[str, str]) -> None:
         """Put a message, as it came, on another topic (a dead-letter topic), or raise PublishError."""
         ...
+
+    def receipts(self, limit: int) -> "Receipts":
+        """Events Pub/Sub has stored since they were last taken (at most ``limit`` per topic),
+        from each event topic's receipts subscription; acknowledged once marked."""
+        ...
+
+
+@dataclass
+class Receipts:
+    event_ids: list[str]
+    acknowledge: Callable[[], None]  # once the events are marked: until then they are kept
+    more: bool = False  # a topic had more than the limit waiting
 
 
 class AccountError(Exception):

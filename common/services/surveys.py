@@ -252,7 +252,7 @@ def submit_survey(
             tx.survey_keys.put(key_id, receipt, fingerprint, expire_at=now + timedelta(days=7))
         tx.emit([_submitted_event(response)])
         # Not in the response's commit, so no commit time ties a sender to a response; it goes
-        # out with the outbox's mark after the publish. Lost, it only lets one more through.
+        # out in a commit of its own beside the publish. Lost, it only lets one more through.
         tx.after_commit(lambda later: _count_sender(later, settings, sender, keys, response.unit_id, complaint, today, window_end, now))
         return receipt
 

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from common.domain.events import receipts_subscription
 from functions.catalog import BY_ID, BY_NAME, DEAD_LETTER_TOPICS, EVENT_TOPICS, FUNCTIONS, TRIGGER_TOPICS
 from tests.infra.conftest import INFRA, ROOT
 from tools.terraform import Ref, Template, Terraform
@@ -136,8 +137,17 @@ def test_every_subscription_of_an_event_topic_has_a_dead_letter_policy(plan: Ter
         assert policy and policy[0]["dead_letter_topic"].key in DEAD_LETTER_TOPICS, name
         assert policy[0]["dead_letter_topic"] != subscription["topic"], name
         assert 5 <= policy[0]["max_delivery_attempts"] <= 100, name  # Pub/Sub's bounds
-    # Pull subscriptions exist only to hold dead letters.
+    # Pull subscriptions hold dead letters, or the receipts of the event topics (below).
     assert all(ref.key in DEAD_LETTER_TOPICS for ref in held)
+
+
+def test_every_event_topic_keeps_receipts_for_the_outbox_relay(prod: Terraform):
+    receipts = prod.instances("google_pubsub_subscription", "receipts")
+    assert sorted(receipts) == sorted(receipts_subscription(t) for t in set(EVENT_TOPICS))
+    for name, subscription in receipts.items():
+        assert subscription["name"] == name and subscription["topic"] == topic_id(name.removesuffix("-published"))
+        assert "push_config" not in subscription and "dead_letter_policy" not in subscription  # pulled by the relay, never pushed
+        assert subscription["expiration_policy"] == [{"ttl": ""}]
 
 
 @pytest.mark.parametrize("topic", sorted(set(DEAD_LETTER_TOPICS)))

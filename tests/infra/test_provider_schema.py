@@ -154,8 +154,9 @@ MUTATIONS = [
     ),
     Mutation(
         "missing required argument", "pubsub.tf",
-        "  topic                      = google_pubsub_topic.topic[each.value.topic].id\n  ack_deadline_seconds       = 60\n",
-        "  ack_deadline_seconds       = 60\n",
+        "  topic                      = google_pubsub_topic.topic[each.value.topic].id\n  ack_deadline_seconds       = 60\n"
+        "  message_retention_duration = \"2678400s\"",
+        "  ack_deadline_seconds       = 60\n  message_retention_duration = \"2678400s\"",
         "google_pubsub_subscription.hold: missing required argument topic",
     ),
     Mutation(

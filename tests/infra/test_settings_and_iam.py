@@ -7,7 +7,8 @@ import re
 import pytest
 
 from common.settings import HumanCheck, Settings, _from_environment
-from functions.catalog import FUNCTIONS
+from common.domain.events import receipts_subscription
+from functions.catalog import EVENT_TOPICS, FUNCTIONS
 from tests.infra.conftest import INFRA, ROOT
 from tools.infra_catalog import FUNCTION_ROLES, FUNCTION_SETTINGS, SECRET, SECRET_IDS
 from tools.terraform import Ref, Template, Terraform
@@ -154,7 +155,11 @@ def test_each_function_has_least_privilege(prod: Terraform, function):
         "google_storage_bucket_iam_member.evidence_signer",  # api_reports only (tests/infra/test_evidence_bucket.py)
         "google_storage_bucket_iam_member.evidence_objects",  # evidence_check and evidence_sweep only
         "google_service_account_iam_member.evidence_signer",  # api_reports on itself only
+        "google_pubsub_subscription_iam_member.receipts_reader",  # outbox_relay only (below)
     }
+    receipts = sorted(g["subscription"].key for r, _, g in grants if r == "google_pubsub_subscription_iam_member.receipts_reader")
+    assert receipts == (sorted(receipts_subscription(t) for t in set(EVENT_TOPICS)) if function.name == "outbox_relay" else [])
+    assert all(g["role"] == "roles/pubsub.subscriber" for r, _, g in grants if r.endswith("receipts_reader"))
     project_roles = sorted(g["role"] for r, _, g in grants if r.startswith("google_project_iam_member"))
     assert project_roles == sorted(["roles/datastore.user", *FUNCTION_ROLES.get(function.name, ())])
     assert all(role in allowed for role in project_roles)

@@ -51,3 +51,19 @@ class Tap:
 
     def close(self) -> None:
         self.subscriber.delete_subscription(subscription=self.path)
+
+
+def recreate_topic(stack: Any, topic: str) -> None:
+    """Put back a topic a test deleted, as the stack made it. Pub/Sub leaves a deleted topic's
+    subscriptions detached (their topic is ``_deleted-topic_``) for good, so those are made again:
+    the functions' push subscriptions and the outbox relay's receipts."""
+    from google.cloud import pubsub_v1
+
+    from tools.topology import create_topics
+
+    publisher, subscriber = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
+    publisher.create_topic(name=publisher.topic_path(stack.project, topic))
+    for subscription in subscriber.list_subscriptions(project=f"projects/{stack.project}"):
+        if subscription.topic == "_deleted-topic_":
+            subscriber.delete_subscription(subscription=subscription.name)
+    create_topics(stack)

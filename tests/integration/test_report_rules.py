@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from common.domain.period import next_period
-from tests.integration.bus import Tap
+from tests.integration.bus import Tap, recreate_topic
 from tests.integration.org import make_org
 from tests.integration.test_report_flow import body, review
 
@@ -153,7 +153,7 @@ def test_a_publish_failure_after_the_write_loses_nothing(org, uow, stack, this_m
         pending = uow.client.collection("outbox").document(event_id).get().to_dict()
         assert pending["pending"] is True and pending["attempts"] == 1 and "NotFound" in pending["last_error"]
     finally:
-        publisher.create_topic(name=topic)
+        recreate_topic(stack, "report-submitted")
     tap = Tap(stack.project, "report-submitted")
     try:
         # The scheduled sweep, as Cloud Scheduler would send it; grace 0 via a fresh relay run.
@@ -181,7 +181,7 @@ def test_the_scheduled_relay_function_runs_through_pubsub(org, uow, stack, this_
     try:
         assert org.boss.api.post(f"/api/reports/{report_id}/review", json=review("accept")).status_code == 200
     finally:
-        publisher.create_topic(name=topic)
+        recreate_topic(stack, "report-reviewed")
     event_id = f"report.reviewed:{report_id}:1"
     outbox = uow.client.collection("outbox").document(event_id)
     # Age the entry past the relay's grace period instead of waiting a minute.

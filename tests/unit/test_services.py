@@ -3,6 +3,7 @@
 import pytest
 
 from common.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from common.domain.events import Event
 from common.domain.organisation import Role
 from common.services import administration, reporting
 from common.services.events import relay_outbox
@@ -59,7 +60,7 @@ def test_submission_stores_the_report_and_publishes_once(uow, publisher, org):
     assert uow.reports.get(result.report.id).revision == 1
     assert [e.type for e in publisher.published] == ["report.submitted"]
     (entry,) = uow.state.outbox.values()
-    assert entry.published_at == NOW
+    assert entry.published_at is None and [e.id for e in publisher.unacknowledged] == [entry.event.id]  # its receipt is kept
 
 
 def test_a_retry_with_the_same_key_returns_the_first_result_and_writes_nothing(uow, publisher, org):
@@ -103,8 +104,36 @@ def test_a_publish_failure_keeps_the_write_and_the_relay_delivers_later(uow, pub
     too_soon = relay_outbox(uow.outbox, publisher, NOW, grace_seconds=60, limit=10)
     assert too_soon["pending"] == 0
     later = relay_outbox(uow.outbox, publisher, f.at("2026-11-03 10:02"), grace_seconds=60, limit=10)
-    assert later == {"pending": 1, "published": 1, "failed": 0}
+    assert later == {"confirmed": 0, "pending": 1, "published": 1, "failed": 0}
     assert [e.id for e in publisher.published] == [entry.event.id]
+    assert uow.outbox.get(entry.event.id).published_at == f.at("2026-11-03 10:02")
+    again = relay_outbox(uow.outbox, publisher, f.at("2026-11-03 10:03"), grace_seconds=60, limit=10)
+    assert again == {"confirmed": 0, "pending": 0, "published": 0, "failed": 0}  # its receipt found it marked
+    assert publisher.unacknowledged == []
+
+
+def test_a_published_event_is_marked_from_its_receipt_and_never_published_twice(uow, publisher, org):
+    _, (asn, *_) = org
+    submit(uow, publisher, asn)
+    (entry,) = uow.state.outbox.values()
+    assert entry.published_at is None  # the submission did not wait for the mark
+    later = f.at("2026-11-03 10:05")  # past the grace: only the receipt keeps it from going out again
+    assert relay_outbox(uow.outbox, publisher, later, grace_seconds=60, limit=10) == {"confirmed": 1, "pending": 0, "published": 0, "failed": 0}
+    assert uow.outbox.get(entry.event.id).published_at == later
+    assert [e.id for e in publisher.published] == [entry.event.id]  # once, by the submission
+    assert publisher.unacknowledged == []
+
+
+def test_receipts_are_taken_a_page_at_a_time_and_a_message_from_outside_the_outbox_is_only_acknowledged(uow, publisher, org):
+    _, (asn, other, third) = org
+    for person in (asn, other, third):
+        submit(uow, publisher, person)
+    outside = Event.of("notification.requested", key="reminder", occurred_at=NOW, data={})
+    publisher.publish([outside])  # reminders are published as they are planned, not through the outbox
+    counts = relay_outbox(uow.outbox, publisher, f.at("2026-11-03 10:05"), grace_seconds=60, limit=2)
+    assert counts["confirmed"] == 3 and counts["published"] == 0  # two rounds on the report topic
+    assert all(e.published_at is not None for e in uow.state.outbox.values())
+    assert outside.id not in uow.state.outbox and publisher.unacknowledged == []
 
 
 def test_a_failing_rule_writes_nothing(uow, publisher, org):
