@@ -11,9 +11,10 @@ than any other single predikat (a tie is not "the largest"), and at most 70%.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from .model import Model
 from .ratings import Predikat, Rating
@@ -36,14 +37,15 @@ class BoundKind(StrEnum):
     PRESENT = "present"  # at least one employee with one of the predikat
 
 
-class CurveBound(Model):
-    """One rule of a unit's curve, about one predikat or a group of them together."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True)
+class CurveBound:
+    """One rule of a unit's curve, about one predikat or a group of them together. A plain
+    dataclass: the bounds are written here, never read from outside, so nothing needs validating,
+    and no validator is built when a function imports the curve (cold start)."""
 
     kind: BoundKind
-    predikat: tuple[Predikat, ...] = Field(description="one predikat, or several counted together")
-    percent: int | None = Field(default=None, description="the bound, in whole percent, for at_most and at_least")
+    predikat: tuple[Predikat, ...]  # one predikat, or several counted together
+    percent: int | None = None  # the bound, in whole percent, for at_most and at_least
 
     def holds(self, counts: dict[Predikat, int], rated: int) -> bool:
         n = sum(counts.get(p, 0) for p in self.predikat)
