@@ -194,7 +194,9 @@ def _score(uow, settings, run_id, period, unit_id, now, meter, words=_codes) -> 
 
     previous = uow.results.get_unit(unit_id, period)
     # A predikat is published once: a later run keeps the time the objection window runs from.
-    before = uow.results.get_many(f"{e.nip}_{period}" for e in employees)
+    # Queried by id, not read by id: on a period's first run none exist, and a query is billed
+    # for what it returns (one read per 30 ASN), a batched read for every id asked.
+    before = uow.results.existing(f"{e.nip}_{period}" for e in employees)
     scored = [published(r, before.get(f"{r.nip}_{period}"), now) for r in scored]
     unit_res, results = settle(previous)
     if unit is not None:
@@ -223,7 +225,7 @@ def _score(uow, settings, run_id, period, unit_id, now, meter, words=_codes) -> 
         latest = tx.results.get_unit(unit_id, period)
         if (latest.decisions if latest else []) != (previous.decisions if previous else []):
             unit_res, results = settle(latest)  # the leader above decided while this unit was being scored
-        existing = tx.findings.get_many(wanted)
+        existing = tx.findings.existing(wanted)  # most are new: billed for those that exist
         # A run never overwrites a keberatan: each result keeps its objection, and a decided one its ratings
         # (read in the transaction, so one decided while the unit was being scored is kept too).
         objections = {o.nip: o.summary() for o in tx.objections.for_unit_period(unit_id, period)}
