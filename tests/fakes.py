@@ -448,12 +448,11 @@ class FakePublisher:
         taken: list[Event] = []
         for topic in dict.fromkeys(e.topic for e in self.unacknowledged):
             taken += [e for e in self.unacknowledged if e.topic == topic][:limit]
-        more = any(sum(1 for e in self.unacknowledged if e.topic == t) > limit for t in {e.topic for e in taken})
 
         def acknowledge() -> None:
             self.unacknowledged = [e for e in self.unacknowledged if not any(e is t for t in taken)]
 
-        return Receipts(list(dict.fromkeys(e.id for e in taken)), acknowledge, more=more)
+        return Receipts(list(dict.fromkeys(e.id for e in taken)), acknowledge, more=bool(taken))
 
     def forward(self, topic: str, data: bytes, attributes: dict[str, str]) -> None:
         if self.fail:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 _client: "PublisherClient | None" = None
 _subscriber: "SubscriberClient | None" = None
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def get_publisher_client() -> "PublisherClient":
@@ -76,7 +78,13 @@ class PubSubPublisher:
         timeout = self.settings.publish_timeout_seconds
 
         def pull(path: str) -> tuple[str, list]:
-            answer = client.pull(subscription=path, max_messages=limit, return_immediately=True, timeout=timeout)
+            from google.api_core.exceptions import NotFound
+
+            try:
+                answer = client.pull(subscription=path, max_messages=limit, return_immediately=True, timeout=timeout)
+            except NotFound:  # not made yet (a topic deployed before its receipts): its events go out again
+                log.warning("no receipts subscription", extra={"subscription": path})
+                return path, []
             return path, list(answer.received_messages)
 
         pulled = [future.result(timeout=2 * timeout) for future in [beside(pull, path) for path in paths]]
@@ -88,7 +96,9 @@ class PubSubPublisher:
             for future in done:
                 future.result(timeout=2 * timeout)
 
-        return Receipts(list(dict.fromkeys(ids)), acknowledge, more=any(len(messages) >= limit for _, messages in pulled))
+        # Pub/Sub answers a pull with some of what waits, often fewer than asked: any answer means
+        # there may be more (messages without an event id count too).
+        return Receipts(list(dict.fromkeys(ids)), acknowledge, more=any(messages for _, messages in pulled))
 
     def _send(self, messages: list[tuple[str, bytes, dict[str, str]]]) -> None:
         """One Publish per topic (per ``PUBLISH_MESSAGES`` messages or ``PUBLISH_BYTES`` bytes),

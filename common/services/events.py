@@ -39,7 +39,7 @@ def publish_committed(events: list[Event], publisher: Publisher, outbox: Outbox)
     return True
 
 
-MAX_RECEIPT_ROUNDS = 10  # a sweep's pulls when topics keep a full page waiting; the next sweep takes the rest
+MAX_RECEIPT_ROUNDS = 50  # a sweep's pulls while receipts keep coming; the next sweep takes the rest
 
 
 def confirm_published(outbox: Outbox, publisher: Publisher, now: datetime, limit: int) -> int:
@@ -57,8 +57,8 @@ def confirm_published(outbox: Outbox, publisher: Publisher, now: datetime, limit
                 outbox.mark_published(waiting, now)
             confirmed += len(waiting)
         receipts.acknowledge()
-        if not receipts.more:
-            break
+        if not receipts.event_ids and not receipts.more:
+            break  # every topic answered empty
     return confirmed
 
 

@@ -225,7 +225,9 @@ def _score(uow, settings, run_id, period, unit_id, now, meter, words=_codes) -> 
         latest = tx.results.get_unit(unit_id, period)
         if (latest.decisions if latest else []) != (previous.decisions if previous else []):
             unit_res, results = settle(latest)  # the leader above decided while this unit was being scored
-        existing = tx.findings.existing(wanted)  # most are new: billed for those that exist
+        # A batched read, not a query on the ids: a query in a transaction locks what it scans, and
+        # on the emulator the whole collection, so the units' transactions aborted each other.
+        existing = tx.findings.get_many(wanted)
         # A run never overwrites a keberatan: each result keeps its objection, and a decided one its ratings
         # (read in the transaction, so one decided while the unit was being scored is kept too).
         objections = {o.nip: o.summary() for o in tx.objections.for_unit_period(unit_id, period)}
