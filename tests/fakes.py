@@ -15,7 +15,7 @@ import math
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterable, TypeVar
 
-from common.adapters.store import DOCUMENT_ID, RANGE_OPERATORS, Aggregation, Increment, Query, count, parent_of
+from common.adapters.store import RANGE_OPERATORS, Aggregation, Increment, Query, count, parent_of
 from common.adapters.unit_of_work import UnitOfWork
 from common.domain.accounts import AuthRecord
 from common.domain.clock import utcnow
@@ -132,7 +132,7 @@ def _matches(value: Any, op: str, operand: Any) -> bool:
 
 def _run(query: Query, documents: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     rows = [(doc_id, data) for doc_id, data in documents.items()
-            if all(_matches(doc_id if path == DOCUMENT_ID else _field(data, path), op, value) for path, op, value in query.filters)]
+            if all(_matches(_field(data, path), op, value) for path, op, value in query.filters)]
     explicit = [path for path, _ in query.order]
     implicit = sorted({path for path, op, _ in query.filters if op in RANGE_OPERATORS} - set(explicit))
     order = [*query.order, *((path, False) for path in implicit)]

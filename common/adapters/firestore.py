@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from .store import BATCH_LIMIT, DOCUMENT_ID, Aggregation, Increment, Query, count, to_doc, valid_id  # noqa: F401 (to_doc, valid_id: for tools)
+from .store import BATCH_LIMIT, Aggregation, Increment, Query, count, to_doc, valid_id  # noqa: F401 (to_doc, valid_id: for tools)
 from .unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:  # the client library is imported lazily: it is a large part of cold start
@@ -102,11 +102,8 @@ class FirestoreStore:
     def _query(self, query: Query) -> Any:
         from google.cloud.firestore_v1.base_query import FieldFilter
 
-        collection = self.client.collection(query.collection)
-        built: Any = collection
+        built: Any = self.client.collection(query.collection)
         for path, op, value in query.filters:
-            if path == DOCUMENT_ID:  # Firestore compares document references, not ids
-                value = [collection.document(v) for v in value] if op == "in" else collection.document(value)
             built = built.where(filter=FieldFilter(path, op, value))
         for path, descending in query.order:
             built = built.order_by(path, direction="DESCENDING" if descending else "ASCENDING")

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Generic, Iterable, TypeVar
 
 from pydantic import BaseModel
 
-from .store import DOCUMENT_ID, IN_LIMIT, Query, Store, to_doc, valid_id
+from .store import Query, Store, to_doc, valid_id
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,16 +52,6 @@ class Repository(Generic[M]):
             return {}
         found = self.store.get_all([self.doc(i) for i in wanted])
         return {i: self.decode(i, found[self.doc(i)]) for i in wanted if self.doc(i) in found}
-
-    def existing(self, doc_ids: Iterable[str]) -> dict[str, M]:
-        """The documents that exist, as ``get_many`` gives them, by a query on their ids per
-        IN_LIMIT: a query is billed for what it returns (at least one read), where a batched read
-        is billed for every id asked. For ids that mostly do not exist yet (a period's first run)."""
-        wanted = [i for i in dict.fromkeys(doc_ids) if valid_id(i)]
-        found: dict[str, M] = {}
-        for start in range(0, len(wanted), IN_LIMIT):
-            found.update((i, self.decode(i, data)) for i, data in self.store.query(self.where(DOCUMENT_ID, "in", wanted[start : start + IN_LIMIT])))
-        return {i: found[i] for i in wanted if i in found}
 
     def get_with(self, doc_id: str, *others: tuple["Repository[Any]", str]) -> list[Any]:
         """This document and others of any collection, in one batched read (one round trip):

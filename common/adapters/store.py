@@ -23,7 +23,6 @@ Filter = tuple[str, str, Any]  # (field path, operator, value)
 OPERATORS = ("==", "<", "<=", ">", ">=", "in", "array_contains")
 RANGE_OPERATORS = ("<", "<=", ">", ">=")
 IN_LIMIT = 30  # the values an "in" filter may take
-DOCUMENT_ID = "__name__"  # a filter on the document's id (in one collection), as Firestore names it
 BATCH_LIMIT = 400  # writes per batched commit: below Firestore's 500, leaving room
 
 

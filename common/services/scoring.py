@@ -194,9 +194,7 @@ def _score(uow, settings, run_id, period, unit_id, now, meter, words=_codes) -> 
 
     previous = uow.results.get_unit(unit_id, period)
     # A predikat is published once: a later run keeps the time the objection window runs from.
-    # Queried by id, not read by id: on a period's first run none exist, and a query is billed
-    # for what it returns (one read per 30 ASN), a batched read for every id asked.
-    before = uow.results.existing(f"{e.nip}_{period}" for e in employees)
+    before = uow.results.get_many(f"{e.nip}_{period}" for e in employees)
     scored = [published(r, before.get(f"{r.nip}_{period}"), now) for r in scored]
     unit_res, results = settle(previous)
     if unit is not None:
@@ -225,8 +223,6 @@ def _score(uow, settings, run_id, period, unit_id, now, meter, words=_codes) -> 
         latest = tx.results.get_unit(unit_id, period)
         if (latest.decisions if latest else []) != (previous.decisions if previous else []):
             unit_res, results = settle(latest)  # the leader above decided while this unit was being scored
-        # A batched read, not a query on the ids: a query in a transaction locks what it scans, and
-        # on the emulator the whole collection, so the units' transactions aborted each other.
         existing = tx.findings.get_many(wanted)
         # A run never overwrites a keberatan: each result keeps its objection, and a decided one its ratings
         # (read in the transaction, so one decided while the unit was being scored is kept too).

@@ -74,21 +74,6 @@ def test_many_reads_return_only_what_exists_and_a_repository_ignores_ids_firesto
     assert store_uow.units.get("a/b") is None and store_uow.units.get("..") is None
 
 
-def test_existing_documents_by_a_query_on_their_ids_cost_what_exists(store_uow):
-    from common.adapters.store import metered
-
-    store_uow.units.put_many([Unit(id=f"kel-{i:02d}", name=f"Kelurahan {i}") for i in range(0, 70, 2)])  # the even ones
-    asked = [f"kel-{i:02d}" for i in range(70)] + ["kel-04", "no/such", ""]
-    with metered() as meter:
-        found = store_uow.units.existing(asked)
-    assert list(found) == [f"kel-{i:02d}" for i in range(0, 70, 2)] and found["kel-04"].name == "Kelurahan 4"
-    assert found == store_uow.units.get_many(asked)
-    assert meter.reads == 35  # three queries (30 ids each at most) returning 35, not 71 ids read
-    with metered() as meter:
-        assert store_uow.units.existing([f"kel-{i:02d}" for i in range(1, 70, 2)]) == {}
-    assert meter.reads == 2  # none exist: one read per query
-
-
 # -- queries ---------------------------------------------------------------------------------
 
 PEOPLE = {
