@@ -658,18 +658,17 @@ def write(args, rows: list[dict], left_out: list[str], machine, record_json: boo
         "Where ours' extra time goes. The round trips are the same by construction, so the difference is work in the process: "
         "the last column is what ours imports that the bare handler does not, with those modules' own import time (under "
         "-X importtime, which inflates it, on a loaded machine: read it as shares). Most of it is our own code, and most of that "
-        "common.domain: pydantic builds a model's validator when its class is defined, so each domain module costs "
-        "milliseconds to import, and a function imports the models of every route it serves, whichever its first request "
-        "asks for. The settings every function reads name only the rules' parameters (common/domain/rules.py): "
+        "common.domain: our models build their validators on first use (common/domain/model.py), but pydantic still "
+        "collects each class's fields when it is defined, so each domain module costs milliseconds to import, and a "
+        "function imports the models of every route it serves, whichever its first request asks for. "
+        "The settings every function reads name only the rules' parameters (common/domain/rules.py): "
         f"`import common.settings` took {settings_ms:.0f} ms here (after pydantic's BaseModel is loaded) and loaded "
         f"{len(settings_pulls)} domain modules ({pulls or 'none'}); `import common.api.http`, which every API needs, took "
         f"{http_ms:.0f} ms. The first request's own first-use work (clients, the Auth app) is the bare handler's as well."
         + (f" Libraries only ours loads (20 ms or more): {libraries_text}." if libraries else ""),
         "",
-        "Next, not made here: `defer_build=True` in the models' `model_config` (a shared base), so a validator is built on its "
-        "first use rather than on import and a function pays for the models its request touches (measured: 20 to 25 ms less "
-        "import for api_reports, api_me and score_unit, of which the first request builds some back); or routes that import "
-        "their service on first call. "
+        "Next, not made here: routes that import their service on first call (a route naming its models by import path "
+        "for the OpenAPI document), so a function pays for the route its first request takes, not for every route. "
         + (f"Our code among the misses' extra imports: {misses_code}." if missed else ""),
         "",
     ]
