@@ -23,7 +23,7 @@ def counted(stack):
 
 @pytest.fixture
 def org(stack, uow, accounts, unique):
-    return make_org(stack, uow, accounts, unique, size=1)
+    return make_org(stack, uow, accounts, unique, size=3)  # three alike requests of each kind
 
 
 def report_body(period: str) -> dict:
@@ -40,33 +40,43 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def fewest(trips, name: str, calls: list) -> list:
+    """Each call measured; the calls pinned for every one, the waits for the fewest.
+
+    Waits are read off the calls' times. On a loaded machine a call can start only after the
+    one beside it has answered (the emulator answers in 2 ms, quicker than a busy thread gets
+    on), which adds a wait the code does not make; nothing can take one away. So the fewest of
+    a few alike requests is the code's count: a change that adds a wait fails every one."""
+    results = [measure(trips, call) for call in calls]
+    for _, cost in results:
+        assert cost.by_name() == EXPECTED[name], cost.calls
+    best = min((cost for _, cost in results), key=lambda cost: cost.sequential)
+    print(f"{name}:", best.sequential, best.by_name())
+    assert best.sequential == WAITS[name], [cost.timeline() for _, cost in results]
+    return [response for response, _ in results]
+
+
 def test_report_submission_and_review(counted, org, clock):
     trips, functions = counted
     reports = functions.client("api_reports")
-    asn, boss = org.team[0], org.boss
+    boss = org.boss
     period = period_of(clock.now())
-    reports.post("/api/reports", json=report_body(previous_period(period)), headers=bearer(asn.token))  # warm: clients, certificates
+    reports.post("/api/reports", json=report_body(previous_period(period)), headers=bearer(org.team[0].token))  # warm: clients, certificates
 
-    response, cost = measure(trips, lambda: reports.post("/api/reports", json=report_body(period),
-                                                           headers={**bearer(asn.token), "Idempotency-Key": f"trips-{asn.nip}"}))
-    assert response.status_code == 201, response.get_data(as_text=True)
-    print("report submission:", cost.sequential, cost.by_name())
-    assert cost.by_name() == EXPECTED["submit"], cost.calls
-    assert cost.sequential == WAITS["submit"], cost.timeline()
-    report_id = response.get_json()["report"]["id"]
+    def submit(asn):
+        return lambda: reports.post("/api/reports", json=report_body(period), headers={**bearer(asn.token), "Idempotency-Key": f"trips-{asn.nip}"})
 
-    replay, cost = measure(trips, lambda: reports.post("/api/reports", json=report_body(period),
-                                                         headers={**bearer(asn.token), "Idempotency-Key": f"trips-{asn.nip}"}))
-    assert replay.headers.get("Idempotent-Replayed") == "true"
-    print("replayed submission:", cost.sequential, cost.by_name())
-    assert cost.by_name() == EXPECTED["replay"], cost.calls
-    assert cost.sequential == WAITS["replay"], cost.timeline()
+    submitted = fewest(trips, "submit", [submit(asn) for asn in org.team])  # each ASN's first report of the month
+    assert [r.status_code for r in submitted] == [201] * len(org.team), [r.get_data(as_text=True) for r in submitted]
+    replays = fewest(trips, "replay", [submit(asn) for asn in org.team])
+    assert all(r.headers.get("Idempotent-Replayed") == "true" for r in replays)
 
-    reviewed, cost = measure(trips, lambda: reports.post(f"/api/reports/{report_id}/review", json=review_body(), headers=bearer(boss.token)))
-    assert reviewed.status_code == 200, reviewed.get_data(as_text=True)
-    print("review:", cost.sequential, cost.by_name())
-    assert cost.by_name() == EXPECTED["review"], cost.calls
-    assert cost.sequential == WAITS["review"], cost.timeline()
+    def review(response):
+        report_id = response.get_json()["report"]["id"]
+        return lambda: reports.post(f"/api/reports/{report_id}/review", json=review_body(), headers=bearer(boss.token))
+
+    reviewed = fewest(trips, "review", [review(r) for r in submitted])
+    assert [r.status_code for r in reviewed] == [200] * len(submitted), [r.get_data(as_text=True) for r in reviewed]
 
 
 def test_survey_intake(counted, stack, uow, unique, clock):
@@ -84,11 +94,8 @@ def test_survey_intake(counted, stack, uow, unique, clock):
         return surveys.post("/api/surveys", json=body, environ_base={"REMOTE_ADDR": address})
 
     send(f"warm-{unique}", "127.0.20.1")
-    response, cost = measure(trips, lambda: send(f"trip-{unique}", "127.0.20.2"))
-    assert response.status_code == 201, response.get_data(as_text=True)
-    print("survey intake:", cost.sequential, cost.by_name())
-    assert cost.by_name() == EXPECTED["survey"], cost.calls
-    assert cost.sequential == WAITS["survey"], cost.timeline()
+    sent = fewest(trips, "survey", [lambda i=i: send(f"trip-{unique}-{i}", f"127.0.20.{2 + i}") for i in range(3)])  # three senders
+    assert [r.status_code for r in sent] == [201] * 3, [r.get_data(as_text=True) for r in sent]
 
 
 def test_e_performance_read(counted, org, clock):
@@ -101,11 +108,8 @@ def test_e_performance_read(counted, org, clock):
         assert sent.status_code == 201, sent.get_data(as_text=True)
     me = functions.client("api_me")
     me.get("/api/me/performance", headers=bearer(asn.token))  # warm
-    response, cost = measure(trips, lambda: me.get("/api/me/performance", headers=bearer(asn.token)))
-    assert response.status_code == 200, response.get_data(as_text=True)
-    print("e-performance:", cost.sequential, cost.by_name())
-    assert cost.by_name() == EXPECTED["performance"], cost.calls
-    assert cost.sequential == WAITS["performance"], cost.timeline()
+    read = fewest(trips, "performance", [lambda: me.get("/api/me/performance", headers=bearer(asn.token))] * 3)
+    assert [r.status_code for r in read] == [200] * 3, [r.get_data(as_text=True) for r in read]
 
 
 # The counts by RPC. What is left above the necessary floor (bench/floor.py) is said in
