@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from common.domain.events import TOPICS
-
-EVENT_TOPICS: tuple[str, ...] = tuple(dict.fromkeys(TOPICS.values()))  # the topics that carry our events: one table
+from common.domain.events import EVENT_TOPICS
 
 
 @dataclass(frozen=True)

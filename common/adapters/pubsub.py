@@ -6,7 +6,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from common.domain.events import TOPICS, Event, receipts_subscription
+from common.domain.events import EVENT_TOPICS, Event, receipts_subscription
 from common.logs import trace_attributes
 from common.services.ports import PublishError, Receipts
 from common.settings import Settings
@@ -74,7 +74,7 @@ class PubSubPublisher:
 
         client = get_subscriber_client()
         project = self.settings.project_id
-        paths = [f"projects/{project}/subscriptions/{self.settings.topic(receipts_subscription(t))}" for t in sorted(set(TOPICS.values()))]
+        paths = [f"projects/{project}/subscriptions/{self.settings.topic(receipts_subscription(t))}" for t in EVENT_TOPICS]
         timeout = self.settings.publish_timeout_seconds
 
         def pull(path: str) -> tuple[str, list]:

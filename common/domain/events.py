@@ -28,6 +28,7 @@ TOPICS: dict[str, str] = {
     "objection.decided": "objection-decided",
     "objection.overdue": "objection-overdue",
 }
+EVENT_TOPICS: tuple[str, ...] = tuple(dict.fromkeys(TOPICS.values()))  # the topics that carry our events, in the table's order
 
 
 def receipts_subscription(topic: str) -> str:

@@ -57,7 +57,7 @@ def confirm_published(outbox: Outbox, publisher: Publisher, now: datetime, limit
                 outbox.mark_published(waiting, now)
             confirmed += len(waiting)
         receipts.acknowledge()
-        if not receipts.event_ids and not receipts.more:
+        if not receipts.more:
             break  # every topic answered empty
     return confirmed
 

@@ -320,7 +320,7 @@ class Publisher(Protocol):
 class Receipts:
     event_ids: list[str]
     acknowledge: Callable[[], None]  # once the events are marked: until then they are kept
-    more: bool = False  # some were taken, so more may wait (a pull answers with part of what waits)
+    more: bool = False  # anything was taken (ids or not), so more may wait: a pull answers with part of what waits
 
 
 class AccountError(Exception):
