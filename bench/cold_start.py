@@ -503,6 +503,10 @@ def extra_imports(ours: str, bare: str, env: dict[str, str], bare_env: dict[str,
     mine, floor = import_times(ours, env), import_times(bare, bare_env)
     by: dict[str, float] = {}
     for module, own in mine.items():
+        # Two threads importing at once (the first request's look-up beside the token check)
+        # confuse -X importtime: it subtracts one thread's imports from a module importing on
+        # the other, down to minus hundreds of ms. Such a module counts as 0, not below.
+        own = max(own, 0.0)
         if module not in floor:
             parts = module.split(".")
             key = ".".join(parts[:2]) if parts[0] in ("common", "functions", "google") else parts[0]

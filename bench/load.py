@@ -152,6 +152,12 @@ def main() -> int:
                 except requests.ConnectionError:
                     time.sleep(0.1)
         _topics(info.project, ("floor-report-submitted", "floor-survey-submitted"))
+        # The consumers of ours' events (notify_events, survey_events, ...) would run in the
+        # gateway on the cores this measures, after each of ours' requests and during the floors'
+        # (bench/consumers.py): in production they run on instances of their own.
+        from bench.consumers import detach
+
+        print(f"detached {len(detach(info.project))} consumer subscriptions", flush=True)
         trips = round_trips(info, tokens[-1], people[-1].nip, year - 1)
         print("round trips per request:", trips, flush=True)
 
@@ -265,7 +271,9 @@ def main() -> int:
         lines = [
             f"## Load ({_today()})",
             "",
-            f"{machine.line()} The emulators and the client on the same machine, over loopback. Serving: {mode}.",
+            f"{machine.line()} The emulators and the client on the same machine, over loopback. Serving: {mode}. The consumers "
+            "of the events (notify_events, survey_events, ...) detached for the measurement: on the stack they run in the "
+            "gateway on the same two cores, in production on instances of their own (bench/consumers.py).",
             f"Command: `python -m bench.load --levels {args.levels} --per-level {args.per_level} --serving {args.serving}`. "
             "The floors (bench/floor.py): bare = validate the body and one Firestore write (e-performance: the same reads, no "
             "token); necessary = the ID token with the "

@@ -173,19 +173,9 @@ def main() -> int:
 
         # On one machine the notification functions would compete with scoring for the same two
         # cores (in production they run on their own instances): detach them for the measurement.
-        from google.cloud import pubsub_v1
+        from bench.consumers import detach
 
-        # By the push endpoint, not the subscription's name: the names changed (notify-events-finding-opened-push)
-        # and a name filter that matched nothing let them run through the measurement.
-        subscriber = pubsub_v1.SubscriberClient()
-        detached = []
-        for subscription in subscriber.list_subscriptions(request={"project": f"projects/{info.project}"}):
-            endpoint = subscription.push_config.push_endpoint.rstrip("/").rsplit("/", 1)[-1]
-            if endpoint in ("notify-events", "deliver-notifications", "notify_events", "deliver_notifications"):
-                subscriber.delete_subscription(subscription=subscription.name)
-                detached.append(subscription.name.rsplit("/", 1)[1])
-        if not detached:
-            raise SystemExit("found no notification subscription to detach: the measurement would include them")
+        detached = detach(info.project, frozenset({"notify-events", "deliver-notifications", "notify_events", "deliver_notifications"}))
         print(f"detached {len(detached)} notification subscriptions", flush=True)
 
         floor, docs = plain_read(uow.client, [], args.period)
