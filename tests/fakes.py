@@ -293,6 +293,12 @@ class MemoryStore:
         for path, data in current:
             self._put(path, _updated(data, fields))  # type: ignore[arg-type]
 
+    def merge(self, path: str, fields: dict[str, Any]) -> None:
+        """Write kind "merge" (common.adapters.store.Write): these fields, the others kept, created if missing."""
+        self.wrote = True
+        count(writes=1)
+        self._put(path, _updated(self._find(path) or {}, fields))
+
     def delete(self, path: str) -> None:
         self.wrote = True
         count(writes=1)
@@ -374,10 +380,7 @@ class StoredState:
         if name == "digests":
             return self._decoded(uow.notifications._digests)
         if name == "rate_limits":
-            counts: dict[str, int] = {}
-            for data in uow.documents.collection("rate_limits").values():
-                counts[data["key"]] = counts.get(data["key"], 0) + 1
-            return counts
+            return {key: data["count"] for key, data in uow.documents.collection("rate_limits").items()}
         if name == "survey_keys":
             return {doc_id: uow.survey_keys.get(doc_id) for doc_id in uow.documents.collection("survey_keys")}
         return self._decoded(getattr(uow, name))

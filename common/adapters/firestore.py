@@ -167,11 +167,7 @@ class FirestoreStore:
             return
         if len(operations) == 1:  # one document: its own call, not a batch
             kind, path, data = operations[0]
-            ref = self.client.document(path)
-            if kind == "delete":
-                ref.delete(**rpc())
-            else:
-                getattr(ref, kind)(_field_values(data) if kind == "update" else data, **rpc())  # type: ignore[arg-type]
+            self._apply(None, kind, path, data)
             return
         for start in range(0, len(operations), BATCH_LIMIT):
             batch = self.client.batch()
@@ -180,13 +176,20 @@ class FirestoreStore:
             batch.commit(**rpc())
 
     def _apply(self, writer: Any, kind: str, path: str, data: dict[str, Any] | None) -> None:
+        """One write on a transaction or batch, or (``writer`` None) on the document at once."""
         ref = self.client.document(path)
+        # A batch or transaction takes the reference first; the document's own call takes the RPC's options.
+        target: Any = ref if writer is None else writer
+        first: tuple[Any, ...] = () if writer is None else (ref,)
+        options = rpc() if writer is None else {}
         if kind == "delete":
-            writer.delete(ref)
+            target.delete(*first, **options)
         elif kind == "update":
-            writer.update(ref, _field_values(data or {}))
+            target.update(*first, _field_values(data or {}), **options)
+        elif kind == "merge":
+            target.set(*first, _field_values(data or {}), merge=True, **options)
         else:
-            getattr(writer, kind)(ref, data)
+            getattr(target, kind)(*first, data, **options)
 
 
 class FirestoreUnitOfWork(UnitOfWork):

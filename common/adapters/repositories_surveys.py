@@ -2,7 +2,7 @@
 
 Collections:
   surveys/{receipt}                 one response; never updated; its time kept to the hour
-  rate_limits/{random}              one per accepted response and key: an address hash and window or day (TTL: expire_at)
+  rate_limits/{key}                 a counter per key: an address hash and window, or and unit and day (TTL: expire_at)
   complainers/{unit}:{hash}:{hour}  who complained about a unit in that hour, by a salted per-unit hash (TTL: two spike windows)
   survey_keys/{sha256(client_key)}  first receipt of a client key and its body's fingerprint (TTL: expire_at)
   investigations/{id}               complaint investigations
@@ -12,8 +12,7 @@ Collections:
 
 from __future__ import annotations
 
-import uuid
-from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,7 +21,7 @@ from common.domain.organisation import Unit
 from common.domain.survey import UNSUR_CODES, SurveyResponse
 
 from .repository import Repository
-from .store import IN_LIMIT, Query, to_doc, valid_id
+from .store import IN_LIMIT, Increment, Query, to_doc, valid_id
 
 
 class Surveys(Repository[SurveyResponse]):
@@ -87,23 +86,28 @@ class Surveys(Repository[SurveyResponse]):
 
 
 class RateLimits:
-    """rate_limits/{random}: one small document per accepted response and key, so there is no
-    counter to contend for."""
+    """rate_limits/{key}: the accepted responses of one key, a counter. Read by id, in the
+    batched read that begins intake's transaction (no query, no round trip of its own); counted
+    up blind after it, with the database's increment (no read, nothing to contend for but one
+    sender's own requests in one window)."""
 
     collection = "rate_limits"
 
     def __init__(self, store) -> None:
         self.store = store
 
-    def counts(self, keys: list[str], at_most: int) -> list[int]:
-        # One query for all the keys (one round trip, not one per key), their key field only,
-        # and no more than ``at_most`` documents: a sender at the limit reads no more than that.
-        query = Query(self.collection).where("key", "in", keys).select("key").take(at_most)
-        found = Counter(data.get("key") for _, data in self.store.query(query))
-        return [found[key] for key in keys]
+    def paths(self, keys: list[str]) -> list[str]:
+        return [f"{self.collection}/{key}" for key in keys]
+
+    def counts_in(self, found: dict[str, dict[str, Any]], keys: list[str]) -> list[int]:
+        """Each key's count in documents read by ``paths`` (0 for a key never hit)."""
+        return [int((found.get(path) or {}).get("count", 0)) for path in self.paths(keys)]
+
+    def counts(self, keys: list[str]) -> list[int]:
+        return self.counts_in(self.store.get_all(self.paths(keys)), keys)
 
     def hit(self, keys: list[str], expire_at: datetime) -> None:
-        self.store.set_all([(f"{self.collection}/{uuid.uuid4().hex}", {"key": key, "expire_at": expire_at}) for key in keys])
+        self.store.write_all([("merge", path, {"count": Increment(1), "expire_at": expire_at}) for path in self.paths(keys)])
 
 
 def _hour(moment: datetime) -> str:
@@ -139,11 +143,13 @@ class SurveyKeys:
     def get(self, key_id: str) -> tuple[Any, str] | None:
         return self._decode(self.store.get(f"{self.collection}/{key_id}"))
 
-    def get_with_unit(self, key_id: str | None, unit_id: str) -> tuple[tuple[Any, str] | None, Unit | None]:
-        """The key's first receipt (if a key is given) and the unit, in one batched read."""
+    def get_with_unit(self, key_id: str | None, unit_id: str, also: Sequence[str] = ()) -> tuple[tuple[Any, str] | None, Unit | None, dict[str, Any]]:
+        """The key's first receipt (if a key is given), the unit, and the documents at ``also``
+        (the sender's rate-limit counters) that exist, in one batched read."""
         key_path, unit_path = f"{self.collection}/{key_id}", f"units/{unit_id}"
-        found = self.store.get_all([key_path, unit_path] if key_id else [unit_path]) if valid_id(unit_id) else {}
-        return self._decode(found.get(key_path) if key_id else None), Unit.model_validate(found[unit_path]) if unit_path in found else None
+        found = self.store.get_all([*([key_path] if key_id else []), unit_path, *also]) if valid_id(unit_id) else {}
+        unit = Unit.model_validate(found[unit_path]) if unit_path in found else None
+        return self._decode(found.get(key_path) if key_id else None), unit, {path: found[path] for path in also if path in found}
 
     @staticmethod
     def _decode(data: dict[str, Any] | None) -> tuple[Any, str] | None:

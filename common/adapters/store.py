@@ -101,7 +101,10 @@ class Store(Protocol):
         ...
 
 
-Write = tuple[str, str, dict[str, Any] | None]  # ("set" | "create" | "update" | "delete", path, data)
+# ("set" | "create" | "update" | "merge" | "delete", path, data). "merge" sets the fields given
+# (values may be Increment) and keeps the others, creating the document if it is missing: a
+# counter written blind, with no read before it (Firestore's set with merge).
+Write = tuple[str, str, dict[str, Any] | None]
 
 
 class Deferred:

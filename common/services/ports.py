@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Protocol, Sequence, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -382,10 +382,12 @@ class SurveyRepository(Repository["SurveyResponse"], Protocol):
 
 
 class RateLimitStore(Protocol):
-    """Accepted responses per key (a salted hash of the address, and of the window or day):
-    one small document per response and key, so there is no counter to contend for."""
+    """Accepted responses per key (a salted hash of the address, and of the window or day): a
+    counter per key, read by id with the unit and client key, counted up after the commit."""
 
-    def counts(self, keys: list[str], at_most: int) -> list[int]: ...
+    def paths(self, keys: list[str]) -> list[str]: ...
+    def counts_in(self, found: dict[str, dict[str, Any]], keys: list[str]) -> list[int]: ...
+    def counts(self, keys: list[str]) -> list[int]: ...
     def hit(self, keys: list[str], expire_at: datetime) -> None: ...
 
 
@@ -404,8 +406,10 @@ class SurveyKeyStore(Protocol):
     """The first receipt of a client key, with the fingerprint of the body it came with."""
 
     def get(self, key_id: str) -> tuple[Any, str] | None: ...
-    def get_with_unit(self, key_id: str | None, unit_id: str) -> tuple[tuple[Any, str] | None, Unit | None]:
-        """The key's first receipt (if a key is given) and the unit, in one batched read."""
+    def get_with_unit(self, key_id: str | None, unit_id: str,
+                      also: Sequence[str] = ()) -> tuple[tuple[Any, str] | None, Unit | None, dict[str, Any]]:
+        """The key's first receipt (if a key is given), the unit, and those of the documents at
+        ``also`` that exist, in one batched read."""
         ...
     def put(self, key_id: str, receipt: Any, fingerprint: str, expire_at: datetime) -> None: ...
 

@@ -205,24 +205,19 @@ def submit_survey(
     today = now.astimezone(WIB).date()
     fingerprint = hashlib.sha256(submission.model_dump_json(exclude={"client_key"}).encode()).hexdigest()
     key_id = hashlib.sha256(f"survey\n{submission.client_key}".encode()).hexdigest() if submission.client_key else None
-    # Counted from one small document per accepted response and key, outside the
-    # transaction: no counter for concurrent requests to fight over. Requests racing each
-    # other may overshoot by a few; a refusal writes nothing.
+    # A counter per key (the sender's window, and their day at this unit), read with the unit
+    # and the client key in the one batched read, counted up after the commit: requests racing
+    # each other may overshoot by a few; a refusal writes nothing.
     keys = [f"{sender.anywhere}_{window}", f"{sender.at_unit}_{today.isoformat()}"]
-    # Reading at most limit + daily_limit - 1 documents still refuses exactly: while both
-    # counts are under their limits they add up to less than that. In flight while the
-    # transaction begins and reads, so it costs the sender no wait of its own.
-    limits = uow.rate_limits
-    counted = uow.beside(lambda: limits.counts(keys, at_most=max(1, rate.limit + rate.daily_limit - 1)))
     complaint = is_complaint(submission.feedback)
     stored_at = stored_moment(now)
 
     def work(tx: Repositories) -> Receipt:
-        # The key's first receipt and the unit in one round trip.
-        found, unit = tx.survey_keys.get_with_unit(key_id, submission.unit_id)
+        # The key's first receipt, the unit and the sender's counters in one round trip.
+        found, unit, counters = tx.survey_keys.get_with_unit(key_id, submission.unit_id, tx.rate_limits.paths(keys))
         if key_id and (first := _first(found, fingerprint)) is not None:
             return first  # a resend is never refused, at a limit or not
-        in_window, today_here = counted()
+        in_window, today_here = tx.rate_limits.counts_in(counters, keys)
         if in_window >= rate.limit:  # refused inside the transaction: it is rolled back, nothing written
             raise RateLimited(retry_after=max(1, window_end - int(now.timestamp())))
         if today_here >= rate.daily_limit:

@@ -126,11 +126,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     # (named inside it), commit; the publish.
     "review": {"auth.accounts:lookup": 1, "firestore.BatchGetDocuments": 3, "firestore.BeginTransaction": 1,
                "firestore.Commit": 1, "pubsub.Publish": 1},
-    # No token; the sender's rate-limit documents, both keys in one query, beside the
-    # transaction's begin and its read of the key + unit; commit; the publish beside one commit of
-    # the sender's count (kept out of the response's commit).
-    "survey": {"firestore.RunQuery": 1, "firestore.BatchGetDocuments": 1, "firestore.BeginTransaction": 1,
-               "firestore.Commit": 2, "pubsub.Publish": 1},
+    # No token; the transaction: begin, one batched read (the client key, the unit, the sender's
+    # two rate-limit counters), commit; the publish beside one commit of the sender's count (kept
+    # out of the response's commit).
+    "survey": {"firestore.BatchGetDocuments": 1, "firestore.BeginTransaction": 1, "firestore.Commit": 2, "pubsub.Publish": 1},
     # The revocation check beside who is asking; one batched read (employee, SKP, the annual
     # record, twelve reports and results) beside the year's trainings (one query).
     "performance": {"auth.accounts:lookup": 1, "firestore.BatchGetDocuments": 2, "firestore.RunQuery": 1},
@@ -138,7 +137,6 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 # The waits: calls in flight at once are one (who is asking is read beside the revocation check,
-# the survey's rate-limit query beside its transaction's begin and first read and the sender's
-# count beside the publish, e-performance's trainings beside its batched read). Submission and
+# the sender's count beside the survey's publish, e-performance's trainings beside its batched read). Submission and
 # survey intake wait as often as the necessary floor (bench/floor.py).
 WAITS: dict[str, int] = {"submit": 5, "replay": 4, "review": 6, "survey": 4, "performance": 2}

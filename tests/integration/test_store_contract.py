@@ -176,6 +176,15 @@ def test_create_refuses_an_existing_document_and_update_a_missing_one(store_uow)
     assert store.get("counters/a") is None
 
 
+def test_a_merge_creates_a_missing_document_and_keeps_the_fields_it_does_not_name(store_uow):
+    store = store_uow.store
+    store.write_all([("merge", "counters/m", {"n": Increment(1), "at": "x"})])  # alone: the document's own call
+    store.write_all([("merge", "counters/m", {"n": Increment(1)}), ("merge", "counters/o", {"n": Increment(3)})])  # a batch
+    assert store.get_all(["counters/m", "counters/o"]) == {"counters/m": {"n": 2, "at": "x"}, "counters/o": {"n": 3}}
+    store_uow.transaction(lambda tx: tx.store.write_all([("merge", "counters/m", {"at": "y"})]))  # in a transaction
+    assert store.get("counters/m") == {"n": 2, "at": "y"}
+
+
 def test_many_writes_beyond_one_batch(store_uow):
     store_uow.store.set_all([(f"bulk/{i:04d}", {"i": i}) for i in range(450)])
     assert store_uow.store.aggregate(Query("bulk"), {"n": ("count", None), "sum": ("sum", "i")}) == {"n": 450, "sum": sum(range(450))}
@@ -305,14 +314,18 @@ def test_survey_totals_span_more_months_than_one_in_filter_takes(store_uow):
     assert store_uow.surveys.count("kel-a", months[:3]) == 3 and store_uow.surveys.count("kel-b", months) == 0
 
 
-def test_rate_limit_counts_take_every_key_in_one_read_of_at_most_so_many(store_uow):
+def test_rate_limit_counters_count_each_hit_and_are_read_with_the_unit_and_key(store_uow):
     limits = store_uow.rate_limits
     limits.hit(["window-a", "day-a"], expire_at=NOW + timedelta(days=1))
     limits.hit(["window-a", "day-a"], expire_at=NOW + timedelta(days=1))
     limits.hit(["window-b", "day-a"], expire_at=NOW + timedelta(days=1))
-    assert limits.counts(["window-a", "day-a"], at_most=10) == [2, 3]
-    assert limits.counts(["window-c", "day-c"], at_most=10) == [0, 0]
-    assert sum(limits.counts(["window-a", "day-a"], at_most=4)) == 4  # no more documents than asked for
+    assert limits.counts(["window-a", "day-a"]) == [2, 3]
+    assert limits.counts(["window-c", "day-c"]) == [0, 0]
+    store_uow.units.put_many([Unit(id="kel-a", name="Kelurahan A")])
+    first, unit, counted = store_uow.transaction(
+        lambda tx: tx.survey_keys.get_with_unit("no-such-key", "kel-a", tx.rate_limits.paths(["window-a", "day-a"])))
+    assert first is None and unit is not None and unit.id == "kel-a"
+    assert limits.counts_in(counted, ["window-a", "day-a"]) == [2, 3]
 
 
 def test_objection_queries_list_page_find_the_overdue_and_run_in_a_transaction(store_uow):

@@ -126,7 +126,7 @@ def test_the_daily_cap_is_per_address_and_unit_and_a_refusal_writes_nothing(stac
     assert limited.json()["error"]["code"] == "rate_limited"
     assert post(stack, body(unit), device="127.0.10.100").status_code == 201
     assert uow.surveys.totals(unit.id, [period_of(clock.now())])[0] == cap + 1
-    stored = [d.to_dict() for d in uow.client.collection("rate_limits").stream()]
+    stored = [(d.id, d.to_dict()) for d in uow.client.collection("rate_limits").stream()]
     assert stored and not any("127.0.10" in str(d) for d in stored)  # a salted hash, never the address
 
 

@@ -108,8 +108,8 @@ def test_a_resend_at_the_limit_still_gets_its_first_receipt_and_a_new_form_does_
     assert len(uow.state.surveys) == 3
 
 
-def test_the_limits_are_read_with_at_most_limit_plus_cap_less_one_documents(uow):
-    # Two under their limits (2 of 3 in the window, 4 of 5 today): all six read, none refused.
+def test_each_limit_is_one_counter_of_the_accepted_responses(uow):
+    # Two under their limits (2 of 3 in the window, 4 of 5 today): none refused.
     publisher = uow.publisher
     for i in range(2):
         submit(uow, publisher, submission(), now=NOW + timedelta(minutes=10 * i - 20))
@@ -117,12 +117,13 @@ def test_the_limits_are_read_with_at_most_limit_plus_cap_less_one_documents(uow)
         submit(uow, publisher, submission())
     sender = surveys.Sender.of(SETTINGS.survey_salt, "10.0.0.1", "kel-a")
     keys = [f"{sender.anywhere}_{int(NOW.timestamp()) // 600}", f"{sender.at_unit}_{NOW.astimezone(WIB).date().isoformat()}"]
-    assert uow.rate_limits.counts(keys, at_most=RATE.limit + RATE.daily_limit - 1) == [2, 4]
+    assert uow.rate_limits.counts(keys) == [2, 4]
+    assert len(uow.state.rate_limits) == 3 + 1  # one counter for each of the three windows, one for the day
     submit(uow, publisher, submission())  # the fifth today, the third in the window
-    capped = uow.rate_limits.counts(keys, at_most=RATE.limit + RATE.daily_limit - 1)
-    assert sum(capped) == 7 and (capped[0] >= RATE.limit or capped[1] >= RATE.daily_limit)  # a part, and one is at its limit
+    assert uow.rate_limits.counts(keys) == [3, 5]
     with pytest.raises(RateLimited):
         submit(uow, publisher, submission())
+    assert uow.rate_limits.counts(keys) == [3, 5]  # a refusal counts nothing
 
 
 def test_the_daily_cap_per_address_and_unit_holds_across_windows(uow):
